@@ -1,0 +1,30 @@
+#!/bin/bash
+# Provisions an nlb-tiers Apache web server: installs httpd, writes the uwsgi proxy
+# configuration, and starts httpd. Idempotent: a second run changes nothing and restarts nothing.
+set -euo pipefail
+conf_dir="${HTTPD_CONF_DIR:-/etc/httpd/conf.d}"
+conf="$conf_dir/nlb-tiers-uwsgi-proxy.conf"
+
+if ! rpm -q httpd >/dev/null 2>&1; then
+  yum install -y httpd
+fi
+
+new_conf="$(mktemp)"
+trap 'rm -f "$new_conf"' EXIT
+cat > "$new_conf" <<'NLB_TIERS_PROXY_CONF'
+@@proxyConfig@@
+NLB_TIERS_PROXY_CONF
+
+changed=false
+if ! cmp -s "$new_conf" "$conf"; then
+  install -D -m 0644 "$new_conf" "$conf"
+  changed=true
+fi
+httpd -t
+
+systemctl enable httpd
+if ! systemctl is-active --quiet httpd; then
+  systemctl start httpd
+elif [ "$changed" = true ]; then
+  systemctl reload httpd
+fi

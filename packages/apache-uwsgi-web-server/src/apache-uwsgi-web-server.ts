@@ -1,0 +1,213 @@
+import {
+  AmazonLinuxGeneration, IUwsgiUpstream, ProvisioningLogBucket, ProvisioningTargets, ServerImage, ServerRole, SsmProvisioning,
+} from '@nlb-tiers/core';
+import { invalidProp, validateDuration, validateExclusive, validatePort } from '@nlb-tiers/core/lib/private/validation';
+import { Duration, Tags } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { renderProvisioningScript } from './private/proxy-config';
+
+/** Properties of an {@link ApacheUwsgiWebServer}. */
+export interface ApacheUwsgiWebServerProps {
+  /** The VPC of the server. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * What the server proxies every request to, with the uwsgi protocol. The server opens the
+   * upstream's security group to itself on the upstream's port.
+   */
+  readonly upstream: IUwsgiUpstream;
+  /**
+   * Where the server is placed.
+   *
+   * @default - the first of the VPC's public subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * The instance type.
+   *
+   * @default t4g.micro
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * The Amazon Linux generation, in the architecture of the instance type.
+   *
+   * @default AmazonLinuxGeneration.AMAZON_LINUX_2023
+   */
+  readonly amazonLinux?: AmazonLinuxGeneration;
+  /**
+   * A machine image to use instead of Amazon Linux. It must be compatible with Amazon Linux
+   * (yum, rpm, systemd, httpd 2.4.30 or later) and run the SSM agent.
+   *
+   * @default - Amazon Linux of `amazonLinux`
+   */
+  readonly machineImage?: ec2.IMachineImage;
+  /**
+   * The port httpd serves HTTP on.
+   *
+   * @default 80
+   */
+  readonly httpPort?: number;
+  /**
+   * The peers allowed to reach the HTTP port.
+   *
+   * @default - any IPv4 address
+   */
+  readonly allowedPeers?: ec2.IPeer[];
+  /**
+   * Whether the server gets an Elastic IP.
+   *
+   * @default true
+   */
+  readonly elasticIp?: boolean;
+  /**
+   * The key of the tag that names the server's role.
+   *
+   * @default 'Server'
+   */
+  readonly serverTagKey?: string;
+  /**
+   * The value of the tag that names the server's role.
+   *
+   * @default 'ApacheWeb'
+   */
+  readonly serverTagValue?: string;
+  /**
+   * The instance role. It is granted the writes of the provisioning association's output.
+   *
+   * @default - a role with `AmazonSSMManagedInstanceCore`
+   */
+  readonly role?: iam.IRole;
+  /**
+   * The bucket that receives the provisioning association's output.
+   *
+   * @default - a new `ProvisioningLogBucket`
+   */
+  readonly logBucket?: s3.IBucket;
+  /**
+   * The key prefix of the provisioning association's output.
+   *
+   * @default 'shellscript-association-log'
+   */
+  readonly logKeyPrefix?: string;
+  /**
+   * How long CloudFormation waits for provisioning to succeed.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly provisioningTimeout?: Duration;
+  /**
+   * How long httpd waits to connect to the upstream (1-300 seconds).
+   *
+   * @default Duration.seconds(5)
+   */
+  readonly proxyConnectTimeout?: Duration;
+  /**
+   * How long httpd waits for the upstream's response (1-3600 seconds).
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly proxyTimeout?: Duration;
+}
+
+/**
+ * An Apache httpd server on EC2 that proxies every request to a uwsgi upstream.
+ *
+ * The instance is placed in a public subnet with an Elastic IP and admits only HTTP from the
+ * allowed peers (no SSH: reach it with Session Manager). It requires IMDSv2 and encrypts its root
+ * volume. An SSM State Manager association running `AWS-RunShellScript` installs httpd and writes
+ * the proxy configuration idempotently; CloudFormation waits for it to succeed.
+ *
+ * @see https://httpd.apache.org/docs/2.4/mod/mod_proxy_uwsgi.html
+ */
+export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable {
+  /** The EC2 instance. */
+  public readonly instance: ec2.Instance;
+  /** The server's security group. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** The server's connections. */
+  public readonly connections: ec2.Connections;
+  /** The instance role. */
+  public readonly role: iam.IRole;
+  /** The bucket that receives the provisioning association's output. */
+  public readonly logBucket: s3.IBucket;
+  /** The provisioning association. */
+  public readonly provisioning: SsmProvisioning;
+  /** The Elastic IP, when one is allocated. */
+  public readonly elasticIp?: ec2.CfnEIP;
+  /** The server's public IPv4 address. */
+  public readonly publicIp: string;
+  /** The URL the server answers on, for example `http://203.0.113.10/`. */
+  public readonly url: string;
+  /** The port httpd serves HTTP on. */
+  public readonly httpPort: number;
+
+  constructor(scope: Construct, id: string, props: ApacheUwsgiWebServerProps) {
+    super(scope, id);
+    const name = 'ApacheUwsgiWebServer';
+    const httpPort = props.httpPort ?? 80;
+    const connectTimeout = props.proxyConnectTimeout ?? Duration.seconds(5);
+    const timeout = props.proxyTimeout ?? Duration.seconds(60);
+    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO);
+    validatePort(this, name, 'httpPort', httpPort);
+    if (httpPort === 22 || httpPort === 443) {
+      invalidProp(this, name, 'httpPort', httpPort, 'a port other than 22 (SSH) and 443 (HTTPS): the server speaks plain HTTP');
+    }
+    validateDuration(this, name, 'proxyConnectTimeout', connectTimeout, 'seconds', 1, 300);
+    validateDuration(this, name, 'proxyTimeout', timeout, 'seconds', 1, 3600);
+    validateExclusive(this, name, { amazonLinux: props.amazonLinux, machineImage: props.machineImage });
+    this.httpPort = httpPort;
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Apache web server: HTTP from the allowed peers only',
+      // Package repositories and the Systems Manager endpoints are reached over the internet.
+      allowAllOutbound: true,
+    });
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(httpPort) });
+    for (const peer of props.allowedPeers ?? [ec2.Peer.anyIpv4()]) {
+      this.connections.allowFrom(peer, ec2.Port.tcp(httpPort), 'HTTP from an allowed peer');
+    }
+    props.upstream.connections.allowFrom(this, ec2.Port.tcp(props.upstream.upstreamPort), 'uwsgi from the Apache web server');
+
+    this.role = props.role ?? new ServerRole(this, 'Role');
+    this.instance = new ec2.Instance(this, 'Resource', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
+      instanceType,
+      machineImage: props.machineImage ?? ServerImage.amazonLinux({ instanceType, generation: props.amazonLinux }),
+      securityGroup: this.securityGroup,
+      role: this.role,
+      requireImdsv2: true,
+      blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true }) }],
+    });
+    Tags.of(this.instance).add(props.serverTagKey ?? 'Server', props.serverTagValue ?? 'ApacheWeb');
+
+    if (props.elasticIp ?? true) {
+      this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc', instanceId: this.instance.instanceId });
+      this.publicIp = this.elasticIp.attrPublicIp;
+    } else {
+      this.publicIp = this.instance.instancePublicIp;
+    }
+    this.url = httpPort === 80 ? `http://${this.publicIp}/` : `http://${this.publicIp}:${httpPort}/`;
+
+    this.logBucket = props.logBucket ?? new ProvisioningLogBucket(this, 'LogBucket');
+    const script = renderProvisioningScript({
+      httpPort,
+      upstreamHost: props.upstream.upstreamHost,
+      upstreamPort: props.upstream.upstreamPort,
+      connectTimeoutSeconds: connectTimeout.toSeconds(),
+      timeoutSeconds: timeout.toSeconds(),
+    });
+    this.provisioning = new SsmProvisioning(this, 'Provisioning', {
+      documentName: 'AWS-RunShellScript',
+      parameters: { commands: script.split('\n'), executionTimeout: ['600'] },
+      targets: ProvisioningTargets.instances(this.instance),
+      instanceRole: this.role,
+      logBucket: this.logBucket,
+      logKeyPrefix: props.logKeyPrefix ?? 'shellscript-association-log',
+      waitForSuccessTimeout: props.provisioningTimeout,
+    });
+  }
+}

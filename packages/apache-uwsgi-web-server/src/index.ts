@@ -1,0 +1,1 @@
+export * from './apache-uwsgi-web-server';

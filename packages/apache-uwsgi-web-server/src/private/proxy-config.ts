@@ -1,0 +1,32 @@
+import * as path from 'path';
+import { renderTemplate } from '@nlb-tiers/core/lib/private/template';
+
+const ASSETS = path.join(__dirname, '..', '..', 'assets');
+
+/** What the web server proxies to, and how. */
+export interface ProxyConfigOptions {
+  readonly httpPort: number;
+  readonly upstreamHost: string;
+  readonly upstreamPort: number;
+  readonly connectTimeoutSeconds: number;
+  readonly timeoutSeconds: number;
+}
+
+/** Renders the httpd configuration that proxies every request to the uwsgi upstream. */
+export function renderProxyConfig(options: ProxyConfigOptions): string {
+  return renderTemplate(path.join(ASSETS, 'uwsgi-proxy.conf'), {
+    // httpd.conf of Amazon Linux already listens on 80; a second `Listen 80` would not start.
+    listenDirective: options.httpPort === 80 ? '# httpd.conf already listens on port 80.' : `Listen ${options.httpPort}`,
+    upstreamHost: options.upstreamHost,
+    upstreamPort: options.upstreamPort,
+    connectTimeoutSeconds: options.connectTimeoutSeconds,
+    timeoutSeconds: options.timeoutSeconds,
+  }).trimEnd();
+}
+
+/** Renders the shell script the provisioning association runs (the `commands` of AWS-RunShellScript). */
+export function renderProvisioningScript(options: ProxyConfigOptions): string {
+  return renderTemplate(path.join(ASSETS, 'provision-web-server.sh'), {
+    proxyConfig: renderProxyConfig(options),
+  });
+}

@@ -1,0 +1,5 @@
+export * from './amazon-linux';
+export * from './instance-role';
+export * from './provisioning-log-bucket';
+export * from './ssm-provisioning';
+export * from './uwsgi-endpoints';

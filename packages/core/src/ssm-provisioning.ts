@@ -1,0 +1,112 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { validateDuration } from './private/validation';
+
+/**
+ * The instances an association provisions.
+ *
+ * Each form matches only the instances of one construct, also when the same construct is
+ * used several times in one account and region.
+ */
+export abstract class ProvisioningTargets {
+  /** Exactly these instances. */
+  public static instances(...instances: ec2.IInstance[]): ProvisioningTargets {
+    return new class extends ProvisioningTargets {
+      public readonly targets = [{ key: 'InstanceIds', values: instances.map(i => i.instanceId) }];
+    }();
+  }
+
+  /**
+   * Every instance of an Auto Scaling group, including those it launches later.
+   *
+   * Targets the `aws:autoscaling:groupName` tag, which Auto Scaling puts on each instance.
+   *
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-tagging.html
+   */
+  public static autoScalingGroup(group: autoscaling.IAutoScalingGroup): ProvisioningTargets {
+    return new class extends ProvisioningTargets {
+      public readonly targets = [{ key: 'tag:aws:autoscaling:groupName', values: [group.autoScalingGroupName] }];
+    }();
+  }
+
+  /** The `Targets` of the association. */
+  public abstract readonly targets: ssm.CfnAssociation.TargetProperty[];
+}
+
+/** Properties of an {@link SsmProvisioning}. */
+export interface SsmProvisioningProps {
+  /** The SSM document to run, for example `AWS-RunShellScript`. */
+  readonly documentName: string;
+  /** The document's parameters. */
+  readonly parameters: { [name: string]: string[] };
+  /** The instances to provision. */
+  readonly targets: ProvisioningTargets;
+  /** The role of the provisioned instances: it may write the association's output, nothing else. */
+  readonly instanceRole: iam.IGrantable;
+  /** The bucket that receives the association's output. */
+  readonly logBucket: s3.IBucket;
+  /** The key prefix of the association's output, without a trailing slash. */
+  readonly logKeyPrefix: string;
+  /**
+   * How long CloudFormation waits for the association to succeed on every target before the
+   * deployment fails. Between 15 seconds and 48 hours.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly waitForSuccessTimeout?: Duration;
+  /**
+   * The association's name.
+   *
+   * @default - a name is generated
+   */
+  readonly associationName?: string;
+}
+
+/**
+ * An SSM State Manager association that provisions a construct's own instances, writes its
+ * output to S3 and makes CloudFormation wait for it to succeed.
+ */
+export class SsmProvisioning extends Construct {
+  /** The association. */
+  public readonly association: ssm.CfnAssociation;
+
+  constructor(scope: Construct, id: string, props: SsmProvisioningProps) {
+    super(scope, id);
+    const timeout = props.waitForSuccessTimeout ?? Duration.minutes(10);
+    validateDuration(this, 'SsmProvisioning', 'waitForSuccessTimeout', timeout, 'seconds', 15, 172800);
+
+    this.association = new ssm.CfnAssociation(this, 'Resource', {
+      name: props.documentName,
+      associationName: props.associationName,
+      parameters: props.parameters,
+      targets: props.targets.targets,
+      waitForSuccessTimeoutSeconds: timeout.toSeconds(),
+      outputLocation: {
+        s3Location: {
+          outputS3BucketName: props.logBucket.bucketName,
+          outputS3KeyPrefix: props.logKeyPrefix,
+          outputS3Region: Stack.of(this).region,
+        },
+      },
+    });
+
+    // The agent writes its output with the instance's credentials: only under this prefix.
+    const grant = iam.Grant.addToPrincipal({
+      grantee: props.instanceRole,
+      actions: ['s3:PutObject'],
+      resourceArns: [props.logBucket.arnForObjects(`${props.logKeyPrefix}/*`)],
+    });
+    iam.Grant.addToPrincipal({
+      grantee: props.instanceRole,
+      actions: ['s3:GetEncryptionConfiguration'],
+      resourceArns: [props.logBucket.bucketArn],
+    });
+    // The association may start once the instances run: they must be able to write by then.
+    grant.applyBefore(this.association);
+  }
+}

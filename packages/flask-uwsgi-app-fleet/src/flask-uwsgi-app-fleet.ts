@@ -1,0 +1,288 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  AmazonLinuxGeneration, IUwsgiTargetGroup, ProvisioningLogBucket, ProvisioningTargets, ServerImage, ServerRole, SsmProvisioning,
+} from '@nlb-tiers/core';
+import { invalidProp, validateCapacities, validateExclusive, validateInteger } from '@nlb-tiers/core/lib/private/validation';
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { FlaskApplication } from './flask-application';
+import { stagePlaybook } from './private/uwsgi-config';
+
+/** Properties of a {@link FlaskUwsgiAppFleet}. */
+export interface FlaskUwsgiAppFleetProps {
+  /** The VPC of the fleet. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * The load balancer in front of the fleet: its target group receives the instances, its
+   * security groups alone may reach the uwsgi port, and its target port is the port uWSGI
+   * listens on. An `InternalNlbTier`, or an `ExistingUwsgiTargetGroup`.
+   */
+  readonly loadBalancer: IUwsgiTargetGroup;
+  /**
+   * Where the instances are placed.
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * The instance type.
+   *
+   * @default t4g.micro
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * The Amazon Linux generation, in the architecture of the instance type.
+   *
+   * @default AmazonLinuxGeneration.AMAZON_LINUX_2023
+   */
+  readonly amazonLinux?: AmazonLinuxGeneration;
+  /**
+   * A machine image to use instead of Amazon Linux. It must be compatible with Amazon Linux
+   * (a package manager Ansible drives, python3, systemd) and run the SSM agent.
+   *
+   * @default - Amazon Linux of `amazonLinux`
+   */
+  readonly machineImage?: ec2.IMachineImage;
+  /**
+   * The fewest instances.
+   *
+   * @default 2
+   */
+  readonly minCapacity?: number;
+  /**
+   * The most instances.
+   *
+   * @default 2
+   */
+  readonly maxCapacity?: number;
+  /**
+   * The instances to run.
+   *
+   * @default 2
+   */
+  readonly desiredCapacity?: number;
+  /**
+   * The app to serve.
+   *
+   * @default FlaskApplication.instanceIdEcho()
+   */
+  readonly application?: FlaskApplication;
+  /**
+   * uWSGI worker processes per instance (1-64).
+   *
+   * @default 2
+   */
+  readonly processes?: number;
+  /**
+   * Threads per uWSGI worker (1-64).
+   *
+   * @default 2
+   */
+  readonly threads?: number;
+  /**
+   * The pip requirement specifiers installed into the app's virtualenv.
+   *
+   * @default - uWSGI and Flask pinned to versions that run on the image's Python
+   */
+  readonly pipPackages?: string[];
+  /**
+   * The key of the tag that names the servers' role.
+   *
+   * @default 'Server'
+   */
+  readonly serverTagKey?: string;
+  /**
+   * The value of the tag that names the servers' role.
+   *
+   * @default 'App'
+   */
+  readonly serverTagValue?: string;
+  /**
+   * The instance role. It is granted the read of the playbook and the writes of the
+   * association's output.
+   *
+   * @default - a role with `AmazonSSMManagedInstanceCore`
+   */
+  readonly role?: iam.IRole;
+  /**
+   * The bucket that receives the provisioning association's output.
+   *
+   * @default - a new `ProvisioningLogBucket`
+   */
+  readonly logBucket?: s3.IBucket;
+  /**
+   * The key prefix of the provisioning association's output.
+   *
+   * @default 'playbook-association-log'
+   */
+  readonly logKeyPrefix?: string;
+  /**
+   * How long CloudFormation waits for provisioning to succeed.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly provisioningTimeout?: Duration;
+}
+
+/** The pins of the default `pipPackages`, by the Python each generation ships. */
+const DEFAULT_PIP_PACKAGES: Record<AmazonLinuxGeneration, string[]> = {
+  // Python 3.9
+  [AmazonLinuxGeneration.AMAZON_LINUX_2023]: ['uwsgi==2.0.28', 'flask==3.1.1'],
+  // Python 3.7: Flask 2.2 is the last line that supports it.
+  [AmazonLinuxGeneration.AMAZON_LINUX_2]: ['uwsgi==2.0.28', 'flask==2.2.5'],
+};
+const SYSTEM_PACKAGES = ['python3', 'python3-pip', 'python3-devel', 'gcc'];
+
+/**
+ * An Auto Scaling group of Flask apps served by uWSGI, behind a Network Load Balancer.
+ *
+ * Instances run in private subnets from a launch template that requires IMDSv2 and encrypts the
+ * root volume, and admit the uwsgi port from the load balancer's security group alone. An SSM
+ * State Manager association runs an Ansible playbook (built into an asset at synth time) on every
+ * instance of the group, including instances it launches later: it installs uWSGI and Flask,
+ * deploys the app, `uwsgi.ini` and a systemd unit, and starts the app.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-ansible.html
+ */
+export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
+  /** The Auto Scaling group. */
+  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  /** The launch template of the instances. */
+  public readonly launchTemplate: ec2.LaunchTemplate;
+  /** The instances' security group. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** The instances' connections. */
+  public readonly connections: ec2.Connections;
+  /** The instance role. */
+  public readonly role: iam.IRole;
+  /** The bucket that receives the provisioning association's output. */
+  public readonly logBucket: s3.IBucket;
+  /** The zipped playbook folder. */
+  public readonly playbookAsset: s3assets.Asset;
+  /** The provisioning association. */
+  public readonly provisioning: SsmProvisioning;
+  /** The port uWSGI listens on. */
+  public readonly port: number;
+
+  constructor(scope: Construct, id: string, props: FlaskUwsgiAppFleetProps) {
+    super(scope, id);
+    const name = 'FlaskUwsgiAppFleet';
+    const minCapacity = props.minCapacity ?? 2;
+    const maxCapacity = props.maxCapacity ?? 2;
+    const desiredCapacity = props.desiredCapacity ?? 2;
+    const processes = props.processes ?? 2;
+    const threads = props.threads ?? 2;
+    const application = props.application ?? FlaskApplication.instanceIdEcho();
+    const generation = props.amazonLinux ?? AmazonLinuxGeneration.AMAZON_LINUX_2023;
+    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO);
+    validateCapacities(this, name, minCapacity, desiredCapacity, maxCapacity);
+    validateInteger(this, name, 'processes', processes, 1, 64);
+    validateInteger(this, name, 'threads', threads, 1, 64);
+    validateExclusive(this, name, { amazonLinux: props.amazonLinux, machineImage: props.machineImage });
+    validateApplication(this, name, application);
+    this.port = props.loadBalancer.targetPort;
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Flask/uWSGI app servers: uwsgi from the load balancer only',
+      // Packages are installed through the NAT gateway; the SSM endpoints are reached the same way.
+      allowAllOutbound: true,
+    });
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(this.port) });
+    this.connections.allowFrom(props.loadBalancer, ec2.Port.tcp(this.port), 'uwsgi from the load balancer');
+
+    this.role = props.role ?? new ServerRole(this, 'Role');
+    this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      instanceType,
+      machineImage: props.machineImage ?? ServerImage.amazonLinux({ instanceType, generation }),
+      role: this.role,
+      securityGroup: this.securityGroup,
+      requireImdsv2: true,
+      blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true }) }],
+    });
+
+    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      launchTemplate: this.launchTemplate,
+      minCapacity,
+      maxCapacity,
+      desiredCapacity,
+      healthChecks: autoscaling.HealthChecks.ec2(),
+    });
+    Tags.of(this.autoScalingGroup).add(props.serverTagKey ?? 'Server', props.serverTagValue ?? 'App', { applyToLaunchedInstances: true });
+    this.autoScalingGroup.attachToNetworkTargetGroup(props.loadBalancer.targetGroup);
+
+    this.playbookAsset = new s3assets.Asset(this, 'Playbook', {
+      path: stagePlaybook({
+        appDirectory: application.directory,
+        module: application.module,
+        callable: application.callable,
+        port: this.port,
+        processes,
+        threads,
+        systemPackages: SYSTEM_PACKAGES,
+        pipPackages: props.pipPackages ?? DEFAULT_PIP_PACKAGES[generation],
+      }),
+    });
+    // The instances may read their own playbook, not the rest of the assets bucket.
+    const readPlaybook = iam.Grant.addToPrincipal({
+      grantee: this.role,
+      actions: ['s3:GetObject'],
+      resourceArns: [Stack.of(this).formatArn({
+        service: 's3', region: '', account: '', resource: this.playbookAsset.s3BucketName, resourceName: this.playbookAsset.s3ObjectKey,
+      })],
+    });
+
+    this.logBucket = props.logBucket ?? new ProvisioningLogBucket(this, 'LogBucket');
+    this.provisioning = new SsmProvisioning(this, 'Provisioning', {
+      documentName: 'AWS-ApplyAnsiblePlaybooks',
+      parameters: {
+        SourceType: ['S3'],
+        SourceInfo: [Stack.of(this).toJsonString({ path: this.playbookAsset.httpUrl })],
+        InstallDependencies: ['True'],
+        PlaybookFile: ['playbook.yml'],
+        ExtraVariables: ['SSM=True'],
+        Check: ['False'],
+        Verbose: ['-v'],
+        TimeoutSeconds: ['1800'],
+      },
+      targets: ProvisioningTargets.autoScalingGroup(this.autoScalingGroup),
+      instanceRole: this.role,
+      logBucket: this.logBucket,
+      logKeyPrefix: props.logKeyPrefix ?? 'playbook-association-log',
+      waitForSuccessTimeout: props.provisioningTimeout,
+    });
+    readPlaybook.applyBefore(this.provisioning.association);
+  }
+}
+
+/** Checks that the app's directory holds the module, and the module defines the callable. */
+function validateApplication(scope: Construct, construct: string, app: FlaskApplication) {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(app.module)) {
+    invalidProp(scope, construct, 'application.module', app.module, 'a dotted Python module name such as \'app\' or \'myapp.wsgi\'');
+  }
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(app.callable)) {
+    invalidProp(scope, construct, 'application.callable', app.callable, 'a Python identifier such as \'app\'');
+  }
+  if (!fs.existsSync(app.directory) || !fs.statSync(app.directory).isDirectory()) {
+    invalidProp(scope, construct, 'application.directory', app.directory, 'an existing directory');
+  }
+  const relative = app.module.split('.');
+  const candidates = [path.join(app.directory, ...relative) + '.py', path.join(app.directory, ...relative, '__init__.py')];
+  const moduleFile = candidates.find(f => fs.existsSync(f));
+  if (!moduleFile) {
+    invalidProp(scope, construct, 'application.module', app.module, `a module found in ${app.directory} (${candidates.map(c => path.relative(app.directory, c)).join(' or ')})`);
+  }
+  const source = fs.readFileSync(moduleFile, 'utf-8');
+  const defines = new RegExp(`^(?:${app.callable}\\s*(?::[^=]*)?=|def\\s+${app.callable}\\s*\\(|class\\s+${app.callable}\\b|from\\s+\\S+\\s+import\\s+.*\\b${app.callable}\\b|import\\s+.*\\bas\\s+${app.callable}\\b)`, 'm');
+  if (!defines.test(source)) {
+    invalidProp(scope, construct, 'application.callable', app.callable, `a name defined at the top level of ${path.relative(app.directory, moduleFile)}`);
+  }
+}

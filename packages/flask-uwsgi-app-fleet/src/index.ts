@@ -1,0 +1,2 @@
+export * from './flask-application';
+export * from './flask-uwsgi-app-fleet';

@@ -1,0 +1,172 @@
+import { IUwsgiTargetGroup, IUwsgiUpstream } from '@nlb-tiers/core';
+import { validateDuration, validateElbName, validateInteger, validatePort } from '@nlb-tiers/core/lib/private/validation';
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+
+/** Properties of an {@link InternalNlbTier}. */
+export interface InternalNlbTierProps {
+  /** The VPC of the load balancer and its targets. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Where the load balancer's nodes are placed.
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * The TCP port of the listener and of the targets, on which uwsgi traffic flows.
+   *
+   * @default 9090
+   */
+  readonly port?: number;
+  /**
+   * Consecutive successful TCP health checks before a target is healthy (2-10).
+   *
+   * @default 2
+   */
+  readonly healthyThresholdCount?: number;
+  /**
+   * Consecutive failed TCP health checks before a target is unhealthy (2-10).
+   *
+   * @default 2
+   */
+  readonly unhealthyThresholdCount?: number;
+  /**
+   * Time between TCP health checks of a target (5-300 seconds).
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly healthCheckInterval?: Duration;
+  /**
+   * How long a deregistering target keeps its connections (0-3600 seconds).
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly deregistrationDelay?: Duration;
+  /**
+   * Whether each load balancer node sends to targets in every Availability Zone.
+   *
+   * @default false
+   */
+  readonly crossZoneEnabled?: boolean;
+  /**
+   * Whether targets see the client's address as the source of packets. When false, they see the
+   * load balancer's private address, so their firewall can admit the load balancer alone.
+   *
+   * @default false
+   */
+  readonly preserveClientIp?: boolean;
+  /**
+   * The load balancer's security group. It admits nothing until a client is allowed with
+   * `connections.allowFrom()` or the client opens it to itself (as `ApacheUwsgiWebServer` does).
+   *
+   * @default - a new security group with no ingress and egress only to the targets
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+  /**
+   * The load balancer's name.
+   *
+   * @default - a name is generated
+   */
+  readonly loadBalancerName?: string;
+  /**
+   * The target group's name.
+   *
+   * @default - a name is generated
+   */
+  readonly targetGroupName?: string;
+}
+
+/**
+ * An internal Network Load Balancer in front of a uwsgi app tier.
+ *
+ * A TCP listener forwards to a TCP target group of instances, which are checked with TCP health
+ * checks. The load balancer always has a security group, so targets can admit their port from
+ * that group alone instead of from the load balancer's addresses.
+ *
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html
+ */
+export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgiTargetGroup {
+  /** The load balancer. */
+  public readonly loadBalancer: elbv2.NetworkLoadBalancer;
+  /** The TCP listener. */
+  public readonly listener: elbv2.NetworkListener;
+  /** The target group that app servers register with. */
+  public readonly targetGroup: elbv2.INetworkTargetGroup;
+  /** The load balancer's security group. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** The load balancer's connections: allow clients from here. */
+  public readonly connections: ec2.Connections;
+  /** The load balancer's DNS name, which a web server proxies to. */
+  public readonly upstreamHost: string;
+  /** The listener's port. */
+  public readonly upstreamPort: number;
+  /** The targets' port. */
+  public readonly targetPort: number;
+
+  constructor(scope: Construct, id: string, props: InternalNlbTierProps) {
+    super(scope, id);
+    const port = props.port ?? 9090;
+    const healthyThresholdCount = props.healthyThresholdCount ?? 2;
+    const unhealthyThresholdCount = props.unhealthyThresholdCount ?? 2;
+    const interval = props.healthCheckInterval ?? Duration.seconds(10);
+    const deregistrationDelay = props.deregistrationDelay ?? Duration.seconds(300);
+    const name = 'InternalNlbTier';
+    validatePort(this, name, 'port', port);
+    validateInteger(this, name, 'healthyThresholdCount', healthyThresholdCount, 2, 10);
+    validateInteger(this, name, 'unhealthyThresholdCount', unhealthyThresholdCount, 2, 10);
+    validateDuration(this, name, 'healthCheckInterval', interval, 'seconds', 5, 300);
+    validateDuration(this, name, 'deregistrationDelay', deregistrationDelay, 'seconds', 0, 3600);
+    validateElbName(this, name, 'loadBalancerName', props.loadBalancerName, 'load balancer');
+    validateElbName(this, name, 'targetGroupName', props.targetGroupName, 'target group');
+    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+
+    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Internal NLB of a uwsgi app tier',
+      // Egress is opened to the targets' port when a fleet admits this group.
+      allowAllOutbound: false,
+    });
+
+    this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'Resource', {
+      vpc: props.vpc,
+      vpcSubnets,
+      internetFacing: false,
+      crossZoneEnabled: props.crossZoneEnabled ?? false,
+      loadBalancerName: props.loadBalancerName,
+      securityGroups: [this.securityGroup],
+    });
+
+    const targetGroup = new elbv2.NetworkTargetGroup(this, 'TargetGroup', {
+      vpc: props.vpc,
+      port,
+      protocol: elbv2.Protocol.TCP,
+      targetType: elbv2.TargetType.INSTANCE,
+      targetGroupName: props.targetGroupName,
+      preserveClientIp: props.preserveClientIp ?? false,
+      deregistrationDelay,
+      healthCheck: {
+        enabled: true,
+        protocol: elbv2.Protocol.TCP,
+        port: 'traffic-port',
+        healthyThresholdCount,
+        unhealthyThresholdCount,
+        interval,
+      },
+    });
+
+    this.listener = this.loadBalancer.addListener('Listener', {
+      port,
+      protocol: elbv2.Protocol.TCP,
+      defaultTargetGroups: [targetGroup],
+    });
+
+    this.targetGroup = targetGroup;
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(port) });
+    this.upstreamHost = this.loadBalancer.loadBalancerDnsName;
+    this.upstreamPort = port;
+    this.targetPort = port;
+  }
+}
