@@ -1,5 +1,5 @@
 import { awscdk, javascript, typescript } from 'projen';
-import { NLB_TIERS, configureWorkspacePackage, jsiiLibrary } from './projenrc/workspace';
+import { NLB_TIERS, configureWorkspacePackage, jsiiLibrary, recommendedFeatureFlags } from './projenrc/workspace';
 
 const root = new typescript.TypeScriptProject({
   name: 'nlb-tiers',
@@ -74,6 +74,7 @@ const exampleApp = new awscdk.AwsCdkTypeScriptApp({
   minNodeVersion: NLB_TIERS.minNodeVersion,
   packageManager: javascript.NodePackageManager.NPM,
   requireApproval: awscdk.ApprovalLevel.NEVER,
+  context: recommendedFeatureFlags(),
   sampleCode: false,
   licensed: false,
   github: false,

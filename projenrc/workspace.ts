@@ -69,3 +69,13 @@ export function jsiiLibrary(root: Project, options: JsiiLibraryOptions): awscdk.
   return lib;
 }
 
+
+/**
+ * The feature flags the pinned aws-cdk-lib recommends, written into cdk.json so that templates
+ * do not change when the library is upgraded until the flags are reviewed.
+ */
+export function recommendedFeatureFlags(): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { CURRENTLY_RECOMMENDED_FLAGS } = require('aws-cdk-lib/cx-api');
+  return { ...CURRENTLY_RECOMMENDED_FLAGS };
+}
