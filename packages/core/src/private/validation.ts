@@ -33,7 +33,7 @@ export function validateDuration(scope: IConstruct, construct: string, prop: str
   if (value === undefined || value.isUnresolved()) return;
   const amount = unit === 'days' ? value.toDays({ integral: false }) : value.toSeconds({ integral: false });
   if (!Number.isInteger(amount) || amount < min || amount > max) {
-    invalidProp(scope, construct, prop, value.toHumanString(), `a whole number of ${unit} from ${min} to ${max}`);
+    invalidProp(scope, construct, prop, `${amount} ${unit}`, `a whole number of ${unit} from ${min} to ${max}`);
   }
 }
 

@@ -1,0 +1,159 @@
+import { AmazonLinuxGeneration, UwsgiEndpoint } from '@nlb-tiers/core';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ApacheUwsgiWebServer, ApacheUwsgiWebServerProps } from '../src';
+
+function fixture() {
+  const stack = new Stack(new App(), 'Stack');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const upstreamGroup = new ec2.SecurityGroup(stack, 'UpstreamGroup', { vpc, allowAllOutbound: false });
+  const upstream = new UwsgiEndpoint({ host: 'app.internal.example', port: 9090, securityGroups: [upstreamGroup] });
+  return { stack, vpc, upstream };
+}
+
+function synth(props: Partial<ApacheUwsgiWebServerProps> = {}) {
+  const { stack, vpc, upstream } = fixture();
+  const server = new ApacheUwsgiWebServer(stack, 'Web', { vpc, upstream, ...props });
+  return { stack, server, template: Template.fromStack(stack) };
+}
+
+function association(template: Template) {
+  return Object.values(template.findResources('AWS::SSM::Association'))[0].Properties;
+}
+
+describe('ApacheUwsgiWebServer', () => {
+  test('runs one t4g.micro Amazon Linux 2023 arm64 instance in a public subnet with an Elastic IP', () => {
+    const { template } = synth();
+
+    template.resourceCountIs('AWS::EC2::Instance', 1);
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      InstanceType: 't4g.micro',
+      SubnetId: { Ref: Match.stringLikeRegexp('^VpcPublicSubnet1') },
+      ImageId: { Ref: Match.stringLikeRegexp('al2023amikernel.*arm64') },
+      Tags: Match.arrayWith([{ Key: 'Server', Value: 'ApacheWeb' }]),
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeSize: 8 } }],
+    });
+    template.hasResourceProperties('AWS::EC2::EIP', {
+      Domain: 'vpc',
+      InstanceId: { Ref: Match.stringLikeRegexp('^Web') },
+    });
+  });
+
+  test('requires IMDSv2', () => {
+    const { template } = synth();
+
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } },
+    });
+  });
+
+  test('admits HTTP 80 from anywhere and nothing else, SSH included', () => {
+    const { template } = synth();
+
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Apache web server: HTTP from the allowed peers only',
+      SecurityGroupIngress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80, Description: 'HTTP from an allowed peer' }],
+    });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/"FromPort":22\b/);
+  });
+
+  test('admits HTTP only from the configured peers, on the configured port', () => {
+    const { template } = synth({ httpPort: 8080, allowedPeers: [ec2.Peer.ipv4('198.51.100.0/24')] });
+
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: [Match.objectLike({ CidrIp: '198.51.100.0/24', FromPort: 8080, ToPort: 8080 })],
+    });
+  });
+
+  test('opens the upstream security group to itself on the upstream port', () => {
+    const { template } = synth();
+
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 9090,
+      ToPort: 9090,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^UpstreamGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebSecurityGroup'), 'GroupId'] },
+    });
+  });
+
+  test('gives the instance a role with AmazonSSMManagedInstanceCore', () => {
+    const { template } = synth();
+
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }],
+    });
+  });
+
+  test('is provisioned by AWS-RunShellScript on exactly its instance, output to S3, waited for', () => {
+    const { template } = synth();
+
+    template.hasResourceProperties('AWS::SSM::Association', {
+      Name: 'AWS-RunShellScript',
+      Targets: [{ Key: 'InstanceIds', Values: [{ Ref: Match.stringLikeRegexp('^Web') }] }],
+      WaitForSuccessTimeoutSeconds: 600,
+      OutputLocation: { S3Location: { OutputS3KeyPrefix: 'shellscript-association-log', OutputS3BucketName: { Ref: Match.stringLikeRegexp('^WebLogBucket') } } },
+    });
+  });
+
+  test('the script installs httpd, writes the uwsgi proxy to the upstream, and starts and enables httpd', () => {
+    const { template } = synth();
+
+    const commands: string[] = association(template).Parameters.commands;
+    const script = commands.join('\n');
+    expect(script).toContain('yum install -y httpd');
+    expect(script).toContain('ProxyPass "/" "uwsgi://app.internal.example:9090/" retry=0 connectiontimeout=5 timeout=60');
+    expect(script).toContain('ProxyPassReverse "/" "uwsgi://app.internal.example:9090/"');
+    expect(script).toContain('systemctl enable httpd');
+    expect(script).toContain('systemctl start httpd');
+  });
+
+  test('takes the provisioning timeout, proxy timeouts, log bucket and prefix from props', () => {
+    const { stack, vpc, upstream } = fixture();
+    const logBucket = new s3.Bucket(stack, 'SharedLogs');
+
+    new ApacheUwsgiWebServer(stack, 'Web', {
+      vpc,
+      upstream,
+      logBucket,
+      logKeyPrefix: 'web',
+      provisioningTimeout: Duration.minutes(30),
+      proxyConnectTimeout: Duration.seconds(2),
+      proxyTimeout: Duration.seconds(20),
+    });
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    const props = association(template);
+    expect(props.WaitForSuccessTimeoutSeconds).toBe(1800);
+    expect(props.OutputLocation.S3Location).toEqual({
+      OutputS3BucketName: { Ref: expect.stringMatching(/^SharedLogs/) },
+      OutputS3KeyPrefix: 'web',
+      OutputS3Region: { Ref: 'AWS::Region' },
+    });
+    expect(props.Parameters.commands.join('\n')).toContain('retry=0 connectiontimeout=2 timeout=20');
+  });
+
+  test('without an Elastic IP, the URL is the instance public address', () => {
+    const { stack, server, template } = synth({ elasticIp: false });
+
+    template.resourceCountIs('AWS::EC2::EIP', 1); // the NAT gateway's only
+    expect(stack.resolve(server.url)).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [expect.stringMatching(/^Web/), 'PublicIp'] }, '/']] });
+  });
+
+  test('selects the Amazon Linux 2023 image of the instance architecture', () => {
+    const { template } = synth({ instanceType: new ec2.InstanceType('t3.small') });
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      InstanceType: 't3.small',
+      ImageId: { Ref: Match.stringLikeRegexp('al2023amikernel.*x8664') },
+    });
+  });
+
+  test('runs Amazon Linux 2 when asked', () => {
+    const { template } = synth({ amazonLinux: AmazonLinuxGeneration.AMAZON_LINUX_2 });
+    template.hasResourceProperties('AWS::EC2::Instance', { ImageId: { Ref: Match.stringLikeRegexp('amzn2ami.*arm64') } });
+  });
+});

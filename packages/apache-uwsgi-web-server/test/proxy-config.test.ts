@@ -1,0 +1,89 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ProxyConfigOptions, renderProvisioningScript, renderProxyConfig } from '../src/private/proxy-config';
+
+const OPTIONS: ProxyConfigOptions = {
+  httpPort: 80,
+  upstreamHost: 'nlb.internal.example',
+  upstreamPort: 9090,
+  connectTimeoutSeconds: 5,
+  timeoutSeconds: 60,
+};
+
+describe('renderProxyConfig', () => {
+  test('proxies everything to the uwsgi upstream, retrying at once after a refused connection', () => {
+    const config = renderProxyConfig(OPTIONS);
+
+    expect(config.split('\n').filter(l => !l.startsWith('#'))).toEqual([
+      'ProxyPass "/" "uwsgi://nlb.internal.example:9090/" retry=0 connectiontimeout=5 timeout=60',
+      'ProxyPassReverse "/" "uwsgi://nlb.internal.example:9090/"',
+    ]);
+  });
+
+  test('adds a Listen directive for a port other than 80 only', () => {
+    expect(renderProxyConfig(OPTIONS)).not.toMatch(/^Listen/m);
+    expect(renderProxyConfig({ ...OPTIONS, httpPort: 8080 })).toMatch(/^Listen 8080$/m);
+  });
+});
+
+describe('renderProvisioningScript', () => {
+  /**
+   * Runs the script against a scratch configuration folder, with yum, rpm, httpd and systemctl
+   * replaced by stand-ins that log their calls and keep httpd's state in files.
+   */
+  function runScript(scratch: string, script: string): string[] {
+    const bin = path.join(scratch, 'bin');
+    const state = path.join(scratch, 'state');
+    fs.mkdirSync(bin, { recursive: true });
+    fs.mkdirSync(state, { recursive: true });
+    const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/bash\necho "${name} $*" >> "${state}/calls"\n${body}\n`, { mode: 0o755 });
+    stub('rpm', `[ -f "${state}/installed" ]`);
+    stub('yum', `touch "${state}/installed"`);
+    stub('httpd', 'exit 0');
+    stub('systemctl', `case "$1" in is-active) [ -f "${state}/active" ];; start) touch "${state}/active";; esac`);
+    fs.rmSync(path.join(state, 'calls'), { force: true });
+    const file = path.join(scratch, 'provision.sh');
+    fs.writeFileSync(file, script);
+    execFileSync('/bin/bash', [file], {
+      env: { PATH: `${bin}:/usr/bin:/bin`, HTTPD_CONF_DIR: path.join(scratch, 'conf.d') },
+      stdio: 'pipe',
+    });
+    return fs.readFileSync(path.join(state, 'calls'), 'utf-8').trim().split('\n');
+  }
+
+  test('a first run installs httpd, writes the configuration and starts httpd', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'web-provision-'));
+
+    const calls = runScript(scratch, renderProvisioningScript(OPTIONS));
+
+    expect(calls).toEqual(['rpm -q httpd', 'yum install -y httpd', 'httpd -t', 'systemctl enable httpd', 'systemctl is-active --quiet httpd', 'systemctl start httpd']);
+    expect(fs.readFileSync(path.join(scratch, 'conf.d', 'nlb-tiers-uwsgi-proxy.conf'), 'utf-8')).toBe(renderProxyConfig(OPTIONS) + '\n');
+  });
+
+  test('is idempotent: a second run changes no file and installs, starts or reloads nothing', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'web-provision-'));
+    const script = renderProvisioningScript(OPTIONS);
+    runScript(scratch, script);
+    const conf = path.join(scratch, 'conf.d', 'nlb-tiers-uwsgi-proxy.conf');
+    const before = { text: fs.readFileSync(conf, 'utf-8'), mtime: fs.statSync(conf).mtimeMs };
+
+    const calls = runScript(scratch, script);
+
+    expect(calls).toEqual(['rpm -q httpd', 'httpd -t', 'systemctl enable httpd', 'systemctl is-active --quiet httpd']);
+    expect(fs.readFileSync(conf, 'utf-8')).toBe(before.text);
+    expect(fs.statSync(conf).mtimeMs).toBe(before.mtime);
+    expect(fs.readdirSync(path.join(scratch, 'conf.d'))).toEqual(['nlb-tiers-uwsgi-proxy.conf']);
+  });
+
+  test('a changed upstream rewrites the configuration and reloads httpd', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'web-provision-'));
+    runScript(scratch, renderProvisioningScript(OPTIONS));
+
+    const calls = runScript(scratch, renderProvisioningScript({ ...OPTIONS, upstreamPort: 9191 }));
+
+    expect(calls).toContain('systemctl reload httpd');
+    expect(fs.readFileSync(path.join(scratch, 'conf.d', 'nlb-tiers-uwsgi-proxy.conf'), 'utf-8')).toContain('uwsgi://nlb.internal.example:9191/');
+  });
+});

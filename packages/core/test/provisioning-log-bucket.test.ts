@@ -1,0 +1,56 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ProvisioningLogBucket } from '../src';
+
+describe('ProvisioningLogBucket', () => {
+  test('blocks public access, encrypts, disables ACLs, expires logs after 90 days and is retained', () => {
+    const stack = new Stack(new App(), 'Stack');
+
+    new ProvisioningLogBucket(stack, 'Logs');
+
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+        },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90, Status: 'Enabled' })] },
+      },
+    });
+  });
+
+  test('denies every request made without TLS', () => {
+    const stack = new Stack(new App(), 'Stack');
+
+    new ProvisioningLogBucket(stack, 'Logs');
+
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({
+          Effect: 'Deny',
+          Action: 's3:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        })],
+      },
+    });
+  });
+
+  test('keeps logs as long as asked', () => {
+    const stack = new Stack(new App(), 'Stack');
+
+    new ProvisioningLogBucket(stack, 'Logs', { logRetention: Duration.days(7) });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 7 })] },
+    });
+  });
+
+  test('rejects a retention that is not a whole number of days', () => {
+    const stack = new Stack(new App(), 'Stack');
+    expect(() => new ProvisioningLogBucket(stack, 'Logs', { logRetention: Duration.hours(36) }))
+      .toThrow("ProvisioningLogBucket at 'Stack': invalid logRetention: got '1.5 days', expected a whole number of days from 1 to 36500");
+  });
+});

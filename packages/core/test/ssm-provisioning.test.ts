@@ -1,0 +1,141 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ProvisioningTargets, ServerRole, SsmProvisioning } from '../src';
+
+function fixture() {
+  const stack = new Stack(new App(), 'Stack');
+  const vpc = new ec2.Vpc(stack, 'Vpc');
+  const role = new ServerRole(stack, 'Role');
+  const bucket = new s3.Bucket(stack, 'Logs');
+  return { stack, vpc, role, bucket };
+}
+
+describe('SsmProvisioning', () => {
+  test('targets exactly the given instances, writes output to S3 and waits 10 minutes by default', () => {
+    // GIVEN
+    const { stack, vpc, role, bucket } = fixture();
+    const instance = new ec2.Instance(stack, 'Instance', {
+      vpc,
+      instanceType: new ec2.InstanceType('t4g.micro'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+    });
+
+    // WHEN
+    new SsmProvisioning(stack, 'Provisioning', {
+      documentName: 'AWS-RunShellScript',
+      parameters: { commands: ['echo hello'] },
+      targets: ProvisioningTargets.instances(instance),
+      instanceRole: role,
+      logBucket: bucket,
+      logKeyPrefix: 'web-log',
+    });
+
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::SSM::Association', {
+      Name: 'AWS-RunShellScript',
+      Parameters: { commands: ['echo hello'] },
+      Targets: [{ Key: 'InstanceIds', Values: [{ Ref: Match.stringLikeRegexp('^Instance') }] }],
+      WaitForSuccessTimeoutSeconds: 600,
+      OutputLocation: { S3Location: { OutputS3BucketName: { Ref: Match.stringLikeRegexp('^Logs') }, OutputS3KeyPrefix: 'web-log' } },
+    });
+  });
+
+  test('targets an Auto Scaling group by its own groupName tag, so replacement instances are provisioned too', () => {
+    const { stack, vpc, role, bucket } = fixture();
+    const group = new autoscaling.AutoScalingGroup(stack, 'Group', {
+      vpc,
+      instanceType: new ec2.InstanceType('t4g.micro'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+    });
+
+    new SsmProvisioning(stack, 'Provisioning', {
+      documentName: 'AWS-ApplyAnsiblePlaybooks',
+      parameters: {},
+      targets: ProvisioningTargets.autoScalingGroup(group),
+      instanceRole: role,
+      logBucket: bucket,
+      logKeyPrefix: 'app-log',
+      waitForSuccessTimeout: Duration.minutes(20),
+    });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::SSM::Association', {
+      Targets: [{ Key: 'tag:aws:autoscaling:groupName', Values: [{ Ref: Match.stringLikeRegexp('^GroupASG') }] }],
+      WaitForSuccessTimeoutSeconds: 1200,
+    });
+  });
+
+  test('lets the instance role write only under its own log prefix, and nothing with ACLs', () => {
+    const { stack, role, bucket } = fixture();
+
+    new SsmProvisioning(stack, 'Provisioning', {
+      documentName: 'AWS-RunShellScript',
+      parameters: {},
+      targets: ProvisioningTargets.instances(),
+      instanceRole: role,
+      logBucket: bucket,
+      logKeyPrefix: 'web-log',
+    });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: 's3:PutObject',
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Logs'), 'Arn'] }, '/web-log/*']] },
+          },
+          {
+            Action: 's3:GetEncryptionConfiguration',
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Logs'), 'Arn'] },
+          },
+        ],
+      },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('PutObjectAcl');
+  });
+
+  test('two groups in one stack are each provisioned by their own association', () => {
+    const { stack, vpc, role, bucket } = fixture();
+    for (const id of ['Blue', 'Green']) {
+      const group = new autoscaling.AutoScalingGroup(stack, `${id}Group`, {
+        vpc,
+        instanceType: new ec2.InstanceType('t4g.micro'),
+        machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      });
+      new SsmProvisioning(stack, `${id}Provisioning`, {
+        documentName: 'AWS-ApplyAnsiblePlaybooks',
+        parameters: {},
+        targets: ProvisioningTargets.autoScalingGroup(group),
+        instanceRole: role,
+        logBucket: bucket,
+        logKeyPrefix: id,
+      });
+    }
+
+    const associations = Template.fromStack(stack).findResources('AWS::SSM::Association');
+    const targetRefs = Object.values(associations).map(a => a.Properties.Targets[0].Values[0].Ref);
+    expect(targetRefs).toHaveLength(2);
+    expect(new Set(targetRefs).size).toBe(2);
+  });
+
+  test.each([
+    [Duration.seconds(10), '10 seconds'],
+    [Duration.hours(49), '176400 seconds'],
+  ])('rejects a wait of %s', (timeout, shown) => {
+    const { stack, role, bucket } = fixture();
+    expect(() => new SsmProvisioning(stack, 'Provisioning', {
+      documentName: 'AWS-RunShellScript',
+      parameters: {},
+      targets: ProvisioningTargets.instances(),
+      instanceRole: role,
+      logBucket: bucket,
+      logKeyPrefix: 'log',
+      waitForSuccessTimeout: timeout,
+    })).toThrow(`SsmProvisioning at 'Stack/Provisioning': invalid waitForSuccessTimeout: got '${shown}', expected a whole number of seconds from 15 to 172800`);
+  });
+});

@@ -1,0 +1,143 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { InternalNlbTier, InternalNlbTierProps } from '../src';
+
+function fixture() {
+  const stack = new Stack(new App(), 'Stack');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+  return { stack, vpc };
+}
+
+function synth(props: Partial<InternalNlbTierProps> = {}) {
+  const { stack, vpc } = fixture();
+  const tier = new InternalNlbTier(stack, 'Tier', { vpc, ...props });
+  return { stack, vpc, tier, template: Template.fromStack(stack) };
+}
+
+describe('InternalNlbTier', () => {
+  test('creates an internal network load balancer in the private subnets, with a security group', () => {
+    const { template } = synth();
+
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internal',
+      Type: 'network',
+      Subnets: [{ Ref: Match.stringLikeRegexp('^VpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('^VpcPrivateSubnet2') }],
+      SecurityGroups: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^TierSecurityGroup'), 'GroupId'] }],
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'false' }]),
+    });
+  });
+
+  test('listens on TCP 9090 and forwards to a TCP instance target group with the reference health checks', () => {
+    const { template } = synth();
+
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 9090,
+      Protocol: 'TCP',
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^TierTargetGroup') } }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 9090,
+      Protocol: 'TCP',
+      TargetType: 'instance',
+      HealthCheckEnabled: true,
+      HealthCheckProtocol: 'TCP',
+      HealthCheckPort: 'traffic-port',
+      HealthyThresholdCount: 2,
+      UnhealthyThresholdCount: 2,
+      HealthCheckIntervalSeconds: 10,
+      TargetGroupAttributes: Match.arrayWith([
+        { Key: 'deregistration_delay.timeout_seconds', Value: '300' },
+        { Key: 'preserve_client_ip.enabled', Value: 'false' },
+      ]),
+    });
+  });
+
+  test('admits nothing and sends nothing until clients and targets are connected', () => {
+    const { template } = synth();
+
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Internal NLB of a uwsgi app tier',
+      SecurityGroupIngress: Match.absent(),
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32', IpProtocol: 'icmp' })],
+    });
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+    template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
+  });
+
+  test('a client allowed through connections may reach the listener port from its security group only', () => {
+    const { stack, vpc } = fixture();
+    const tier = new InternalNlbTier(stack, 'Tier', { vpc });
+    const client = new ec2.SecurityGroup(stack, 'Client', { vpc });
+
+    tier.connections.allowDefaultPortFrom(client);
+
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 9090,
+      ToPort: 9090,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TierSecurityGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Client'), 'GroupId'] },
+    });
+  });
+
+  test('takes every setting from props', () => {
+    const { template, tier } = synth({
+      port: 8000,
+      healthyThresholdCount: 3,
+      unhealthyThresholdCount: 4,
+      healthCheckInterval: Duration.seconds(30),
+      deregistrationDelay: Duration.seconds(15),
+      crossZoneEnabled: true,
+      preserveClientIp: true,
+      loadBalancerName: 'app-tier',
+      targetGroupName: 'app-targets',
+    });
+
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Name: 'app-tier',
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }]),
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 8000 });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Name: 'app-targets',
+      Port: 8000,
+      HealthyThresholdCount: 3,
+      UnhealthyThresholdCount: 4,
+      HealthCheckIntervalSeconds: 30,
+      TargetGroupAttributes: Match.arrayWith([
+        { Key: 'deregistration_delay.timeout_seconds', Value: '15' },
+        { Key: 'preserve_client_ip.enabled', Value: 'true' },
+      ]),
+    });
+    expect(tier.upstreamPort).toBe(8000);
+    expect(tier.targetPort).toBe(8000);
+  });
+
+  test('offers its DNS name and port as the uwsgi upstream', () => {
+    const { stack, tier } = synth();
+
+    expect(stack.resolve(tier.upstreamHost)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Tier/), 'DNSName'] });
+    expect(tier.upstreamPort).toBe(9090);
+  });
+
+  test.each([
+    ['creates', undefined],
+    ['accepts', 'existing'],
+  ])('%s its security group', (_, existing) => {
+    const { stack, vpc } = fixture();
+    const securityGroup = existing ? new ec2.SecurityGroup(stack, 'Existing', { vpc }) : undefined;
+
+    const tier = new InternalNlbTier(stack, 'Tier', { vpc, securityGroup });
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+    if (securityGroup) {
+      expect(tier.securityGroup).toBe(securityGroup);
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        SecurityGroups: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Existing'), 'GroupId'] }],
+      });
+    }
+  });
+});
