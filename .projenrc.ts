@@ -1,4 +1,6 @@
 import { awscdk, javascript, typescript } from 'projen';
+import { addIntegTests } from './projenrc/integ';
+import { addLocalDeploy } from './projenrc/local-deploy';
 import { NLB_TIERS, configureWorkspacePackage, jsiiLibrary, recommendedFeatureFlags } from './projenrc/workspace';
 
 const root = new typescript.TypeScriptProject({
@@ -82,9 +84,13 @@ const exampleApp = new awscdk.AwsCdkTypeScriptApp({
   devDeps: [`cdk-nag@${NLB_TIERS.cdkNagVersion}`],
 });
 configureWorkspacePackage(exampleApp);
+// Type definitions are hoisted to the root node_modules of the workspace.
+exampleApp.tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
 exampleApp.package.addField('private', true);
 
-const packages = [core, tier, web, fleet, exampleApp];
+const localDeploy = addLocalDeploy(root, { exampleApp, exampleStackName: 'NlbTiersReferenceArchitecture' });
+
+const packages = [core, tier, web, fleet, exampleApp, localDeploy];
 
 // npm workspaces: one install at the root, siblings linked, one copy of aws-cdk-lib and constructs.
 root.package.addField('workspaces', packages.map(p => p.outdir.replace(`${root.outdir}/`, '')));
@@ -99,5 +105,8 @@ for (const p of packages) {
 root.compileTask.reset();
 root.compileTask.exec('tsc --noEmit -p tsconfig.json');
 root.postCompileTask.spawn(buildPackages);
+
+// Integration tests of integ/: snapshots verified offline by the root build, deployed on demand.
+addIntegTests(root);
 
 root.synth();

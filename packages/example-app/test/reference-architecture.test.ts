@@ -1,0 +1,110 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ReferenceArchitectureStack } from '../src/reference-architecture-stack';
+
+const stack = new ReferenceArchitectureStack(new App(), 'Reference');
+const template = Template.fromStack(stack);
+
+/** The logical id of the one resource of a type whose id starts with a prefix. */
+function logicalId(type: string, prefix: string): string {
+  const ids = Object.keys(template.findResources(type)).filter(id => id.startsWith(prefix));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+describe('the reference architecture', () => {
+  test('VPC 10.0.0.0/16 over two AZs, a public and a private /24 in each, one NAT gateway, no endpoints', () => {
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsHostnames: true, EnableDnsSupport: true });
+    const subnets = Object.values(template.findResources('AWS::EC2::Subnet')).map(s => s.Properties);
+    expect(subnets.map(s => s.CidrBlock).sort()).toEqual(['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24']);
+    expect(subnets.filter(s => s.MapPublicIpOnLaunch === true)).toHaveLength(2);
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+
+  test('security groups chain web -> NLB -> fleet on the uwsgi port, and the web server admits HTTP only', () => {
+    const web = logicalId('AWS::EC2::SecurityGroup', 'WebServerSecurityGroup');
+    const nlb = logicalId('AWS::EC2::SecurityGroup', 'AppTierSecurityGroup');
+    const fleet = logicalId('AWS::EC2::SecurityGroup', 'AppFleetSecurityGroup');
+    const ref = (id: string) => ({ 'Fn::GetAtt': [id, 'GroupId'] });
+
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map(r => r.Properties);
+    expect(ingress).toEqual(expect.arrayContaining([
+      expect.objectContaining({ GroupId: ref(nlb), SourceSecurityGroupId: ref(web), FromPort: 9090, ToPort: 9090, IpProtocol: 'tcp' }),
+      expect.objectContaining({ GroupId: ref(fleet), SourceSecurityGroupId: ref(nlb), FromPort: 9090, ToPort: 9090, IpProtocol: 'tcp' }),
+    ]));
+    expect(ingress).toHaveLength(2);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Apache web server: HTTP from the allowed peers only',
+      SecurityGroupIngress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })],
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: ref(nlb), DestinationSecurityGroupId: ref(fleet), FromPort: 9090, ToPort: 9090,
+    });
+  });
+
+  test('internal NLB on TCP 9090 with TCP health checks 2/2/10 s and client IP not preserved', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Type: 'network' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 9090, Protocol: 'TCP' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 9090,
+      Protocol: 'TCP',
+      TargetType: 'instance',
+      HealthCheckProtocol: 'TCP',
+      HealthyThresholdCount: 2,
+      UnhealthyThresholdCount: 2,
+      HealthCheckIntervalSeconds: 10,
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'preserve_client_ip.enabled', Value: 'false' }]),
+    });
+  });
+
+  test('the app fleet runs 2/2/2 t4g.micro instances behind the NLB', () => {
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '2', MaxSize: '2', DesiredCapacity: '2',
+      TargetGroupARNs: [{ Ref: logicalId('AWS::ElasticLoadBalancingV2::TargetGroup', 'AppTierTargetGroup') }],
+    });
+  });
+
+  test('the web server association writes the proxy to the NLB DNS name and port', () => {
+    const associations = template.findResources('AWS::SSM::Association', { Properties: { Name: 'AWS-RunShellScript' } });
+    const commands = Object.values(associations)[0].Properties.Parameters.commands;
+    const nlb = logicalId('AWS::ElasticLoadBalancingV2::LoadBalancer', 'AppTier');
+    expect(commands).toContainEqual({
+      'Fn::Join': ['', ['ProxyPass "/" "uwsgi://', { 'Fn::GetAtt': [nlb, 'DNSName'] }, ':9090/" retry=0 connectiontimeout=5 timeout=60']],
+    });
+  });
+
+  test('both associations write to the one shared log bucket, each under its own prefix, and wait 600 s', () => {
+    const bucket = logicalId('AWS::S3::Bucket', 'ProvisioningLogs');
+    const associations = Object.values(template.findResources('AWS::SSM::Association')).map(a => a.Properties);
+    expect(associations.map(a => [a.Name, a.OutputLocation.S3Location.OutputS3BucketName, a.OutputLocation.S3Location.OutputS3KeyPrefix, a.WaitForSuccessTimeoutSeconds]).sort()).toEqual([
+      ['AWS-ApplyAnsiblePlaybooks', { Ref: bucket }, 'playbook-association-log', 600],
+      ['AWS-RunShellScript', { Ref: bucket }, 'shellscript-association-log', 600],
+    ]);
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+  });
+
+  test('the app association runs the playbook of a zipped file asset staged at synth time', () => {
+    const assembly = (stack.node.root as App).synth();
+    const association = Object.values(template.findResources('AWS::SSM::Association', { Properties: { Name: 'AWS-ApplyAnsiblePlaybooks' } }))[0];
+    const sourceInfo = JSON.stringify(association.Properties.Parameters.SourceInfo);
+    const hash = /([0-9a-f]{64})\.zip/.exec(sourceInfo)?.[1];
+    expect(hash).toBeDefined();
+    const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf-8'));
+    expect(manifest.files[hash!].source).toEqual({ path: `asset.${hash}`, packaging: 'zip' });
+    expect(fs.existsSync(path.join(assembly.directory, `asset.${hash}`, 'playbook.yml'))).toBe(true);
+  });
+
+  test('outputs the web URL of the Elastic IP', () => {
+    template.hasOutput('WebUrl', {
+      Value: { 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [logicalId('AWS::EC2::EIP', 'WebServerElasticIp'), 'PublicIp'] }, '/']] },
+    });
+  });
+
+  test('synthesizes with no context lookups: images come from SSM parameters at deploy time', () => {
+    expect(stack.node.metadata.filter(m => m.type === 'aws:cdk:missing')).toHaveLength(0);
+    expect(Object.keys(template.toJSON().Parameters)).toEqual(expect.arrayContaining([expect.stringMatching(/^SsmParameterValue.*al2023.*arm64/)]));
+  });
+});

@@ -1,0 +1,177 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { AmazonLinuxGeneration, ExistingUwsgiTargetGroup, IUwsgiTargetGroup } from '@nlb-tiers/core';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { FlaskApplication, FlaskUwsgiAppFleet, FlaskUwsgiAppFleetProps } from '../src';
+
+const HELLO_APP = path.join(__dirname, 'fixtures', 'hello-app');
+
+function fixture(port = 9090) {
+  const stack = new Stack(new App(), 'Stack');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const nlbGroup = new ec2.SecurityGroup(stack, 'NlbGroup', { vpc, allowAllOutbound: false });
+  const targetGroup = new elbv2.NetworkTargetGroup(stack, 'Targets', { vpc, port, protocol: elbv2.Protocol.TCP });
+  const loadBalancer: IUwsgiTargetGroup = new ExistingUwsgiTargetGroup({ targetGroup, targetPort: port, loadBalancerSecurityGroups: [nlbGroup] });
+  return { stack, vpc, loadBalancer };
+}
+
+function synth(props: Partial<FlaskUwsgiAppFleetProps> = {}, port = 9090) {
+  const { stack, vpc, loadBalancer } = fixture(port);
+  const fleet = new FlaskUwsgiAppFleet(stack, 'Fleet', { vpc, loadBalancer, ...props });
+  return { stack, fleet, template: Template.fromStack(stack) };
+}
+
+/** The folder CDK staged for the playbook asset: what is zipped and uploaded. */
+function stagedPlaybook(stack: Stack, fleet: FlaskUwsgiAppFleet): string {
+  const assembly = (stack.node.root as App).synth();
+  return path.join(assembly.directory, fleet.playbookAsset.assetPath);
+}
+
+describe('FlaskUwsgiAppFleet', () => {
+  test('runs 2/2/2 instances in the private subnets, registered with the target group', () => {
+    const { template } = synth();
+
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '2',
+      MaxSize: '2',
+      DesiredCapacity: '2',
+      VPCZoneIdentifier: [{ Ref: Match.stringLikeRegexp('^VpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('^VpcPrivateSubnet2') }],
+      TargetGroupARNs: [{ Ref: Match.stringLikeRegexp('^Targets') }],
+      HealthCheckType: 'EC2',
+      Tags: [{ Key: 'Server', Value: 'App', PropagateAtLaunch: true }],
+    });
+  });
+
+  test('launches t4g.micro Amazon Linux 2023 arm64 with IMDSv2 required and an encrypted root volume', () => {
+    const { template } = synth();
+
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        InstanceType: 't4g.micro',
+        ImageId: { Ref: Match.stringLikeRegexp('al2023amikernel.*arm64') },
+        MetadataOptions: { HttpTokens: 'required' },
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeSize: 8 } }],
+        IamInstanceProfile: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetLaunchTemplateProfile'), 'Arn'] } },
+      }),
+    });
+  });
+
+  test('admits the uwsgi port from the load balancer security group and from nothing else', () => {
+    const { template } = synth();
+
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Flask/uWSGI app servers: uwsgi from the load balancer only',
+      SecurityGroupIngress: Match.absent(),
+    });
+    const ingress = template.findResources('AWS::EC2::SecurityGroupIngress');
+    expect(Object.values(ingress).map(r => r.Properties)).toEqual([{
+      Description: 'uwsgi from the load balancer',
+      IpProtocol: 'tcp',
+      FromPort: 9090,
+      ToPort: 9090,
+      GroupId: { 'Fn::GetAtt': [expect.stringMatching(/^FleetSecurityGroup/), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^NlbGroup/), 'GroupId'] },
+    }]);
+    // The load balancer's group, which sends nothing by default, may now send to the fleet.
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      FromPort: 9090,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NlbGroup'), 'GroupId'] },
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetSecurityGroup'), 'GroupId'] },
+    });
+  });
+
+  test('is provisioned by AWS-ApplyAnsiblePlaybooks from the playbook asset, on every instance of its own group', () => {
+    const { stack, fleet, template } = synth();
+
+    template.hasResourceProperties('AWS::SSM::Association', {
+      Name: 'AWS-ApplyAnsiblePlaybooks',
+      Targets: [{ Key: 'tag:aws:autoscaling:groupName', Values: [{ Ref: Match.stringLikeRegexp('^FleetASG') }] }],
+      Parameters: {
+        SourceType: ['S3'],
+        SourceInfo: [Match.anyValue()],
+        InstallDependencies: ['True'],
+        PlaybookFile: ['playbook.yml'],
+        ExtraVariables: ['SSM=True'],
+        Check: ['False'],
+        Verbose: ['-v'],
+        TimeoutSeconds: ['1800'],
+      },
+      WaitForSuccessTimeoutSeconds: 600,
+      OutputLocation: { S3Location: Match.objectLike({ OutputS3KeyPrefix: 'playbook-association-log' }) },
+    });
+    const sourceInfo = JSON.stringify(stack.resolve(Object.values(template.findResources('AWS::SSM::Association'))[0].Properties.Parameters.SourceInfo));
+    expect(sourceInfo).toContain(`${fleet.playbookAsset.assetHash}.zip`);
+  });
+
+  test('lets the instances read their own playbook object, not the whole assets bucket', () => {
+    const { stack, fleet, template } = synth();
+
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
+    const read = statements.filter(s => s.Action === 's3:GetObject');
+    expect(read).toHaveLength(1);
+    expect(JSON.stringify(stack.resolve(read[0].Resource))).toContain(`${fleet.playbookAsset.assetHash}.zip`);
+    expect(JSON.stringify(statements)).not.toMatch(/s3:List|s3:GetObject\*|PutObjectAcl/);
+  });
+
+  test('the playbook asset has playbook.yml at its root and the files it deploys', () => {
+    const { stack, fleet } = synth();
+
+    const dir = stagedPlaybook(stack, fleet);
+
+    expect(fs.readdirSync(dir).sort()).toEqual(['files', 'playbook.yml', 'vars.json']);
+    expect(fs.readdirSync(path.join(dir, 'files')).sort()).toEqual(['app', 'uwsgi.ini', 'uwsgi.service']);
+    expect(fs.readFileSync(path.join(dir, 'files', 'app', 'run.py'), 'utf-8')).toContain('X-aws-ec2-metadata-token');
+    const ini = fs.readFileSync(path.join(dir, 'files', 'uwsgi.ini'), 'utf-8');
+    expect(ini).toMatch(/^socket = 0\.0\.0\.0:9090$/m);
+    expect(ini).toMatch(/^module = run:app$/m);
+    const vars = JSON.parse(fs.readFileSync(path.join(dir, 'vars.json'), 'utf-8'));
+    expect(vars).toMatchObject({ pip_packages: ['uwsgi==2.0.28', 'flask==3.1.1'], app_has_requirements: false });
+  });
+
+  test('takes capacities, port, workers and a user app from props', () => {
+    const { stack, fleet, template } = synth({
+      minCapacity: 1,
+      desiredCapacity: 3,
+      maxCapacity: 4,
+      processes: 4,
+      threads: 8,
+      application: FlaskApplication.fromDirectory(HELLO_APP, { module: 'hello.wsgi', callable: 'application' }),
+    }, 8001);
+
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '1', MaxSize: '4', DesiredCapacity: '3' });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8001, ToPort: 8001 });
+    const dir = stagedPlaybook(stack, fleet);
+    const ini = fs.readFileSync(path.join(dir, 'files', 'uwsgi.ini'), 'utf-8');
+    expect(ini).toMatch(/^socket = 0\.0\.0\.0:8001$/m);
+    expect(ini).toMatch(/^module = hello\.wsgi:application$/m);
+    expect(ini).toMatch(/^processes = 4$/m);
+    expect(ini).toMatch(/^threads = 8$/m);
+    expect(fs.existsSync(path.join(dir, 'files', 'app', 'hello', 'wsgi.py'))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'vars.json'), 'utf-8')).app_has_requirements).toBe(true);
+  });
+
+  test('pins packages that run on the Python of Amazon Linux 2', () => {
+    const { stack, fleet, template } = synth({ amazonLinux: AmazonLinuxGeneration.AMAZON_LINUX_2 });
+
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ ImageId: { Ref: Match.stringLikeRegexp('amzn2ami.*arm64') } }),
+    });
+    const vars = JSON.parse(fs.readFileSync(path.join(stagedPlaybook(stack, fleet), 'vars.json'), 'utf-8'));
+    expect(vars.pip_packages).toEqual(['uwsgi==2.0.28', 'flask==2.2.5']);
+  });
+
+  test('two fleets in one stack provision only their own instances', () => {
+    const { stack, vpc, loadBalancer } = fixture();
+    new FlaskUwsgiAppFleet(stack, 'Blue', { vpc, loadBalancer });
+    new FlaskUwsgiAppFleet(stack, 'Green', { vpc, loadBalancer });
+
+    const associations = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Association'));
+    expect(associations.map(a => a.Properties.Targets)).toEqual([
+      [{ Key: 'tag:aws:autoscaling:groupName', Values: [{ Ref: expect.stringMatching(/^BlueASG/) }] }],
+      [{ Key: 'tag:aws:autoscaling:groupName', Values: [{ Ref: expect.stringMatching(/^GreenASG/) }] }],
+    ]);
+  });
+});
