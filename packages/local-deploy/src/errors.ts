@@ -1,0 +1,26 @@
+/** Exit codes of the command-line tool, one per kind of failure a caller may want to tell apart. */
+export enum ExitCode {
+  OK = 0,
+  /** A request or an assertion failed. */
+  CHECKS_FAILED = 1,
+  /** Bad arguments, or an assembly that cannot be read. */
+  USAGE = 2,
+  /** Not Linux, not root, or a kernel feature is missing. */
+  UNSUPPORTED_MACHINE = 3,
+  /** Debian packages are missing and cannot be installed. */
+  MISSING_PACKAGES = 4,
+  /** The assembly has resources this tool cannot run locally. */
+  UNSUPPORTED_RESOURCES = 5,
+  /** Something failed while the deployment was being brought up. */
+  DEPLOY_FAILED = 6,
+  /** Stopped by SIGINT or SIGTERM. */
+  INTERRUPTED = 130,
+}
+
+/** An error the tool reports to the user as is, with its own exit code (no stack trace). */
+export class LocalDeployError extends Error {
+  constructor(message: string, public readonly exitCode: ExitCode) {
+    super(message);
+    this.name = 'LocalDeployError';
+  }
+}

@@ -1,0 +1,32 @@
+/** Parses "10.0.2.0/24" into its network number and prefix length. */
+export function parseCidr(cidr: string): { network: number; prefixLength: number } {
+  const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(cidr);
+  if (!m) throw new Error(`Not an IPv4 CIDR block: ${cidr}`);
+  const prefixLength = Number(m[2]);
+  const mask = prefixLength === 0 ? 0 : (~0 << (32 - prefixLength)) >>> 0;
+  return { network: (toNumber(m[1]) & mask) >>> 0, prefixLength };
+}
+
+/** The address `offset` hosts into a CIDR block; throws when the block is too small. */
+export function hostAddress(cidr: string, offset: number): string {
+  const { network, prefixLength } = parseCidr(cidr);
+  const size = 2 ** (32 - prefixLength);
+  if (offset <= 0 || offset >= size - 1) {
+    throw new Error(`${cidr} has no room for host number ${offset}`);
+  }
+  return toDotted(network + offset);
+}
+
+export function cidrContains(cidr: string, address: string): boolean {
+  const { network, prefixLength } = parseCidr(cidr);
+  const mask = prefixLength === 0 ? 0 : (~0 << (32 - prefixLength)) >>> 0;
+  return ((toNumber(address) & mask) >>> 0) === network;
+}
+
+function toNumber(dotted: string): number {
+  return dotted.split('.').reduce((n, part) => n * 256 + Number(part), 0) >>> 0;
+}
+
+function toDotted(n: number): string {
+  return [24, 16, 8, 0].map(shift => (n >>> shift) & 255).join('.');
+}

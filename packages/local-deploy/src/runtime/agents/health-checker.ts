@@ -1,0 +1,86 @@
+/**
+ * Health checker of a local balancer. Runs inside the balancer's namespace: TCP-connects to every
+ * target each interval, applies the healthy/unhealthy thresholds, and on every change swaps the
+ * balancer's DNAT map in one nftables transaction. Writes the targets' states to a JSON file and one
+ * line per transition to stdout.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import { BalancerConfig, balancerRuleset, TargetState, targetsInService } from '../balancer-rules';
+
+interface Health {
+  state: TargetState;
+  reason: string;
+  successes: number;
+  failures: number;
+}
+
+const config: BalancerConfig = JSON.parse(fs.readFileSync(process.argv[2], 'utf-8'));
+const health = new Map<string, Health>();
+const key = (arn: string, id: string) => `${arn} ${id}`;
+for (const l of config.listeners) {
+  for (const t of l.targets) health.set(key(l.targetGroupArn, t.id), { state: 'initial', reason: 'Elb.RegistrationInProgress', successes: 0, failures: 0 });
+}
+
+function probe(address: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = net.connect({ host: address, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function apply() {
+  const ruleset = balancerRuleset(config, l => targetsInService(l, id => health.get(key(l.targetGroupArn, id))!.state));
+  execFileSync('nft', ['-f', '-'], { input: ruleset });
+  const state = {
+    updatedAt: new Date().toISOString(),
+    targetGroups: Object.fromEntries(config.listeners.map(l => [l.targetGroupArn, l.targets.map(t => {
+      const h = health.get(key(l.targetGroupArn, t.id))!;
+      return { id: t.id, address: t.address, port: t.port, state: h.state, reason: h.reason };
+    })])),
+  };
+  fs.writeFileSync(`${config.stateFile}.tmp`, JSON.stringify(state, null, 2));
+  fs.renameSync(`${config.stateFile}.tmp`, config.stateFile);
+}
+
+async function checkListener(l: BalancerConfig['listeners'][number]) {
+  const results = await Promise.all(l.targets.map(t => probe(t.address, l.check.port, l.check.timeoutMs)));
+  let changed = false;
+  l.targets.forEach((t, i) => {
+    const h = health.get(key(l.targetGroupArn, t.id))!;
+    if (results[i]) {
+      h.successes++;
+      h.failures = 0;
+      if (h.state !== 'healthy' && h.successes >= l.check.healthyThreshold) changed = transition(t.id, h, 'healthy', '');
+    } else {
+      h.failures++;
+      h.successes = 0;
+      // A target that never passed stays "initial" until it fails as many checks as a healthy one would.
+      if (h.state !== 'unhealthy' && h.failures >= l.check.unhealthyThreshold) changed = transition(t.id, h, 'unhealthy', 'Target.FailedHealthChecks');
+    }
+  });
+  if (changed) apply();
+}
+
+function transition(id: string, h: Health, state: TargetState, reason: string): boolean {
+  process.stdout.write(`${new Date().toISOString()} ${id} ${h.state} -> ${state}\n`);
+  h.state = state;
+  h.reason = reason;
+  return true;
+}
+
+apply();
+for (const l of config.listeners) {
+  const tick = () => {
+    void checkListener(l).finally(() => setTimeout(tick, l.check.intervalMs));
+  };
+  tick();
+}
+process.on('SIGTERM', () => process.exit(0));

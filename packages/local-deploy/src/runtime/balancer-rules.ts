@@ -1,0 +1,60 @@
+/** One listener of a local balancer, with the addresses of its targets. */
+export interface BalancerListenerConfig {
+  readonly port: number;
+  readonly targetGroupArn: string;
+  readonly targets: Array<{ readonly id: string; readonly address: string; readonly port: number }>;
+  readonly check: {
+    readonly port: number;
+    readonly intervalMs: number;
+    readonly timeoutMs: number;
+    readonly healthyThreshold: number;
+    readonly unhealthyThreshold: number;
+  };
+}
+
+/** What the health checker agent of a balancer reads at start. */
+export interface BalancerConfig {
+  readonly address: string;
+  readonly listeners: BalancerListenerConfig[];
+  /** Where the agent writes the targets' health, as JSON, after every change. */
+  readonly stateFile: string;
+}
+
+/** An NLB target's health states (`initial` until the first verdict). */
+export type TargetState = 'initial' | 'healthy' | 'unhealthy';
+
+/**
+ * The nftables ruleset of a balancer: DNAT over a flow hash of the 4-tuple to the targets in
+ * service, and SNAT to the balancer's own address (client IP not preserved). `inService` holds the
+ * targets that receive traffic per listener; with none healthy, callers pass every target (fail open).
+ * Loaded as one `nft -f` transaction, so a swap is atomic and existing flows keep their target.
+ */
+export function balancerRuleset(config: Pick<BalancerConfig, 'address' | 'listeners'>, inService: (listener: BalancerListenerConfig) => BalancerListenerConfig['targets']): string {
+  const dnat = config.listeners.map(l => {
+    const targets = inService(l);
+    if (targets.length === 0) return `    ip daddr ${config.address} tcp dport ${l.port} counter reject with tcp reset`;
+    const map = targets.map((t, i) => `${i} : ${t.address} . ${t.port}`).join(', ');
+    return `    ip daddr ${config.address} tcp dport ${l.port} counter dnat ip to jhash ip saddr . tcp sport . ip daddr . tcp dport mod ${targets.length} seed 0x4e4c4254 map { ${map} }`;
+  });
+  return [
+    // Declaring then deleting makes the load idempotent: the first run and every swap look the same.
+    'table ip balancer {}',
+    'delete table ip balancer',
+    'table ip balancer {',
+    '  chain prerouting {',
+    '    type nat hook prerouting priority dstnat; policy accept;',
+    ...dnat,
+    '  }',
+    '  chain postrouting {',
+    '    type nat hook postrouting priority srcnat; policy accept;',
+    `    ct status dnat ct original ip daddr ${config.address} counter snat ip to ${config.address}`,
+    '  }',
+    '}',
+  ].join('\n') + '\n';
+}
+
+/** NLB routing: healthy targets; none healthy -> every registered target (fail open). */
+export function targetsInService(listener: BalancerListenerConfig, state: (targetId: string) => TargetState): BalancerListenerConfig['targets'] {
+  const healthy = listener.targets.filter(t => state(t.id) === 'healthy');
+  return healthy.length > 0 ? healthy : listener.targets;
+}

@@ -1,0 +1,294 @@
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ExitCode, LocalDeployError } from '../errors';
+import { Topology } from '../model/topology';
+import { prepareApache } from './apache';
+import { BalancerTiming, balancerConfig, IMDS_ADDRESS, IMDS_LOCAL_PORT, forwarderAgent, healthCheckerAgent, imdsAgent } from './agents';
+import { TargetState } from './balancer-rules';
+import { run, sleep, waitForListen } from './exec';
+import { applySecurityGroups, imdsRedirectRuleset, internetGatewayRuleset } from './firewall';
+import { DeploymentNames, NAMESPACE_PREFIX, RUN_ROOT } from './naming';
+import { listNamespaces, namespacePids, Network, removeNamespace } from './network';
+import { Publisher } from './publisher';
+import { ProcessSpec, Supervisor } from './supervisor';
+import { prepareUwsgi } from './uwsgi';
+
+/** Options of {@link LocalDeployment.up}. */
+export interface DeployOptions extends BalancerTiming {
+  /** Port on 127.0.0.1 where the first Elastic IP's web server is published; 0 picks a free one. */
+  readonly publishPort: number;
+  readonly log: (line: string) => void;
+}
+
+/** A target's health as the balancer's health checker last wrote it. */
+export interface TargetHealth {
+  readonly id: string;
+  readonly address: string;
+  readonly port: number;
+  readonly state: TargetState;
+  readonly reason: string;
+}
+
+/** A published web server: its URL on this machine's loopback. */
+export interface PublishedEndpoint {
+  readonly host: string;
+  readonly elasticIp: string;
+  readonly port: number;
+  readonly url: string;
+}
+
+/** What a deployment writes to its state file, for stale cleanup and for tests that inspect it. */
+export interface DeploymentState {
+  readonly id: string;
+  readonly ownerPid: number;
+  readonly stackName: string;
+  readonly namespaces: string[];
+  readonly hosts: Array<{ name: string; instanceId: string; namespace: string; address: string }>;
+  readonly balancers: Array<{ name: string; namespace: string; address: string; stateFile: string; targetGroups: string[] }>;
+  readonly processes: Array<{ name: string; namespace: string; pid: number; restarts: number }>;
+  readonly endpoints: PublishedEndpoint[];
+}
+
+/** How long one server may take to start listening. */
+const START_TIMEOUT_MS = 20_000;
+
+/**
+ * A topology running on this machine. `up` brings it up in order (network, firewall, metadata,
+ * balancers, servers, publication) and, if any step fails, tears down what it made before raising.
+ * `down` always leaves nothing: processes (by pid), namespaces with their links and rules,
+ * /etc/netns folders and the run folder.
+ */
+export class LocalDeployment {
+  public static async up(topology: Topology, options: DeployOptions): Promise<LocalDeployment> {
+    const deployment = new LocalDeployment(topology, new DeploymentNames(randomBytes(2).toString('hex')), options);
+    try {
+      await deployment.bringUp();
+    } catch (e) {
+      await deployment.down();
+      throw e;
+    }
+    return deployment;
+  }
+
+  public readonly endpoints: PublishedEndpoint[] = [];
+  private readonly network: Network;
+  private readonly supervisor: Supervisor;
+  private readonly publishers: Publisher[] = [];
+  private readonly createdNamespaces: string[] = [];
+  private downPromise?: Promise<void>;
+
+  private constructor(public readonly topology: Topology, public readonly names: DeploymentNames, private readonly options: DeployOptions) {
+    this.network = new Network(topology, names);
+    this.supervisor = new Supervisor(() => this.writeState(), line => options.log(line));
+  }
+
+  /** The targets of every target group, by target group ARN, as the balancers see them now. */
+  public targetHealth(): Record<string, TargetHealth[]> {
+    const out: Record<string, TargetHealth[]> = {};
+    for (const b of this.topology.balancers) {
+      const file = this.balancerStateFile(b.name);
+      if (!fs.existsSync(file)) continue;
+      Object.assign(out, JSON.parse(fs.readFileSync(file, 'utf-8')).targetGroups);
+    }
+    return out;
+  }
+
+  /** Waits until every target of every balancer is healthy; false when the time is up. */
+  public async waitForHealthyTargets(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const expected = this.topology.balancers.flatMap(b => b.listeners).reduce((n, l) => n + l.targetGroup.targets.length, 0);
+    while (Date.now() < deadline) {
+      const all = Object.values(this.targetHealth()).flat();
+      if (all.length >= expected && all.every(t => t.state === 'healthy')) return true;
+      await sleep(200);
+    }
+    return false;
+  }
+
+  /** The longest time the balancers need to mark every target healthy, with the scaled timing. */
+  public get healthyWithinMs(): number {
+    const checks = this.topology.balancers.flatMap(b => b.listeners).map(l => l.targetGroup.healthCheck);
+    return Math.max(0, ...checks.map(hc => (hc.healthyThreshold + 1) * hc.intervalSeconds * 1000 * this.options.healthCheckTimeScale));
+  }
+
+  public get state(): DeploymentState {
+    return {
+      id: this.names.id,
+      ownerPid: process.pid,
+      stackName: this.topology.stackName,
+      namespaces: [...this.createdNamespaces],
+      hosts: this.topology.hosts.map(h => ({ name: h.name, instanceId: h.instanceId, namespace: this.names.namespace(h.name), address: h.address })),
+      balancers: this.topology.balancers.map(b => ({
+        name: b.name,
+        namespace: this.names.namespace(b.name),
+        address: b.address,
+        stateFile: this.balancerStateFile(b.name),
+        targetGroups: b.listeners.map(l => l.targetGroup.arn),
+      })),
+      processes: this.supervisor?.running ?? [],
+      endpoints: this.endpoints,
+    };
+  }
+
+  /** Tears everything down; safe to call more than once and from signal handlers. */
+  public down(): Promise<void> {
+    this.downPromise ??= this.tearDown();
+    return this.downPromise;
+  }
+
+  private async bringUp() {
+    const { topology, names, options } = this;
+    fs.mkdirSync(names.runDir, { recursive: true, mode: 0o755 });
+    fs.chmodSync(RUN_ROOT, 0o755);
+    // The state file exists before the first namespace, so an interrupted run is always found again.
+    this.writeState();
+    options.log(`Creating ${this.network.namespaces.length} namespaces (deployment ${names.id})`);
+    this.network.up(ns => {
+      this.createdNamespaces.push(ns);
+      this.writeState();
+    });
+
+    const sw = names.switchNamespace;
+    run('ip', ['netns', 'exec', sw, 'nft', '-f', '-'], { input: internetGatewayRuleset(topology, 'v-internet') });
+    for (const h of topology.hosts) {
+      applySecurityGroups(names.namespace(h.name), topology, h, false);
+      run('ip', ['netns', 'exec', names.namespace(h.name), 'nft', '-f', '-'], { input: imdsRedirectRuleset(IMDS_ADDRESS, IMDS_LOCAL_PORT) });
+    }
+    for (const b of topology.balancers) applySecurityGroups(names.namespace(b.name), topology, b, true);
+
+    for (const h of topology.hosts) {
+      const dir = names.hostDir(h.name);
+      fs.mkdirSync(dir, { recursive: true });
+      await this.startAndWait(imdsAgent(dir, names.namespace(h.name), h, topology), IMDS_ADDRESS, IMDS_LOCAL_PORT);
+    }
+    for (const b of topology.balancers) {
+      const dir = names.hostDir(b.name);
+      fs.mkdirSync(dir, { recursive: true });
+      const config = balancerConfig(b, topology, this.balancerStateFile(b.name), options);
+      this.supervisor.start(healthCheckerAgent(dir, names.namespace(b.name), b, config));
+    }
+    for (const h of topology.hosts) {
+      for (const service of h.services) {
+        const dir = names.hostDir(h.name);
+        const ns = names.namespace(h.name);
+        if (service.kind === 'uwsgi') {
+          options.log(`${h.name} (${h.instanceId}, ${h.address}): uWSGI on port ${service.port}`);
+          await this.startAndWait(prepareUwsgi(dir, ns, h, service), h.address, service.port);
+        } else {
+          options.log(`${h.name} (${h.instanceId}, ${h.address}): Apache httpd on port ${service.listenPort}`);
+          await this.startAndWait(prepareApache(dir, ns, h, service), h.address, service.listenPort);
+        }
+      }
+    }
+
+    for (const h of topology.hosts) {
+      const apache = h.services.find(s => s.kind === 'apache');
+      if (!h.elasticIp || !apache || apache.kind !== 'apache') continue;
+      const socket = names.publishSocket(h.name);
+      this.supervisor.start(forwarderAgent(names.runDir, names.internetNamespace, h, apache.listenPort, socket));
+      await waitForFile(socket, START_TIMEOUT_MS);
+      const publisher = new Publisher(socket);
+      this.publishers.push(publisher);
+      const wanted = this.endpoints.length === 0 ? options.publishPort : 0;
+      const port = await publisher.listen(wanted).catch((e: Error) => {
+        throw new LocalDeployError(`Cannot publish ${h.name} on 127.0.0.1:${wanted}: ${e.message} (choose another with --publish-port)`, ExitCode.DEPLOY_FAILED);
+      });
+      this.endpoints.push({ host: h.name, elasticIp: h.elasticIp, port, url: `http://127.0.0.1:${port}/` });
+      options.log(`${h.name}: Elastic IP ${h.elasticIp}:${apache.listenPort} published on http://127.0.0.1:${port}/`);
+    }
+    this.writeState();
+  }
+
+  private async startAndWait(spec: ProcessSpec, address: string, port: number) {
+    this.supervisor.start(spec);
+    if (!(await waitForListen(spec.namespace, address, port, START_TIMEOUT_MS, () => this.supervisor.hasExited(spec.name)))) {
+      const log = fs.existsSync(spec.logFile) ? fs.readFileSync(spec.logFile, 'utf-8').trim().split('\n').slice(-15).join('\n') : '';
+      throw new LocalDeployError(`${spec.name} did not listen on ${address}:${port} within ${START_TIMEOUT_MS / 1000}s. Last lines of ${spec.logFile}:\n${log}`, ExitCode.DEPLOY_FAILED);
+    }
+  }
+
+  private async tearDown() {
+    for (const p of this.publishers) await p.close();
+    await this.supervisor.stopAll();
+    for (const ns of this.network.namespaces) killNamespaceProcesses(ns);
+    this.network.down();
+    fs.rmSync(this.names.runDir, { recursive: true, force: true });
+  }
+
+  private balancerStateFile(balancer: string): string {
+    return path.join(this.names.hostDir(balancer), 'targets.json');
+  }
+
+  private writeState() {
+    if (this.downPromise || !fs.existsSync(this.names.runDir)) return;
+    fs.writeFileSync(`${this.names.stateFile}.tmp`, JSON.stringify(this.state, null, 2));
+    fs.renameSync(`${this.names.stateFile}.tmp`, this.names.stateFile);
+  }
+}
+
+/** Kills what is left in a namespace of ours (processes the supervisor no longer tracks), by pid. */
+function killNamespaceProcesses(namespace: string) {
+  for (const pid of namespacePids(namespace)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes what earlier runs left behind when their process was killed before it could tear down:
+ * namespaces of ours whose owner is no longer alive, their processes, /etc/netns folders and run
+ * folders. Deployments whose owner is alive are left alone. Returns the removed deployment ids.
+ */
+export function cleanupStaleDeployments(): string[] {
+  const owners = new Map<string, number>();
+  if (fs.existsSync(RUN_ROOT)) {
+    for (const id of fs.readdirSync(RUN_ROOT)) {
+      const file = path.join(RUN_ROOT, id, 'state.json');
+      try {
+        owners.set(id, JSON.parse(fs.readFileSync(file, 'utf-8')).ownerPid);
+      } catch {
+        owners.set(id, 0);
+      }
+    }
+  }
+  const stale = new Set<string>([...owners].filter(([, pid]) => !pid || !isAlive(pid)).map(([id]) => id));
+  for (const ns of listNamespaces().filter(n => n.startsWith(NAMESPACE_PREFIX))) {
+    const id = ns.slice(NAMESPACE_PREFIX.length).split('-')[0];
+    if (!owners.has(id) || stale.has(id)) {
+      stale.add(id);
+      killNamespaceProcesses(ns);
+      removeNamespace(ns);
+    }
+  }
+  if (fs.existsSync('/etc/netns')) {
+    for (const dir of fs.readdirSync('/etc/netns').filter(n => n.startsWith(NAMESPACE_PREFIX))) {
+      const id = dir.slice(NAMESPACE_PREFIX.length).split('-')[0];
+      if (owners.has(id) && !stale.has(id)) continue;
+      stale.add(id);
+      removeNamespace(dir);
+    }
+  }
+  for (const id of stale) fs.rmSync(path.join(RUN_ROOT, id), { recursive: true, force: true });
+  return [...stale];
+}
+
+async function waitForFile(file: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > deadline) throw new LocalDeployError(`${file} did not appear within ${timeoutMs / 1000}s`, ExitCode.DEPLOY_FAILED);
+    await sleep(50);
+  }
+}

@@ -1,0 +1,75 @@
+import { javascript, typescript } from 'projen';
+import { NLB_TIERS, configureWorkspacePackage } from './workspace';
+
+/** Options of {@link addLocalDeploy}. */
+export interface LocalDeployOptions {
+  /** The CDK app deployed by `deploy:local`. */
+  readonly exampleApp: javascript.NodeProject;
+  /** The stack of the example app that `deploy:local` deploys. */
+  readonly exampleStackName: string;
+  /** The folder of the `integ.*.ts` tests, relative to the root. @default 'integ' */
+  readonly integDirectory?: string;
+}
+
+/**
+ * Adds `packages/local-deploy` (the `nlb-tiers-local` command-line tool, not jsii) and the root
+ * tasks that run the architecture on this machine:
+ *
+ * - `deploy:local`: synthesizes the example app, deploys it locally, sends a bounded number of
+ *   requests through the web server, prints them and tears everything down (`--hold` keeps it up).
+ * - `integ:local`: deploys each integration test's snapshot locally and runs its own assertions.
+ */
+export function addLocalDeploy(root: typescript.TypeScriptProject, options: LocalDeployOptions): typescript.TypeScriptProject {
+  const integDir = options.integDirectory ?? 'integ';
+  const project = new typescript.TypeScriptProject({
+    parent: root,
+    outdir: 'packages/local-deploy',
+    name: `${NLB_TIERS.scope}/local-deploy`,
+    description: 'Deploys a cloud assembly built with the nlb-tiers constructs onto this Linux machine, with network namespaces',
+    defaultReleaseBranch: 'main',
+    packageManager: javascript.NodePackageManager.NPM,
+    typescriptVersion: NLB_TIERS.typescriptVersion,
+    minNodeVersion: NLB_TIERS.minNodeVersion,
+    sampleCode: false,
+    licensed: false,
+    github: false,
+    release: false,
+    package: false,
+    depsUpgrade: false,
+    bin: { 'nlb-tiers-local': 'lib/cli.js' },
+    jest: true,
+    jestOptions: {
+      jestConfig: {
+        // The end-to-end tests start whole deployments one after the other.
+        testTimeout: 240_000,
+        maxWorkers: 1,
+      },
+    },
+    tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022' } },
+  });
+  configureWorkspacePackage(project);
+  project.package.addField('private', true);
+  // Fixtures are synthesized cloud assemblies; the tests read them, nobody edits them.
+  project.gitattributes.addAttributes('/test/fixtures/**', 'linguist-generated');
+
+  const exampleDir = options.exampleApp.outdir.replace(`${root.outdir}/`, '');
+  const toolDir = project.outdir.replace(`${root.outdir}/`, '');
+  const cli = `node ${toolDir}/lib/cli.js`;
+
+  const deployLocal = root.addTask('deploy:local', {
+    description: 'Synthesize the example app, deploy it on this machine, send requests through it, tear it down (--hold keeps it up)',
+    receiveArgs: true,
+  });
+  deployLocal.exec('npx projen compile', { cwd: toolDir });
+  deployLocal.exec('npx cdk synth -q', { cwd: exampleDir });
+  deployLocal.exec(`${cli} deploy ${exampleDir}/cdk.out ${options.exampleStackName}`, { receiveArgs: true });
+
+  const integLocal = root.addTask('integ:local', {
+    description: `Deploy every ${integDir}/integ.*.ts snapshot on this machine and run its own assertions`,
+    receiveArgs: true,
+  });
+  integLocal.exec('npx projen compile', { cwd: toolDir });
+  integLocal.exec(`${cli} integ ${integDir}`, { receiveArgs: true });
+
+  return project;
+}
