@@ -1,0 +1,95 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ExpectedResult, IApiCall, IDeployAssert, Match } from '@aws-cdk/integ-tests-alpha';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+/** What the default app answers: an EC2 instance id. */
+export const INSTANCE_ID_PATTERN = '^i-[0-9a-f]{8,17}$';
+
+/** How long an assertion retries before it fails, and how often. */
+export interface AssertionWait {
+  readonly totalTimeout: Duration;
+  readonly interval: Duration;
+}
+
+/**
+ * The target group reports exactly `count` targets, all `healthy`.
+ *
+ * A literal array inside `objectLike` is matched element by element, so a missing, extra or
+ * unhealthy target fails the assertion until the wait ends.
+ */
+export function expectHealthyTargets(assertions: IDeployAssert, targetGroup: elbv2.INetworkTargetGroup, count: number,
+  wait: AssertionWait = { totalTimeout: Duration.minutes(15), interval: Duration.seconds(20) }): IApiCall {
+  return assertions.awsApiCall('ElasticLoadBalancingV2', 'describeTargetHealth', { TargetGroupArn: targetGroup.targetGroupArn })
+    .expect(ExpectedResult.objectLike({
+      TargetHealthDescriptions: Array.from({ length: count }, () => ({ TargetHealth: { State: 'healthy' } })),
+    }))
+    .waitForAssertions(wait);
+}
+
+/** An HTTP GET of `url` answers 200 with a body that matches `body` (a JSON body is parsed first). */
+export function expectHttpGet(assertions: IDeployAssert, url: string, body: unknown,
+  wait: AssertionWait = { totalTimeout: Duration.minutes(5), interval: Duration.seconds(15) }): IApiCall {
+  return assertions.httpApiCall(url)
+    .expect(ExpectedResult.objectLike({ status: 200, body }))
+    .waitForAssertions(wait);
+}
+
+/** Options of {@link DistinctBodiesProbe.expectDistinctBodies}. */
+export interface DistinctBodiesOptions {
+  /** How many requests to send, one after the other (1-30). */
+  readonly count: number;
+  /** The timeout of each request, in milliseconds (100-5000). */
+  readonly timeoutMs: number;
+  /** The fewest distinct bodies that must come back. */
+  readonly minDistinct: number;
+  /** A regular expression every distinct body counted towards `minDistinct` matches. */
+  readonly bodyPattern: string;
+}
+
+/**
+ * A function that calls a URL several times and returns the distinct bodies of its 200 answers:
+ * with an app that answers its instance id, the number of instances the requests reached.
+ *
+ * Its code is `distinct-bodies-handler.js`, inlined in the template; it reads the URL, the count
+ * and the timeout from the event.
+ */
+export class DistinctBodiesProbe extends Construct {
+  /** The function. */
+  public readonly function: lambda.Function;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.function = new lambda.Function(this, 'Function', {
+      runtime: lambda.Runtime.NODEJS_20_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(fs.readFileSync(path.join(__dirname, 'distinct-bodies-handler.js'), 'utf-8')),
+      // 30 requests of at most 5 seconds each, and some margin.
+      timeout: Duration.minutes(3),
+      description: 'Calls a URL several times and returns the distinct bodies of its 200 answers',
+    });
+  }
+
+  /**
+   * Every one of `count` requests to `url` answers 200, and at least `minDistinct` distinct
+   * bodies match `bodyPattern`.
+   */
+  public expectDistinctBodies(assertions: IDeployAssert, url: string, options: DistinctBodiesOptions,
+    wait: AssertionWait = { totalTimeout: Duration.minutes(5), interval: Duration.seconds(30) }): IApiCall {
+    const payload = Stack.of(this).toJsonString({ url, count: options.count, timeoutMs: options.timeoutMs });
+    return assertions.invokeFunction({ functionName: this.function.functionName, payload })
+      .expect(ExpectedResult.objectLike({
+        StatusCode: 200,
+        Payload: Match.serializedJson(Match.objectLike({
+          requests: options.count,
+          ok: options.count,
+          // arrayWith matches each pattern against a different element: at least minDistinct of them.
+          distinctBodies: Match.arrayWith(Array.from({ length: options.minDistinct }, () => Match.stringLikeRegexp(options.bodyPattern))),
+        })),
+      }))
+      .waitForAssertions(wait);
+  }
+}
