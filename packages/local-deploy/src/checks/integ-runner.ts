@@ -1,13 +1,153 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CloudAssembly, StackArtifact } from '../assembly/cloud-assembly';
+import { IntrinsicResolver } from '../assembly/intrinsics';
+import { ExitCode, LocalDeployError } from '../errors';
+import { mapStack } from '../model/map-stack';
 import { Topology } from '../model/topology';
+import { sleep } from '../runtime/exec';
 import { LocalDeployment } from '../runtime/deployment';
+import { DeployAssertion, inlineFunctions, readDeployAssertions } from './deploy-assertions';
+import { CallResult, httpCall, rewriteUrls, sdkCall } from './local-api-calls';
+import { match } from './matchers';
 
+/** Options of {@link runIntegTests}. */
 export interface IntegRunOptions {
   readonly log: (line: string) => void;
+  /** Checks the machine and brings a topology up. */
   readonly deploy: (topology: Topology) => Promise<LocalDeployment>;
   readonly tearDown: (deployment: LocalDeployment) => Promise<void>;
   readonly healthCheckTimeScale: number;
 }
 
-export async function runIntegTests(_dir: string, _options: IntegRunOptions): Promise<number> {
-  throw new Error('integ: work in progress');
+/** One integ test case: the stack it deploys and the stack of its assertions. */
+interface TestCase {
+  readonly file: string;
+  readonly name: string;
+  readonly stack: StackArtifact;
+  readonly assertions: StackArtifact;
+}
+
+/** How often an assertion is retried while it does not match (integ-tests' waitForAssertions). */
+const RETRY_INTERVAL_MS = 1000;
+/** How long assertions may wait beyond the time the balancer needs to mark every target healthy. */
+const EXTRA_WAIT_MS = 30_000;
+
+/**
+ * For each `integ.*.ts` of a folder: deploys its test stack locally, runs the assertions of its
+ * DeployAssert stack against the local deployment (retrying each until it matches or the time is
+ * up, as `waitForAssertions` does), reports each one, and tears the deployment down.
+ */
+export async function runIntegTests(dir: string, options: IntegRunOptions): Promise<number> {
+  const files = fs.readdirSync(dir).filter(f => /^integ\..+\.ts$/.test(f) && !f.endsWith('.d.ts')).sort();
+  if (files.length === 0) throw new LocalDeployError(`No integ.*.ts tests in ${dir}`, ExitCode.USAGE);
+  const report: Array<{ test: string; assertion: string; passed: boolean }> = [];
+  for (const file of files) {
+    for (const testCase of loadTestCases(dir, file, options.log)) {
+      options.log(`\n=== ${file}: ${testCase.name} (stack ${testCase.stack.stackName})`);
+      const results = await runTestCase(testCase, options);
+      report.push(...results.map(r => ({ test: `${file} ${testCase.name}`, ...r })));
+    }
+  }
+  const failed = report.filter(r => !r.passed);
+  options.log(`\nintegration tests: ${report.length - failed.length}/${report.length} assertions passed`);
+  for (const r of report) options.log(`  ${r.passed ? 'PASS' : 'FAIL'}  ${r.test}  ${r.assertion}`);
+  return failed.length === 0 ? ExitCode.OK : ExitCode.CHECKS_FAILED;
+}
+
+async function runTestCase(testCase: TestCase, options: IntegRunOptions): Promise<Array<{ assertion: string; passed: boolean }>> {
+  const topology = mapStack(testCase.stack);
+  const deployment = await options.deploy(topology);
+  const results: Array<{ assertion: string; passed: boolean }> = [];
+  try {
+    const resolver = new IntrinsicResolver({
+      region: topology.region,
+      accountId: '123456789012',
+      stackName: testCase.assertions.stackName,
+      // Resources of the assertion stack are named after their logical ids.
+      ref: id => id,
+      getAtt: (id, attribute) => `${id}.${attribute}`,
+      importValue: name => topology.exports[name],
+    });
+    const assertions = readDeployAssertions(testCase.assertions.template, resolver);
+    const functions = inlineFunctions(testCase.assertions.template);
+    const deadline = Date.now() + deployment.healthyWithinMs + EXTRA_WAIT_MS;
+    for (const a of assertions) {
+      const label = describe(a);
+      const outcome = await runAssertion(a, deployment, functions, deadline);
+      options.log(`${outcome.passed ? 'PASS' : 'FAIL'}  ${label} (${outcome.attempts} attempt${outcome.attempts > 1 ? 's' : ''})`);
+      if (outcome.detail) options.log(outcome.detail.split('\n').map(l => `      ${l}`).join('\n'));
+      results.push({ assertion: label, passed: outcome.passed });
+    }
+  } finally {
+    await options.tearDown(deployment);
+  }
+  return results;
+}
+
+async function runAssertion(a: DeployAssertion, deployment: LocalDeployment, functions: ReturnType<typeof inlineFunctions>, deadline: number) {
+  const parameters = rewriteUrls(a.parameters, deployment.endpoints) as Record<string, unknown>;
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const result: CallResult = a.kind === 'http'
+      ? await httpCall(String(parameters.url))
+      : sdkCall(a.service!, a.api!, parameters, deployment, functions);
+    if ('unsupported' in result) return { passed: false, attempts, detail: `not run locally: ${result.unsupported}` };
+    if ('error' in result) return { passed: false, attempts, detail: result.error };
+    const mismatches = a.expected === undefined ? [] : match(a.expected, result.response);
+    if (mismatches.length === 0) {
+      return { passed: true, attempts, detail: `response: ${JSON.stringify(result.response).slice(0, 300)}` };
+    }
+    if (Date.now() + RETRY_INTERVAL_MS > deadline) {
+      return { passed: false, attempts, detail: `${mismatches.join('\n')}\nlast response: ${JSON.stringify(result.response).slice(0, 500)}` };
+    }
+    await sleep(RETRY_INTERVAL_MS);
+  }
+}
+
+function describe(a: DeployAssertion): string {
+  if (a.kind === 'http') return `httpApiCall GET ${a.parameters.url}`;
+  if (a.service === 'Lambda' && a.api === 'invoke') return `invokeFunction ${a.parameters.FunctionName}`;
+  return `awsApiCall ${a.service}.${a.api}`;
+}
+
+/**
+ * The test cases of one integ test, from its snapshot. A snapshot without the asset folders a
+ * local deployment needs (integ-runner may leave them out) is replaced by a fresh synthesis.
+ */
+function loadTestCases(dir: string, file: string, log: (line: string) => void): TestCase[] {
+  const snapshot = path.join(dir, `${file}.snapshot`);
+  if (!fs.existsSync(path.join(snapshot, 'integ.json'))) {
+    throw new LocalDeployError(`${file} has no snapshot (${snapshot}/integ.json): run the integ snapshot task first`, ExitCode.USAGE);
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(snapshot, 'integ.json'), 'utf-8'));
+  let assembly = CloudAssembly.read(snapshot);
+  const cases = Object.entries<any>(manifest.testCases ?? {});
+  const testStacks = cases.flatMap(([, c]) => c.stacks as string[]);
+  const missing = testStacks.flatMap(s => assembly.stack(s).assets).filter(a => a.packaging === 'zip' && !fs.existsSync(a.sourcePath));
+  if (missing.length > 0) {
+    log(`${file}: the snapshot has no folder for ${missing.length} asset(s) (${missing.map(a => path.basename(a.sourcePath)).join(', ')}); synthesizing the test`);
+    assembly = CloudAssembly.read(synthesize(dir, file));
+  }
+  return cases.map(([name, c]) => {
+    if (c.stacks.length !== 1) throw new LocalDeployError(`${file} ${name}: the local deploy runs test cases of exactly one stack`, ExitCode.UNSUPPORTED_RESOURCES);
+    return { file, name, stack: assembly.stack(c.stacks[0]), assertions: assembly.stack(c.assertionStack ?? c.assertionStackName) };
+  });
+}
+
+/** Synthesizes an integ test into a fresh folder, as integ-runner does (ts-node, CDK_OUTDIR). */
+function synthesize(dir: string, file: string): string {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), `nlb-tiers-${file.replace(/\.ts$/, '')}-`));
+  const tsconfig = path.join(dir, 'tsconfig.json');
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(dir, file)], {
+    cwd: path.dirname(path.resolve(dir)),
+    env: { ...process.env, CDK_OUTDIR: out, ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : {}) },
+    encoding: 'utf-8',
+    timeout: 300_000,
+  });
+  if (r.status !== 0) throw new LocalDeployError(`Synthesizing ${file} failed:\n${(r.stderr || r.error?.message || '').trim()}`, ExitCode.USAGE);
+  return out;
 }

@@ -388,8 +388,7 @@ class StackMapper {
       return {
         kind: 'apache',
         source: id,
-        // The script relies on httpd.conf of the distribution, which listens on port 80.
-        listenPort: 80,
+        listenPort: script.listenPort,
         proxyConfig: script.proxyConfig,
         // The distribution's httpd unit has no Restart=.
         restart: { restart: 'no', restartSeconds: 0 },

@@ -83,7 +83,7 @@ export interface ApacheService {
   readonly kind: 'apache';
   /** The association this configuration comes from. */
   readonly source: string;
-  /** The port the distribution's httpd.conf listens on. */
+  /** The port the site is served on: the configuration's own `Listen`, else the distribution's 80. */
   readonly listenPort: number;
   /** The proxy configuration from the association, with every intrinsic resolved. */
   readonly proxyConfig: string;

@@ -7,6 +7,16 @@ export interface WebServerProvisioning {
   readonly proxyConfig: string;
   /** Debian packages that stand in for what the script installs with yum/dnf. */
   readonly debianPackages: string[];
+  /** The port the site is served on: the configuration's own `Listen`, else httpd.conf's port 80. */
+  readonly listenPort: number;
+}
+
+/** The port of Amazon Linux's stock httpd.conf (`Listen 80`). */
+export const DISTRIBUTION_HTTP_PORT = 80;
+
+/** The ports of the `Listen` directives of an httpd configuration. */
+export function listenPorts(config: string): number[] {
+  return [...config.matchAll(/^\s*Listen\s+(?:\S+:)?(\d+)\b/gm)].map(m => Number(m[1]));
 }
 
 /** yum/dnf package names of Amazon Linux, and the Debian packages that provide the same programs. */
@@ -35,8 +45,10 @@ export function readWebServerScript(commands: string[]): WebServerProvisioning |
     }
   }
   const debianPackages = [...installed].flatMap(p => RPM_TO_DEBIAN[p] ?? [`(no Debian package known for the rpm "${p}")`]);
+  const proxyConfig = lines.slice(start + 1, end).join('\n') + '\n';
   return {
-    proxyConfig: lines.slice(start + 1, end).join('\n') + '\n',
+    proxyConfig,
+    listenPort: listenPorts(proxyConfig)[0] ?? DISTRIBUTION_HTTP_PORT,
     debianPackages: [...new Set(debianPackages)],
   };
 }

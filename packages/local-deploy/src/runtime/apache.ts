@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApacheService, Host } from '../model/topology';
+import { DISTRIBUTION_HTTP_PORT, listenPorts } from '../model/web-server-provisioning';
 import { ProcessSpec } from './supervisor';
 
 /** Debian's Apache binary and module folder. */
@@ -23,7 +24,8 @@ export function apacheConfig(dir: string, service: ApacheService, host: Pick<Hos
     ...['mpm_event', 'authz_core', 'proxy', 'proxy_uwsgi'].map(m => `LoadModule ${m}_module ${MODULES}/mod_${m}.so`),
     'User www-data',
     'Group www-data',
-    `Listen ${service.listenPort}`,
+    // What the distribution's httpd.conf listens on, unless the proxy configuration does already.
+    ...(listenPorts(service.proxyConfig).includes(DISTRIBUTION_HTTP_PORT) ? [] : [`Listen ${DISTRIBUTION_HTTP_PORT}`]),
     'LogFormat "%a \\"%r\\" %>s %b %D" local',
     `CustomLog "${dir}/logs/access.log" local`,
     `Include "${dir}/conf.d/*.conf"`,

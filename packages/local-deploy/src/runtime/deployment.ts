@@ -34,6 +34,9 @@ export interface TargetHealth {
 export interface PublishedEndpoint {
   readonly host: string;
   readonly elasticIp: string;
+  /** The port the web server serves on, behind the Elastic IP. */
+  readonly servedPort: number;
+  /** The port on 127.0.0.1. */
   readonly port: number;
   readonly url: string;
 }
@@ -194,7 +197,7 @@ export class LocalDeployment {
       const port = await publisher.listen(wanted).catch((e: Error) => {
         throw new LocalDeployError(`Cannot publish ${h.name} on 127.0.0.1:${wanted}: ${e.message} (choose another with --publish-port)`, ExitCode.DEPLOY_FAILED);
       });
-      this.endpoints.push({ host: h.name, elasticIp: h.elasticIp, port, url: `http://127.0.0.1:${port}/` });
+      this.endpoints.push({ host: h.name, elasticIp: h.elasticIp, servedPort: apache.listenPort, port, url: `http://127.0.0.1:${port}/` });
       options.log(`${h.name}: Elastic IP ${h.elasticIp}:${apache.listenPort} published on http://127.0.0.1:${port}/`);
     }
     this.writeState();

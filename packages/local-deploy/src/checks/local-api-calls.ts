@@ -1,0 +1,97 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LocalDeployment, PublishedEndpoint } from '../runtime/deployment';
+import { InlineFunction } from './deploy-assertions';
+import { get } from './http-requests';
+
+/** The answer of a call, or why it has no local equivalent. */
+export type CallResult = { readonly response: unknown } | { readonly unsupported: string } | { readonly error: string };
+
+/**
+ * Rewrites every URL that names an Elastic IP (and the port its web server is published for) to
+ * the 127.0.0.1 address where the local deployment publishes it. Works through nested values.
+ */
+export function rewriteUrls(value: unknown, endpoints: PublishedEndpoint[]): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/http:\/\/([\d.]+)(?::(\d+))?/g, (url, ip: string, port?: string) => {
+      const e = endpoints.find(x => x.elasticIp === ip && x.servedPort === Number(port ?? 80));
+      return e ? `http://127.0.0.1:${e.port}` : url;
+    });
+  }
+  if (Array.isArray(value)) return value.map(v => rewriteUrls(v, endpoints));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteUrls(v, endpoints)]));
+  return value;
+}
+
+/** `httpApiCall`: the response in the shape integ-tests-alpha's handler gives it (JSON bodies parsed). */
+export async function httpCall(url: string): Promise<CallResult> {
+  const r = await get(url, 5000);
+  if (r.error && r.status === undefined) return { response: { ok: false, status: 0, body: r.error } };
+  let body: unknown = r.body;
+  try {
+    body = JSON.parse(r.body);
+  } catch {
+    // Not JSON: the text as is.
+  }
+  return { response: { ok: r.status! >= 200 && r.status! < 300, status: r.status, body } };
+}
+
+/** `awsApiCall` mapped to the local deployment's state, where the call has a local meaning. */
+export function sdkCall(service: string, api: string, parameters: Record<string, unknown>, deployment: LocalDeployment,
+  functions: InlineFunction[]): CallResult {
+  const call = `${service}.${api}`;
+  switch (call) {
+    case 'ElasticLoadBalancingV2.describeTargetHealth': {
+      const targets = deployment.targetHealth()[String(parameters.TargetGroupArn)];
+      if (!targets) return { unsupported: `no local target group has the ARN ${parameters.TargetGroupArn}` };
+      return {
+        response: {
+          TargetHealthDescriptions: targets.map(t => ({
+            Target: { Id: t.id, Port: t.port },
+            HealthCheckPort: String(t.port),
+            TargetHealth: t.state === 'healthy' ? { State: 'healthy' } : { State: t.state, Reason: t.reason },
+          })),
+        },
+      };
+    }
+    case 'Lambda.invoke': {
+      const fn = functions.find(f => f.logicalId === parameters.FunctionName);
+      if (!fn) return { unsupported: `the function ${parameters.FunctionName} has no inline code to run locally` };
+      // Lambda parses the payload bytes as JSON and rejects the call when they are not.
+      let event: unknown = {};
+      if (parameters.Payload !== undefined) {
+        try {
+          event = typeof parameters.Payload === 'string' ? JSON.parse(parameters.Payload) : parameters.Payload;
+        } catch (e) {
+          return { error: `Lambda would reject the call (InvalidRequestContentException): the Payload is not JSON (${(e as Error).message}): ${String(parameters.Payload).slice(0, 200)}` };
+        }
+      }
+      return { response: invokeInline(fn, event) };
+    }
+    default:
+      return { unsupported: `${call} has no local equivalent` };
+  }
+}
+
+/** Runs an inline Lambda handler with this machine's Node.js, bounded by the function's timeout. */
+function invokeInline(fn: InlineFunction, event: unknown) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlb-tiers-fn-'));
+  try {
+    const [moduleName, handler] = fn.handler.split('.');
+    fs.writeFileSync(path.join(dir, `${moduleName}.js`), fn.code);
+    const runner = `Promise.resolve(require(${JSON.stringify(path.join(dir, moduleName))})[${JSON.stringify(handler)}](${JSON.stringify(event)}))` +
+      '.then(r => process.stdout.write(JSON.stringify(r === undefined ? null : r)), e => { process.stdout.write(JSON.stringify({ errorMessage: String(e && e.message || e) })); process.exitCode = 3; })';
+    const r = spawnSync(process.execPath, ['-e', runner], { encoding: 'utf-8', timeout: fn.timeoutSeconds * 1000 });
+    const failed = r.status !== 0;
+    return {
+      StatusCode: 200,
+      ExecutedVersion: '$LATEST',
+      ...(failed ? { FunctionError: 'Unhandled' } : {}),
+      Payload: r.stdout || JSON.stringify({ errorMessage: r.error?.message ?? r.stderr.trim() }),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
