@@ -1,6 +1,8 @@
 import { awscdk, javascript, typescript } from 'projen';
+import { addReadmeExamplesCheck } from './projenrc/docs';
 import { addIntegTests } from './projenrc/integ';
 import { addLocalDeploy } from './projenrc/local-deploy';
+import { addReleaseWorkflow } from './projenrc/release';
 import { NLB_TIERS, configureWorkspacePackage, jsiiLibrary, recommendedFeatureFlags } from './projenrc/workspace';
 
 const root = new typescript.TypeScriptProject({
@@ -108,5 +110,16 @@ root.postCompileTask.spawn(buildPackages);
 
 // Integration tests of integ/: snapshots verified offline by the root build, deployed on demand.
 addIntegTests(root);
+
+// The root README's examples compile against the built packages.
+addReadmeExamplesCheck(root);
+
+// Independent versions per library, released from main by .github/workflows/release.yml.
+addReleaseWorkflow(root, [
+  { project: core },
+  { project: tier, siblings: [core] },
+  { project: web, siblings: [core] },
+  { project: fleet, siblings: [core] },
+]);
 
 root.synth();
