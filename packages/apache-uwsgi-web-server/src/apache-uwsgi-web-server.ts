@@ -1,7 +1,9 @@
 import {
   AmazonLinuxGeneration, IUwsgiUpstream, ProvisioningLogBucket, ProvisioningTargets, ServerImage, ServerRole, SsmProvisioning,
 } from '@nlb-tiers/core';
-import { invalidProp, validateDuration, validateExclusive, validatePort } from '@nlb-tiers/core/lib/private/validation';
+import {
+  invalidProp, selectSubnets, validateDuration, validateExclusive, validateImageArchitecture, validateKeyPrefix, validatePort, validateTagKey,
+} from '@nlb-tiers/core/lib/private/validation';
 import { Duration, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -19,7 +21,7 @@ export interface ApacheUwsgiWebServerProps {
    */
   readonly upstream: IUwsgiUpstream;
   /**
-   * Where the server is placed.
+   * Where the server is placed: public subnets, of which the first is used.
    *
    * @default - the first of the VPC's public subnets
    */
@@ -157,6 +159,15 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
     validateDuration(this, name, 'proxyConnectTimeout', connectTimeout, 'seconds', 1, 300);
     validateDuration(this, name, 'proxyTimeout', timeout, 'seconds', 1, 3600);
     validateExclusive(this, name, { amazonLinux: props.amazonLinux, machineImage: props.machineImage });
+    validateImageArchitecture(this, name, instanceType, props.machineImage);
+    validateTagKey(this, name, 'serverTagKey', props.serverTagKey);
+    validateKeyPrefix(this, name, 'logKeyPrefix', props.logKeyPrefix);
+    const allowedPeers = props.allowedPeers ?? [ec2.Peer.anyIpv4()];
+    if (allowedPeers.length === 0) {
+      invalidProp(this, name, 'allowedPeers', '[]', 'at least one peer: with none, nobody could reach the server');
+    }
+    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC };
+    selectSubnets(this, name, props.vpc, vpcSubnets, 'public', 1);
     this.httpPort = httpPort;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -166,7 +177,7 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
       allowAllOutbound: true,
     });
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(httpPort) });
-    for (const peer of props.allowedPeers ?? [ec2.Peer.anyIpv4()]) {
+    for (const peer of allowedPeers) {
       this.connections.allowFrom(peer, ec2.Port.tcp(httpPort), 'HTTP from an allowed peer');
     }
     props.upstream.connections.allowFrom(this, ec2.Port.tcp(props.upstream.upstreamPort), 'uwsgi from the Apache web server');
@@ -174,7 +185,7 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
     this.role = props.role ?? new ServerRole(this, 'Role');
     this.instance = new ec2.Instance(this, 'Resource', {
       vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
+      vpcSubnets,
       instanceType,
       machineImage: props.machineImage ?? ServerImage.amazonLinux({ instanceType, generation: props.amazonLinux }),
       securityGroup: this.securityGroup,

@@ -3,7 +3,10 @@ import * as path from 'path';
 import {
   AmazonLinuxGeneration, IUwsgiTargetGroup, ProvisioningLogBucket, ProvisioningTargets, ServerImage, ServerRole, SsmProvisioning,
 } from '@nlb-tiers/core';
-import { invalidProp, validateCapacities, validateExclusive, validateInteger } from '@nlb-tiers/core/lib/private/validation';
+import {
+  invalidProp, selectSubnets, validateCapacities, validateExclusive, validateImageArchitecture, validateInteger, validateKeyPrefix, validatePort,
+  validateTagKey,
+} from '@nlb-tiers/core/lib/private/validation';
 import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -185,6 +188,19 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
     validateInteger(this, name, 'processes', processes, 1, 64);
     validateInteger(this, name, 'threads', threads, 1, 64);
     validateExclusive(this, name, { amazonLinux: props.amazonLinux, machineImage: props.machineImage });
+    validateImageArchitecture(this, name, instanceType, props.machineImage);
+    validateTagKey(this, name, 'serverTagKey', props.serverTagKey);
+    validateKeyPrefix(this, name, 'logKeyPrefix', props.logKeyPrefix);
+    validatePort(this, name, 'loadBalancer.targetPort', props.loadBalancer.targetPort);
+    if (props.loadBalancer.connections.securityGroups.length === 0) {
+      invalidProp(this, name, 'loadBalancer', 'a load balancer without security groups',
+        'a load balancer with at least one security group: the fleet admits its port from those groups alone');
+    }
+    if (props.pipPackages !== undefined && props.pipPackages.length === 0) {
+      invalidProp(this, name, 'pipPackages', '[]', 'requirement specifiers that include uWSGI and Flask, or no value for the pinned defaults');
+    }
+    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    selectSubnets(this, name, props.vpc, vpcSubnets, 'private', 1);
     validateApplication(this, name, application);
     this.port = props.loadBalancer.targetPort;
 
@@ -209,7 +225,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
 
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
       vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      vpcSubnets,
       launchTemplate: this.launchTemplate,
       minCapacity,
       maxCapacity,

@@ -1,5 +1,5 @@
 import { IUwsgiTargetGroup, IUwsgiUpstream } from '@nlb-tiers/core';
-import { validateDuration, validateElbName, validateInteger, validatePort } from '@nlb-tiers/core/lib/private/validation';
+import { selectSubnets, validateDuration, validateElbName, validateInteger, validatePort } from '@nlb-tiers/core/lib/private/validation';
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -10,7 +10,7 @@ export interface InternalNlbTierProps {
   /** The VPC of the load balancer and its targets. */
   readonly vpc: ec2.IVpc;
   /**
-   * Where the load balancer's nodes are placed.
+   * Where the load balancer's nodes are placed: subnets in at least two Availability Zones.
    *
    * @default - the VPC's private subnets with egress
    */
@@ -122,6 +122,8 @@ export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgi
     validateElbName(this, name, 'loadBalancerName', props.loadBalancerName, 'load balancer');
     validateElbName(this, name, 'targetGroupName', props.targetGroupName, 'target group');
     const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    // An internal load balancer belongs in private subnets, in two zones so one zone can fail.
+    selectSubnets(this, name, props.vpc, vpcSubnets, 'private', 2);
 
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,

@@ -1,4 +1,5 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 
 /**
@@ -51,12 +52,20 @@ export function validateElbName(scope: IConstruct, construct: string, prop: stri
   }
 }
 
-/** Checks `0 <= minCapacity <= desiredCapacity <= maxCapacity`. */
+/** Checks `0 <= minCapacity <= desiredCapacity <= maxCapacity`, and `maxCapacity >= 1`. */
 export function validateCapacities(scope: IConstruct, construct: string, min: number, desired: number, max: number): void {
-  validateInteger(scope, construct, 'minCapacity', min, 0, Number.MAX_SAFE_INTEGER);
-  validateInteger(scope, construct, 'maxCapacity', max, 1, Number.MAX_SAFE_INTEGER);
-  validateInteger(scope, construct, 'desiredCapacity', desired, 0, Number.MAX_SAFE_INTEGER);
+  const atLeast = (prop: string, value: number, lowest: number) => {
+    if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < lowest)) {
+      invalidProp(scope, construct, prop, value, `an integer of at least ${lowest}`);
+    }
+  };
+  atLeast('minCapacity', min, 0);
+  atLeast('desiredCapacity', desired, 0);
+  atLeast('maxCapacity', max, 1);
   if ([min, desired, max].some(v => Token.isUnresolved(v))) return;
+  if (min > max) {
+    invalidProp(scope, construct, 'minCapacity', min, `at most maxCapacity (${max})`);
+  }
   if (desired < min || desired > max) {
     invalidProp(scope, construct, 'desiredCapacity', desired, `a value from minCapacity (${min}) to maxCapacity (${max})`);
   }
@@ -67,5 +76,83 @@ export function validateExclusive(scope: IConstruct, construct: string, props: R
   const given = Object.entries(props).filter(([, v]) => v !== undefined).map(([k]) => k);
   if (given.length > 1) {
     throw new Error(`${construct} at '${scope.node.path}': ${given.join(' and ')} cannot be given together; give at most one of them`);
+  }
+}
+
+/**
+ * Selects subnets, failing with the construct's own message where the VPC has none that match
+ * or where they span fewer Availability Zones than required.
+ */
+export function selectSubnets(scope: IConstruct, construct: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection,
+  wanted: 'public' | 'private', minAzs: number): ec2.SelectedSubnets {
+  let selected: ec2.SelectedSubnets;
+  try {
+    selected = vpc.selectSubnets(selection);
+  } catch (e) {
+    return invalidProp(scope, construct, 'vpcSubnets', describeSelection(selection), `a selection of ${wanted} subnets of the VPC (${(e as Error).message})`);
+  }
+  if (selected.subnets.length === 0) {
+    invalidProp(scope, construct, 'vpcSubnets', describeSelection(selection), `a selection of ${wanted} subnets of the VPC, which has none`);
+  }
+  const isPublic = (subnet: ec2.ISubnet) => vpc.publicSubnets.some(p => p.subnetId === subnet.subnetId);
+  if (selected.subnets.some(subnet => isPublic(subnet) !== (wanted === 'public'))) {
+    invalidProp(scope, construct, 'vpcSubnets', describeSelection(selection), `${wanted} subnets only`);
+  }
+  const azs = new Set(selected.subnets.map(s => s.availabilityZone));
+  if (azs.size < minAzs) {
+    invalidProp(scope, construct, 'vpcSubnets', `${describeSelection(selection)} in ${azs.size} Availability Zone(s)`, `${wanted} subnets in at least ${minAzs} Availability Zones`);
+  }
+  return selected;
+}
+
+function describeSelection(selection: ec2.SubnetSelection): string {
+  if (selection.subnetType) return `subnetType ${selection.subnetType}`;
+  if (selection.subnetGroupName) return `subnetGroupName ${selection.subnetGroupName}`;
+  if (selection.subnets) return `${selection.subnets.length} explicit subnet(s)`;
+  return 'a custom selection';
+}
+
+/**
+ * Checks that a machine image built for one CPU architecture is not paired with an instance type
+ * of another. Only images read from an SSM parameter whose name says the architecture (as the
+ * public Amazon Linux parameters do) can be checked; others are left to the user.
+ */
+export function validateImageArchitecture(scope: IConstruct, construct: string, instanceType: ec2.InstanceType, image: ec2.IMachineImage | undefined): void {
+  if (image === undefined) return;
+  const parameterName = ssmParameterOf(scope, image);
+  if (parameterName === undefined) return;
+  const imageArch = /arm64|aarch64/.test(parameterName) ? ec2.InstanceArchitecture.ARM_64
+    : /x86_64|amd64/.test(parameterName) ? ec2.InstanceArchitecture.X86_64 : undefined;
+  if (imageArch !== undefined && imageArch !== instanceType.architecture) {
+    invalidProp(scope, construct, 'machineImage', parameterName,
+      `an image for the ${instanceType.architecture} architecture of instance type ${instanceType}, or an instance type for ${imageArch}`);
+  }
+}
+
+/** The name of the SSM parameter an image's id is read from, if it is one. */
+function ssmParameterOf(scope: IConstruct, image: ec2.IMachineImage): string | undefined {
+  // getImage() registers the stack's parameter for the image; the instance later reuses it.
+  const stack = Stack.of(scope);
+  const imageId = stack.resolve(image.getImage(scope).imageId);
+  if (typeof imageId === 'string') {
+    return imageId.startsWith('resolve:ssm:') ? imageId.slice('resolve:ssm:'.length) : undefined;
+  }
+  const parameter = stack.node.findAll().find(c => c instanceof CfnParameter && stack.resolve(c.logicalId) === imageId?.Ref) as CfnParameter | undefined;
+  return typeof parameter?.default === 'string' ? parameter.default : undefined;
+}
+
+/** Checks an S3 key prefix: not empty, no leading or trailing slash. */
+export function validateKeyPrefix(scope: IConstruct, construct: string, prop: string, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/.test(value)) {
+    invalidProp(scope, construct, prop, value, 'a non-empty S3 key prefix of letters, digits and !_.*\'()- separated by single slashes, with no slash at either end');
+  }
+}
+
+/** Checks a tag key: 1-128 characters, not in the reserved `aws:` namespace. */
+export function validateTagKey(scope: IConstruct, construct: string, prop: string, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (value.length < 1 || value.length > 128 || value.toLowerCase().startsWith('aws:')) {
+    invalidProp(scope, construct, prop, value, 'a tag key of 1 to 128 characters that does not start with \'aws:\'');
   }
 }
