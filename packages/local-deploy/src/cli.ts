@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { CloudAssembly } from './assembly/cloud-assembly';
 import { sendRequests } from './checks/http-requests';
+import { runIntegTests } from './checks/integ-runner';
+import { describeTopology } from './describe';
 import { ExitCode, LocalDeployError } from './errors';
 import { mapStack } from './model/map-stack';
 import { Topology } from './model/topology';
 import { cleanupStaleDeployments, LocalDeployment } from './runtime/deployment';
 import { checkMachine, ensurePackages, probeKernel, requiredPackages } from './runtime/preflight';
-import { describeTopology } from './describe';
-import { runIntegTests } from './checks/integ-runner';
 
 const USAGE = `Usage:
   nlb-tiers-local deploy <cdk.out> <stack> [options]   deploy, send requests, tear down
@@ -52,14 +52,16 @@ function parseArgs(argv: string[]): { positional: string[]; options: Options } {
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Brings a topology up after every check passed; the returned deployment is torn down on signals. */
-async function prepareAndDeploy(topology: Topology, options: Options, onDeployment: (d: LocalDeployment) => void): Promise<LocalDeployment> {
+async function prepareAndDeploy(topology: Topology, options: Options,
+  onDeployment: (d: LocalDeployment) => void): Promise<LocalDeployment> {
   const packages = requiredPackages(topology);
   checkMachine(packages);
   ensurePackages(packages, log);
   probeKernel();
   const stale = cleanupStaleDeployments();
   if (stale.length > 0) log(`Removed what interrupted runs left behind: ${stale.join(', ')}`);
-  const deployment = await LocalDeployment.up(topology, { publishPort: options.publishPort, healthCheckTimeScale: options.healthCheckTimeScale, log });
+  const { publishPort, healthCheckTimeScale } = options;
+  const deployment = await LocalDeployment.up(topology, { publishPort, healthCheckTimeScale, log });
   onDeployment(deployment);
   return deployment;
 }

@@ -37,7 +37,8 @@ export function get(url: string, timeoutMs: number): Promise<{ status?: number; 
  * Sends `count` requests one after the other (a new connection each, so the balancer's flow hash
  * spreads them), each bounded by `timeoutMs`. Reports each one as it completes.
  */
-export async function sendRequests(url: string, count: number, timeoutMs: number, onResult: (r: RequestResult) => void = () => undefined): Promise<RequestSummary> {
+export async function sendRequests(url: string, count: number, timeoutMs: number,
+  onResult: (r: RequestResult) => void = () => undefined): Promise<RequestSummary> {
   const results: RequestResult[] = [];
   for (let index = 1; index <= count; index++) {
     const start = Date.now();

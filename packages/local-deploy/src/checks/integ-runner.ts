@@ -2,16 +2,16 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DeployAssertion, inlineFunctions, readDeployAssertions } from './deploy-assertions';
+import { CallResult, httpCall, rewriteUrls, sdkCall } from './local-api-calls';
 import { CloudAssembly, StackArtifact } from '../assembly/cloud-assembly';
 import { IntrinsicResolver } from '../assembly/intrinsics';
 import { ExitCode, LocalDeployError } from '../errors';
+import { match } from './matchers';
 import { mapStack } from '../model/map-stack';
 import { Topology } from '../model/topology';
-import { sleep } from '../runtime/exec';
 import { LocalDeployment } from '../runtime/deployment';
-import { DeployAssertion, inlineFunctions, readDeployAssertions } from './deploy-assertions';
-import { CallResult, httpCall, rewriteUrls, sdkCall } from './local-api-calls';
-import { match } from './matchers';
+import { sleep } from '../runtime/exec';
 
 /** Options of {@link runIntegTests}. */
 export interface IntegRunOptions {

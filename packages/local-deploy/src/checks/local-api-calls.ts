@@ -2,9 +2,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LocalDeployment, PublishedEndpoint } from '../runtime/deployment';
 import { InlineFunction } from './deploy-assertions';
 import { get } from './http-requests';
+import { LocalDeployment, PublishedEndpoint } from '../runtime/deployment';
 
 /** The answer of a call, or why it has no local equivalent. */
 export type CallResult = { readonly response: unknown } | { readonly unsupported: string } | { readonly error: string };

@@ -3,8 +3,7 @@ export function parseCidr(cidr: string): { network: number; prefixLength: number
   const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(cidr);
   if (!m) throw new Error(`Not an IPv4 CIDR block: ${cidr}`);
   const prefixLength = Number(m[2]);
-  const mask = prefixLength === 0 ? 0 : (~0 << (32 - prefixLength)) >>> 0;
-  return { network: (toNumber(m[1]) & mask) >>> 0, prefixLength };
+  return { network: networkOf(toNumber(m[1]), prefixLength), prefixLength };
 }
 
 /** The address `offset` hosts into a CIDR block; throws when the block is too small. */
@@ -19,14 +18,19 @@ export function hostAddress(cidr: string, offset: number): string {
 
 export function cidrContains(cidr: string, address: string): boolean {
   const { network, prefixLength } = parseCidr(cidr);
-  const mask = prefixLength === 0 ? 0 : (~0 << (32 - prefixLength)) >>> 0;
-  return ((toNumber(address) & mask) >>> 0) === network;
+  return networkOf(toNumber(address), prefixLength) === network;
+}
+
+// Plain arithmetic rather than bitwise operators: JavaScript's are signed 32-bit.
+function networkOf(address: number, prefixLength: number): number {
+  const size = 2 ** (32 - prefixLength);
+  return Math.floor(address / size) * size;
 }
 
 function toNumber(dotted: string): number {
-  return dotted.split('.').reduce((n, part) => n * 256 + Number(part), 0) >>> 0;
+  return dotted.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 }
 
 function toDotted(n: number): string {
-  return [24, 16, 8, 0].map(shift => (n >>> shift) & 255).join('.');
+  return [3, 2, 1, 0].map(i => Math.floor(n / 256 ** i) % 256).join('.');
 }

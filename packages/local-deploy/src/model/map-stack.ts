@@ -57,6 +57,7 @@ class StackMapper {
   private readonly ignored: IgnoredResource[] = [];
   private readonly nextOffset = new Map<string, number>();
   private readonly subnets: Subnet[] = [];
+  private readonly roleCounters = new Map<string, number>();
   private nextElasticIp = INTERNET.firstElasticIp;
 
   constructor(private readonly stack: StackArtifact, options: MapStackOptions) {
@@ -228,7 +229,8 @@ class StackMapper {
         const subnet = this.subnetOf(p.SubnetId);
         const lt = this.launchTemplateData(p.LaunchTemplate);
         const name = this.hostName(roles.get(id) ?? 'vm');
-        return this.host(id, name, this.ids.instanceId(id), subnet, p.SecurityGroupIds ?? lt.SecurityGroupIds ?? [], p.InstanceType ?? lt.InstanceType, lt);
+        const groups = p.SecurityGroupIds ?? lt.SecurityGroupIds ?? [];
+        return this.host(id, name, this.ids.instanceId(id), subnet, groups, p.InstanceType ?? lt.InstanceType, lt);
       });
       if (host) {
         this.attributes.get(id)!.PrivateIp = host.address;
@@ -258,7 +260,8 @@ class StackMapper {
     return hosts;
   }
 
-  private host(logicalId: string, name: string, instanceId: string, subnet: Subnet, groupIds: string[], instanceType: string | undefined, lt: any): Host {
+  private host(logicalId: string, name: string, instanceId: string, subnet: Subnet, groupIds: string[],
+    instanceType: string | undefined, lt: any): Host {
     const address = this.allocate(subnet);
     return {
       name,
@@ -439,7 +442,6 @@ class StackMapper {
     return hostAddress(subnet.cidr, offset);
   }
 
-  private readonly roleCounters = new Map<string, number>();
   private hostName(role: string): string {
     const n = (this.roleCounters.get(role) ?? 0) + 1;
     this.roleCounters.set(role, n);

@@ -1,6 +1,6 @@
+import { SecurityGroup, SecurityGroupRule } from './topology';
 import { Template } from '../assembly/cloud-assembly';
 import { IntrinsicResolver } from '../assembly/intrinsics';
-import { SecurityGroup, SecurityGroupRule } from './topology';
 
 /** CloudFormation's implicit egress rule of a group created without `SecurityGroupEgress`. */
 const ALLOW_ALL_EGRESS: SecurityGroupRule = { protocol: '-1', fromPort: 0, toPort: 65535, peer: { cidr: '0.0.0.0/0' } };
@@ -10,7 +10,8 @@ const ALLOW_ALL_EGRESS: SecurityGroupRule = { protocol: '-1', fromPort: 0, toPor
  * `SecurityGroupIngress`/`SecurityGroupEgress` resources that name it.
  * `groupIdToLogicalId` maps the local group ids back to logical ids.
  */
-export function mapSecurityGroups(template: Template, resolver: IntrinsicResolver, groupIdToLogicalId: (id: string) => string | undefined): SecurityGroup[] {
+export function mapSecurityGroups(template: Template, resolver: IntrinsicResolver,
+  groupIdToLogicalId: (id: string) => string | undefined): SecurityGroup[] {
   const resources = template.Resources ?? {};
   const groups = new Map<string, { ingress: SecurityGroupRule[]; egress: SecurityGroupRule[] }>();
   for (const [logicalId, r] of Object.entries(resources)) {

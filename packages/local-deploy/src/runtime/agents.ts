@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Balancer, Host, Topology } from '../model/topology';
 import { BalancerConfig } from './balancer-rules';
 import { ProcessSpec } from './supervisor';
+import { Balancer, Host, Topology } from '../model/topology';
 
 /** The agents are compiled next to this file; they run with the same Node.js as the tool. */
 function agent(name: string): string[] {

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { ProcessSpec } from './supervisor';
 import { ApacheService, Host } from '../model/topology';
 import { DISTRIBUTION_HTTP_PORT, listenPorts } from '../model/web-server-provisioning';
-import { ProcessSpec } from './supervisor';
 
 /** Debian's Apache binary and module folder. */
 export const APACHE_BINARY = '/usr/sbin/apache2';

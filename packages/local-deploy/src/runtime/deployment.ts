@@ -2,9 +2,8 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ExitCode, LocalDeployError } from '../errors';
-import { Topology } from '../model/topology';
-import { prepareApache } from './apache';
 import { BalancerTiming, balancerConfig, IMDS_ADDRESS, IMDS_LOCAL_PORT, forwarderAgent, healthCheckerAgent, imdsAgent } from './agents';
+import { prepareApache } from './apache';
 import { TargetState } from './balancer-rules';
 import { run, sleep, waitForListen } from './exec';
 import { applySecurityGroups, imdsRedirectRuleset, internetGatewayRuleset } from './firewall';
@@ -13,6 +12,7 @@ import { listNamespaces, namespacePids, Network, removeNamespace } from './netwo
 import { Publisher } from './publisher';
 import { ProcessSpec, Supervisor } from './supervisor';
 import { prepareUwsgi } from './uwsgi';
+import { Topology } from '../model/topology';
 
 /** Options of {@link LocalDeployment.up}. */
 export interface DeployOptions extends BalancerTiming {

@@ -42,7 +42,8 @@ export function hasProgram(program: string): boolean {
 }
 
 /** Waits until a TCP port listens inside a namespace, polling `ss`; false when the time is up. */
-export async function waitForListen(namespace: string, address: string, port: number, timeoutMs: number, gaveUp: () => boolean = () => false): Promise<boolean> {
+export async function waitForListen(namespace: string, address: string, port: number, timeoutMs: number,
+  gaveUp: () => boolean = () => false): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !gaveUp()) {
     const r = runIn(namespace, 'ss', ['-Hltn', `sport = :${port}`], { allowFailure: true });

@@ -1,5 +1,5 @@
-import { Balancer, Host, SecurityGroupRule, Topology } from '../model/topology';
 import { runIn } from './exec';
+import { Balancer, Host, SecurityGroupRule, Topology } from '../model/topology';
 
 /** A namespace whose traffic its security groups filter. */
 type Member = Pick<Host | Balancer, 'name' | 'address' | 'securityGroups'>;

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Topology } from '../model/topology';
 import { run, runIn } from './exec';
 import { DeploymentNames } from './naming';
+import { Topology } from '../model/topology';
 
 /** A namespace that stands for a machine: a host or a balancer. */
 interface Machine {

@@ -1,7 +1,7 @@
 import { ExitCode, LocalDeployError } from '../errors';
-import { Topology } from '../model/topology';
 import { run } from './exec';
 import { removeNamespace } from './network';
+import { Topology } from '../model/topology';
 
 /** Debian packages every local deployment needs, whatever it runs. */
 const BASE_PACKAGES = ['iproute2', 'nftables'];
@@ -54,7 +54,7 @@ export function ensurePackages(packages: string[], log: (line: string) => void) 
     'set -e',
     'created=0',
     "if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; created=1; fi",
-    `trap '[ "$created" = 1 ] && rm -f /usr/sbin/policy-rc.d' EXIT`,
+    'trap \'[ "$created" = 1 ] && rm -f /usr/sbin/policy-rc.d\' EXIT',
     `${env} apt-get install -y -q --no-install-recommends ${missing.join(' ')} || { apt-get update -q && ${env} apt-get install -y -q --no-install-recommends ${missing.join(' ')}; }`,
   ].join('\n');
   const r = run('sh', ['-c', script], { allowFailure: true, timeoutMs: 600_000 });

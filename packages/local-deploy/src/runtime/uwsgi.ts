@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { ProcessSpec } from './supervisor';
 import { Host, UwsgiService } from '../model/topology';
 import { localUwsgiIni } from '../model/uwsgi-ini';
-import { ProcessSpec } from './supervisor';
 
 /** Debian's uWSGI core binary; the Python support is the python3 plugin. */
 export const UWSGI_BINARY = '/usr/bin/uwsgi-core';
