@@ -105,7 +105,7 @@ describe('ApacheUwsgiWebServer', () => {
     const commands: string[] = association(template).Parameters.commands;
     const script = commands.join('\n');
     expect(script).toContain('yum install -y httpd');
-    expect(script).toContain('ProxyPass "/" "uwsgi://app.internal.example:9090/" retry=0 connectiontimeout=5 timeout=60');
+    expect(script).toContain('ProxyPass "/" "uwsgi://app.internal.example:9090/" retry=0 disablereuse=On connectiontimeout=5 timeout=60');
     expect(script).toContain('ProxyPassReverse "/" "uwsgi://app.internal.example:9090/"');
     expect(script).toContain('systemctl enable httpd');
     expect(script).toContain('systemctl start httpd');
@@ -134,7 +134,7 @@ describe('ApacheUwsgiWebServer', () => {
       OutputS3KeyPrefix: 'web',
       OutputS3Region: { Ref: 'AWS::Region' },
     });
-    expect(props.Parameters.commands.join('\n')).toContain('retry=0 connectiontimeout=2 timeout=20');
+    expect(props.Parameters.commands.join('\n')).toContain('retry=0 disablereuse=On connectiontimeout=2 timeout=20');
   });
 
   test('without an Elastic IP, the URL is the instance public address', () => {

@@ -17,7 +17,7 @@ describe('renderProxyConfig', () => {
     const config = renderProxyConfig(OPTIONS);
 
     expect(config.split('\n').filter(l => !l.startsWith('#'))).toEqual([
-      'ProxyPass "/" "uwsgi://nlb.internal.example:9090/" retry=0 connectiontimeout=5 timeout=60',
+      'ProxyPass "/" "uwsgi://nlb.internal.example:9090/" retry=0 disablereuse=On connectiontimeout=5 timeout=60',
       'ProxyPassReverse "/" "uwsgi://nlb.internal.example:9090/"',
     ]);
   });

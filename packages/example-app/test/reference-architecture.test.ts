@@ -72,7 +72,7 @@ describe('the reference architecture', () => {
     const commands = Object.values(associations)[0].Properties.Parameters.commands;
     const nlb = logicalId('AWS::ElasticLoadBalancingV2::LoadBalancer', 'AppTier');
     expect(commands).toContainEqual({
-      'Fn::Join': ['', ['ProxyPass "/" "uwsgi://', { 'Fn::GetAtt': [nlb, 'DNSName'] }, ':9090/" retry=0 connectiontimeout=5 timeout=60']],
+      'Fn::Join': ['', ['ProxyPass "/" "uwsgi://', { 'Fn::GetAtt': [nlb, 'DNSName'] }, ':9090/" retry=0 disablereuse=On connectiontimeout=5 timeout=60']],
     });
   });
 

@@ -48,7 +48,11 @@ export interface InternalNlbTierProps {
   /**
    * Whether each load balancer node sends to targets in every Availability Zone.
    *
-   * @default false
+   * On by default: a client that keeps using one node's address (as Apache's proxy worker does)
+   * would otherwise only ever reach the targets in that node's zone. Cross-zone traffic is billed.
+   *
+   * @default true
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html#cross-zone-load-balancing
    */
   readonly crossZoneEnabled?: boolean;
   /**
@@ -136,7 +140,7 @@ export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgi
       vpc: props.vpc,
       vpcSubnets,
       internetFacing: false,
-      crossZoneEnabled: props.crossZoneEnabled ?? false,
+      crossZoneEnabled: props.crossZoneEnabled ?? true,
       loadBalancerName: props.loadBalancerName,
       securityGroups: [this.securityGroup],
     });

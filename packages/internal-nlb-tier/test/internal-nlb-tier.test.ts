@@ -16,7 +16,7 @@ function synth(props: Partial<InternalNlbTierProps> = {}) {
 }
 
 describe('InternalNlbTier', () => {
-  test('creates an internal network load balancer in the private subnets, with a security group', () => {
+  test('creates an internal network load balancer in the private subnets, with a security group and cross-zone balancing', () => {
     const { template } = synth();
 
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
@@ -25,7 +25,7 @@ describe('InternalNlbTier', () => {
       Type: 'network',
       Subnets: [{ Ref: Match.stringLikeRegexp('^VpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('^VpcPrivateSubnet2') }],
       SecurityGroups: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^TierSecurityGroup'), 'GroupId'] }],
-      LoadBalancerAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'false' }]),
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }]),
     });
   });
 
@@ -89,7 +89,7 @@ describe('InternalNlbTier', () => {
       unhealthyThresholdCount: 4,
       healthCheckInterval: Duration.seconds(30),
       deregistrationDelay: Duration.seconds(15),
-      crossZoneEnabled: true,
+      crossZoneEnabled: false,
       preserveClientIp: true,
       loadBalancerName: 'app-tier',
       targetGroupName: 'app-targets',
@@ -97,7 +97,7 @@ describe('InternalNlbTier', () => {
 
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Name: 'app-tier',
-      LoadBalancerAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }]),
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'false' }]),
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 8000 });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
