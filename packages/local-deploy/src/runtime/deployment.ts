@@ -217,6 +217,8 @@ export class LocalDeployment {
     for (const ns of this.network.namespaces) killNamespaceProcesses(ns);
     this.network.down();
     fs.rmSync(this.names.runDir, { recursive: true, force: true });
+    removeIfEmpty(RUN_ROOT);
+    removeIfEmpty('/etc/netns');
   }
 
   private balancerStateFile(balancer: string): string {
@@ -241,10 +243,11 @@ function killNamespaceProcesses(namespace: string) {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process runs; a zombie (killed, not yet reaped) does not. */
+export function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf-8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
@@ -285,7 +288,18 @@ export function cleanupStaleDeployments(): string[] {
     }
   }
   for (const id of stale) fs.rmSync(path.join(RUN_ROOT, id), { recursive: true, force: true });
+  removeIfEmpty(RUN_ROOT);
+  removeIfEmpty('/etc/netns');
   return [...stale];
+}
+
+/** Removes a folder the tool created on demand once no deployment uses it. */
+function removeIfEmpty(dir: string) {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // Not empty (another deployment or someone else's namespace), or already gone.
+  }
 }
 
 async function waitForFile(file: string, timeoutMs: number) {

@@ -1,0 +1,95 @@
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { DeploymentState, isAlive } from '../../src/runtime/deployment';
+import { NAMESPACE_PREFIX, RUN_ROOT } from '../../src/runtime/naming';
+
+/** The compiled command-line tool: the end-to-end tests run it as a user would. */
+export const CLI = path.join(__dirname, '..', '..', 'lib', 'cli.js');
+
+export const IS_ROOT = process.getuid?.() === 0 && process.platform === 'linux';
+
+/** A deployment held up by `deploy --hold`, for the tests to probe. */
+export interface HeldDeployment {
+  readonly child: ChildProcess;
+  readonly state: DeploymentState;
+  output(): string;
+}
+
+/** Starts `deploy --hold` and waits until it holds (bounded); the state file tells what runs where. */
+export async function startHeld(dir: string, stack: string, extraArgs: string[] = []): Promise<HeldDeployment> {
+  const child = spawn(process.execPath, [CLI, 'deploy', dir, stack, '--hold', '--publish-port', '0', '--requests', '4', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', d => (output += d));
+  child.stderr!.on('data', d => (output += d));
+  const deadline = Date.now() + 90_000;
+  while (!output.includes('Holding the deployment up')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`deploy --hold did not come up:\n${output}`);
+    await sleep(200);
+  }
+  const id = fs.readdirSync(RUN_ROOT).find(d => readState(d)?.ownerPid === child.pid);
+  if (!id) throw new Error(`no state file of pid ${child.pid} in ${RUN_ROOT}`);
+  return { child, state: readState(id)!, output: () => output };
+}
+
+export function readState(id: string): DeploymentState | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(RUN_ROOT, id, 'state.json'), 'utf-8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends a signal to the tool and waits for its exit code (bounded). */
+export function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise(resolve => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('exit', code => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    child.kill(signal);
+  });
+}
+
+/** Tries a TCP connection from inside a namespace: 'open', 'refused', 'timeout' or the error code. */
+export function tcpProbe(namespace: string, host: string, port: number, timeoutMs = 1000): string {
+  const script = `const s=require('net').connect({host:${JSON.stringify(host)},port:${port}});` +
+    `const t=setTimeout(()=>{console.log('timeout');process.exit(0)},${timeoutMs});` +
+    "s.on('connect',()=>{console.log('open');process.exit(0)});" +
+    "s.on('error',e=>{console.log(e.code==='ECONNREFUSED'?'refused':e.code);process.exit(0)});";
+  return spawnSync('ip', ['netns', 'exec', namespace, process.execPath, '-e', script], { encoding: 'utf-8', timeout: timeoutMs + 5000 }).stdout.trim();
+}
+
+/** What is left of a deployment: namespaces, /etc/netns folders, its run folder, live processes. */
+export function leftovers(state: DeploymentState): string[] {
+  const out: string[] = [];
+  const namespaces = spawnSync('ip', ['netns', 'list'], { encoding: 'utf-8' }).stdout;
+  for (const line of namespaces.split('\n')) {
+    if (line.startsWith(`${NAMESPACE_PREFIX}${state.id}-`)) out.push(`namespace ${line.split(' ')[0]}`);
+  }
+  if (fs.existsSync('/etc/netns')) {
+    for (const d of fs.readdirSync('/etc/netns')) if (d.startsWith(`${NAMESPACE_PREFIX}${state.id}-`)) out.push(`/etc/netns/${d}`);
+  }
+  if (fs.existsSync(path.join(RUN_ROOT, state.id))) out.push(`run folder ${state.id}`);
+  for (const p of state.processes) {
+    if (isAlive(p.pid)) out.push(`process ${p.name} (pid ${p.pid})`);
+  }
+  return out;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+/** Waits (bounded) until nothing of a deployment is left, and returns what still is. */
+export async function leftoversAfter(state: DeploymentState, timeoutMs = 5000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let left = leftovers(state);
+  while (left.length > 0 && Date.now() < deadline) {
+    await sleep(100);
+    left = leftovers(state);
+  }
+  return left;
+}
