@@ -18,6 +18,7 @@ export interface LocalDeployOptions {
  * - `deploy:local`: synthesizes the example app, deploys it locally, sends a bounded number of
  *   requests through the web server, prints them and tears everything down (`--hold` keeps it up).
  * - `integ:local`: deploys each integration test's snapshot locally and runs its own assertions.
+ * - `bench:local`: measures the local deployment (the numbers quoted in docs/local-deploy.md).
  */
 export function addLocalDeploy(root: typescript.TypeScriptProject, options: LocalDeployOptions): typescript.TypeScriptProject {
   const integDir = options.integDirectory ?? 'integ';
@@ -70,6 +71,14 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   });
   integLocal.exec('npx projen compile', { cwd: toolDir });
   integLocal.exec(`${cli} integ ${integDir}`, { receiveArgs: true });
+
+  const benchLocal = root.addTask('bench:local', {
+    description: 'Measure the local deployment of the example app: start-up, latency, throughput, failover (numbers for docs/local-deploy.md)',
+    receiveArgs: true,
+  });
+  benchLocal.exec('npx projen compile', { cwd: toolDir });
+  benchLocal.exec('npx cdk synth -q', { cwd: exampleDir });
+  benchLocal.exec(`${cli} bench ${exampleDir}/cdk.out ${options.exampleStackName} --requests 300 --concurrency 4`, { receiveArgs: true });
 
   return project;
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import * as os from 'os';
 import { CloudAssembly } from './assembly/cloud-assembly';
+import { benchmark, recordBenchmark } from './checks/benchmark';
 import { sendRequests } from './checks/http-requests';
 import { runIntegTests } from './checks/integ-runner';
 import { describeTopology } from './describe';
@@ -13,16 +15,21 @@ const USAGE = `Usage:
   nlb-tiers-local deploy <cdk.out> <stack> [options]   deploy, send requests, tear down
   nlb-tiers-local plan <cdk.out> <stack>               show what would run (no root needed)
   nlb-tiers-local integ <integ folder> [options]       deploy each integ.*.ts snapshot and run its assertions
+  nlb-tiers-local bench <cdk.out> <stack> [options]    measure latency, throughput and failover time
   nlb-tiers-local clean                                remove what interrupted runs left behind
 
 Options:
   --requests <n>                  requests sent through the web server (default 20)
   --hold                          keep the deployment up until Ctrl-C (or SIGTERM)
   --publish-port <port>           127.0.0.1 port of the web server (default 8080; 0 picks a free one)
-  --health-check-time-scale <x>   multiply health check intervals and timeouts by x (default 0.1)`;
+  --health-check-time-scale <x>   multiply health check intervals and timeouts by x (default 0.1)
+  --concurrency <n>               bench: concurrent requests of the throughput run (default 4)
+  --output <file>                 bench: append the results to this file, one JSON line per run`;
 
 interface Options {
   readonly requests: number;
+  readonly concurrency: number;
+  readonly output?: string;
   readonly hold: boolean;
   readonly publishPort: number;
   readonly healthCheckTimeScale: number;
@@ -30,7 +37,9 @@ interface Options {
 
 function parseArgs(argv: string[]): { positional: string[]; options: Options } {
   const positional: string[] = [];
-  const options = { requests: 20, hold: false, publishPort: 8080, healthCheckTimeScale: 0.1 };
+  const options: { -readonly [K in keyof Options]: Options[K] } = {
+    requests: 20, concurrency: 4, hold: false, publishPort: 8080, healthCheckTimeScale: 0.1,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -41,6 +50,8 @@ function parseArgs(argv: string[]): { positional: string[]; options: Options } {
     if (a === '--hold') options.hold = true;
     else if (a === '--requests') options.requests = Math.min(value(), 10_000);
     else if (a === '--publish-port') options.publishPort = value();
+    else if (a === '--concurrency') options.concurrency = Math.max(1, Math.min(value(), 64));
+    else if (a === '--output') options.output = argv[++i];
     else if (a === '--health-check-time-scale') options.healthCheckTimeScale = value() || 0.1;
     else if (a === '--help' || a === '-h') throw new LocalDeployError(USAGE, ExitCode.OK);
     else if (a.startsWith('--')) throw new LocalDeployError(`Unknown option ${a}\n${USAGE}`, ExitCode.USAGE);
@@ -103,6 +114,32 @@ async function deploy(assemblyDir: string, stackName: string, options: Options, 
   }
 }
 
+async function bench(assemblyDir: string, stackName: string, options: Options, track: (d: LocalDeployment) => void): Promise<number> {
+  const topology = mapStack(CloudAssembly.read(assemblyDir).stack(stackName));
+  const started = Date.now();
+  const deployment = await prepareAndDeploy(topology, { ...options, publishPort: 0 }, track);
+  try {
+    const upSeconds = (Date.now() - started) / 1000;
+    if (!(await deployment.waitForHealthyTargets(deployment.healthyWithinMs + 10_000))) {
+      log('Not every target became healthy: nothing to measure.');
+      return ExitCode.CHECKS_FAILED;
+    }
+    const healthySeconds = (Date.now() - started) / 1000 - upSeconds;
+    const result = await benchmark(deployment, upSeconds, healthySeconds, { requests: options.requests, concurrency: options.concurrency });
+    const downStarted = Date.now();
+    await deployment.down();
+    const downSeconds = (Date.now() - downStarted) / 1000;
+    log(JSON.stringify({ ...result, downSeconds }, null, 2));
+    if (options.output) {
+      const context = { stack: stackName, downSeconds, healthCheckTimeScale: options.healthCheckTimeScale, cpus: os.cpus().length };
+      recordBenchmark(options.output, result, context);
+    }
+    return ExitCode.OK;
+  } finally {
+    await tearDown(deployment);
+  }
+}
+
 async function tearDown(deployment: LocalDeployment) {
   const started = Date.now();
   await deployment.down();
@@ -143,6 +180,10 @@ async function main(argv: string[]): Promise<number> {
         },
         healthCheckTimeScale: options.healthCheckTimeScale,
       });
+    case 'bench': {
+      if (rest.length !== 2) throw new LocalDeployError(`bench needs <cdk.out> and <stack>\n${USAGE}`, ExitCode.USAGE);
+      return bench(rest[0], rest[1], options, track);
+    }
     case 'clean': {
       checkMachine([]);
       const stale = cleanupStaleDeployments();
