@@ -119,7 +119,8 @@ function configureDocsAndPackaging(lib: awscdk.AwsCdkConstructLibrary) {
   });
   const rosetta = lib.addTask('rosetta:extract', {
     description: 'Compile the README\'s and doc comments\' examples (strict) and write the translation tablet',
-    exec: 'jsii-rosetta extract --strict',
+    // --directory: compile against the workspace's node_modules, instead of an npm install of the dependencies.
+    exec: 'jsii-rosetta extract --strict --directory .',
   });
   lib.postCompileTask.spawn(docgen);
   lib.postCompileTask.spawn(rosetta);
