@@ -22,7 +22,8 @@ export async function startHeld(dir: string, stack: string, extraArgs: string[] 
   let output = '';
   child.stdout!.on('data', d => (output += d));
   child.stderr!.on('data', d => (output += d));
-  const deadline = Date.now() + 90_000;
+  // The first run on a fresh machine also installs the Debian packages.
+  const deadline = Date.now() + 300_000;
   while (!output.includes('Holding the deployment up')) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`deploy --hold did not come up:\n${output}`);
     await sleep(200);

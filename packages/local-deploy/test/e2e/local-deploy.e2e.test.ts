@@ -53,7 +53,7 @@ describeAsRoot('a deployment of the reference architecture', () => {
   beforeAll(async () => {
     held = await startHeld(REFERENCE.dir, REFERENCE.stack, ['--health-check-time-scale', String(TIME_SCALE)]);
     url = held.state.endpoints[0].url;
-  });
+  }, 360_000);
 
   afterAll(async () => {
     if (held) await stop(held.child);
