@@ -72,9 +72,7 @@ async function prepareAndDeploy(topology: Topology, options: Options,
   const stale = cleanupStaleDeployments();
   if (stale.length > 0) log(`Removed what interrupted runs left behind: ${stale.join(', ')}`);
   const { publishPort, healthCheckTimeScale } = options;
-  const deployment = await LocalDeployment.up(topology, { publishPort, healthCheckTimeScale, log });
-  onDeployment(deployment);
-  return deployment;
+  return LocalDeployment.up(topology, { publishPort, healthCheckTimeScale, log }, onDeployment);
 }
 
 async function deploy(assemblyDir: string, stackName: string, options: Options, track: (d: LocalDeployment) => void): Promise<number> {

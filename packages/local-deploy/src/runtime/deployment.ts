@@ -63,8 +63,14 @@ const START_TIMEOUT_MS = 20_000;
  * /etc/netns folders and the run folder.
  */
 export class LocalDeployment {
-  public static async up(topology: Topology, options: DeployOptions): Promise<LocalDeployment> {
+  /**
+   * Brings a topology up. `onCreated` receives the deployment before anything is made, so a signal
+   * handler can tear down a deployment that is still coming up.
+   */
+  public static async up(topology: Topology, options: DeployOptions,
+    onCreated: (d: LocalDeployment) => void = () => undefined): Promise<LocalDeployment> {
     const deployment = new LocalDeployment(topology, new DeploymentNames(randomBytes(2).toString('hex')), options);
+    onCreated(deployment);
     try {
       await deployment.bringUp();
     } catch (e) {
@@ -191,6 +197,7 @@ export class LocalDeployment {
       const socket = names.publishSocket(h.name);
       this.supervisor.start(forwarderAgent(names.runDir, names.internetNamespace, h, apache.listenPort, socket));
       await waitForFile(socket, START_TIMEOUT_MS);
+      this.checkNotTornDown();
       const publisher = new Publisher(socket);
       this.publishers.push(publisher);
       const wanted = this.endpoints.length === 0 ? options.publishPort : 0;
@@ -204,11 +211,18 @@ export class LocalDeployment {
   }
 
   private async startAndWait(spec: ProcessSpec, address: string, port: number) {
+    this.checkNotTornDown();
     this.supervisor.start(spec);
     if (!(await waitForListen(spec.namespace, address, port, START_TIMEOUT_MS, () => this.supervisor.hasExited(spec.name)))) {
+      this.checkNotTornDown();
       const log = fs.existsSync(spec.logFile) ? fs.readFileSync(spec.logFile, 'utf-8').trim().split('\n').slice(-15).join('\n') : '';
       throw new LocalDeployError(`${spec.name} did not listen on ${address}:${port} within ${START_TIMEOUT_MS / 1000}s. Last lines of ${spec.logFile}:\n${log}`, ExitCode.DEPLOY_FAILED);
     }
+  }
+
+  /** A teardown may start while `up` waits (a signal): `up` stops there instead of going on. */
+  private checkNotTornDown() {
+    if (this.downPromise) throw new LocalDeployError('Interrupted while coming up', ExitCode.INTERRUPTED);
   }
 
   private async tearDown() {

@@ -45,6 +45,7 @@ export class Supervisor {
   constructor(private readonly onChange: () => void = () => undefined, private readonly log: (line: string) => void = () => undefined) {}
 
   public start(spec: ProcessSpec) {
+    if (this.stopping) return;
     const s: Supervised = { spec, restarts: 0 };
     this.processes.set(spec.name, s);
     this.launch(s);

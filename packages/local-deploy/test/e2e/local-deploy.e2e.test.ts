@@ -3,7 +3,7 @@
  * (saying so) otherwise. Every request goes to 127.0.0.1 or to addresses inside the namespaces the
  * tool created, and every loop is bounded.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -156,6 +156,20 @@ describeAsRoot('the command line', () => {
     const r = spawnSync(process.execPath, [CLI, 'deploy', REFERENCE.dir, REFERENCE.stack, '--publish-port', '0', '--requests', '10'], { encoding: 'utf-8', timeout: 120_000 });
     expect(r.stdout).toMatch(/Summary: 10\/10 succeeded, 0 errors, 2 distinct instance ids/);
     expect(r.status).toBe(0);
+  });
+
+  test('SIGINT while coming up tears down what was made', async () => {
+    const child = spawn(process.execPath, [CLI, 'deploy', REFERENCE.dir, REFERENCE.stack, '--publish-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', d => (output += d));
+    child.stderr!.on('data', d => (output += d));
+    await waitFor('bring-up started', 60_000, () => output.includes('Creating'));
+    const id = /deployment ([0-9a-f]+)/.exec(output)![1];
+    const state = readState(id) ?? { id, ownerPid: child.pid!, stackName: '', namespaces: [], hosts: [], balancers: [], processes: [], endpoints: [] };
+    const code = await stop(child, 'SIGINT');
+    expect(code).toBe(130);
+    expect(await leftoversAfter({ ...state, processes: readState(id)?.processes ?? state.processes })).toEqual([]);
+    expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf-8' }).stdout).not.toContain(`nlbt-${id}-`);
   });
 
   test('an interrupted run is cleaned up by the next one', async () => {
