@@ -29,6 +29,7 @@ const IGNORED: Record<string, string> = {
   'AWS::S3::Bucket': 'association output logs: local services log to files in the deployment folder',
   'AWS::S3::BucketPolicy': 'association output logs: local services log to files in the deployment folder',
   'AWS::Logs::LogGroup': 'local services log to files in the deployment folder',
+  'AWS::EC2::FlowLog': 'VPC flow logs: the local firewall rules keep packet counters instead',
   'AWS::CDK::Metadata': 'CDK usage metadata',
   'AWS::EC2::RouteTable': 'the switch namespace routes between all subnets of the VPC',
   'AWS::EC2::SubnetRouteTableAssociation': 'the switch namespace routes between all subnets of the VPC',

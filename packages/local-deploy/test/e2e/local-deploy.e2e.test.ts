@@ -7,17 +7,20 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { get } from '../../src/checks/http-requests';
-import { TargetHealth } from '../../src/runtime/deployment';
-import { editedFixture, REFERENCE } from '../fixtures';
 import { CLI, HeldDeployment, IS_ROOT, leftovers, leftoversAfter, readState, sleep, startHeld, stop, tcpProbe } from './harness';
+import { get } from '../../src/checks/http-requests';
+import { mapStack } from '../../src/model/map-stack';
+import { UwsgiService } from '../../src/model/topology';
+import { TargetHealth } from '../../src/runtime/deployment';
+import { editedFixture, readStack, REFERENCE } from '../fixtures';
 
-/** Intervals x 0.05: the fixture's 20 s checks run every second locally, so a kill is seen within 2 s. */
-const TIME_SCALE = 0.05;
-const INTERVAL_MS = 20_000 * TIME_SCALE;
-const UNHEALTHY_THRESHOLD = 2;
-const HEALTHY_THRESHOLD = 2;
-const RESTART_SEC = 3;
+// The fixture's own health check and restart settings; its checks run every second locally.
+const FIXTURE = mapStack(readStack(REFERENCE));
+const HEALTH_CHECK = FIXTURE.balancers[0].listeners[0].targetGroup.healthCheck;
+const TIME_SCALE = 1 / HEALTH_CHECK.intervalSeconds;
+const INTERVAL_MS = 1000;
+const { unhealthyThreshold: UNHEALTHY_THRESHOLD, healthyThreshold: HEALTHY_THRESHOLD } = HEALTH_CHECK;
+const RESTART_SEC = (FIXTURE.hosts.flatMap(h => h.services).find(s => s.kind === 'uwsgi') as UwsgiService).restart.restartSeconds;
 
 const describeAsRoot = IS_ROOT ? describe : describe.skip;
 if (!IS_ROOT) {
@@ -120,6 +123,8 @@ describeAsRoot('a deployment of the reference architecture', () => {
   test('a killed uWSGI is marked unhealthy within interval x threshold; then every request succeeds; it restarts and rejoins', async () => {
     const app1 = host('app1');
     const uwsgi = held.state.processes.find(p => p.name === 'app1/uwsgi')!;
+    // The test can only see the target out of service if the balancer notices before the restart.
+    expect(INTERVAL_MS * UNHEALTHY_THRESHOLD).toBeLessThan(RESTART_SEC * 1000);
     expect(targets(held).every(t => t.state === 'healthy')).toBe(true);
 
     process.kill(uwsgi.pid, 'SIGKILL');
@@ -131,7 +136,7 @@ describeAsRoot('a deployment of the reference architecture', () => {
     expect(results.map(r => r.status)).toEqual(Array(10).fill(200));
     expect(new Set(results.map(r => r.body))).toEqual(new Set([host('app2').instanceId]));
 
-    // Restart=on-failure, RestartSec=3: the supervisor starts it again; the balancer takes it back after passing checks.
+    // Restart=on-failure after RestartSec: the supervisor starts it again; the balancer takes it back after passing checks.
     const rejoinBound = RESTART_SEC * 1000 + INTERVAL_MS * (HEALTHY_THRESHOLD + 1) + 5000;
     await waitFor('app1 healthy again', rejoinBound, () => targets(held).find(t => t.id === app1.instanceId)!.state === 'healthy');
     const after = await requests(url, 10);

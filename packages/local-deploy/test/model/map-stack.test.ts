@@ -36,7 +36,7 @@ describe('mapStack on the reference architecture', () => {
     expect(listener.targetGroup).toMatchObject({
       port: 9090,
       preserveClientIp: false,
-      healthCheck: { port: 9090, intervalSeconds: 20, healthyThreshold: 2, unhealthyThreshold: 2 },
+      healthCheck: { port: 9090, intervalSeconds: 10, healthyThreshold: 2, unhealthyThreshold: 2 },
       targets: ['app1', 'app2'],
     });
   });

@@ -42,7 +42,7 @@ describe('balancer rules', () => {
   const [listener] = config.listeners;
 
   test('timing is scaled, thresholds are not', () => {
-    expect(listener.check).toEqual({ port: 9090, intervalMs: 2000, timeoutMs: 1000, healthyThreshold: 2, unhealthyThreshold: 2 });
+    expect(listener.check).toEqual({ port: 9090, intervalMs: 1000, timeoutMs: 1000, healthyThreshold: 2, unhealthyThreshold: 2 });
     expect(listener.targets.map(t => t.address)).toEqual([app1.address, app2.address]);
   });
 
