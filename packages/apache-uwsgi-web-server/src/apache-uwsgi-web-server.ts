@@ -4,7 +4,7 @@ import {
 import {
   invalidProp, selectSubnets, validateDuration, validateExclusive, validateImageArchitecture, validateKeyPrefix, validatePort, validateTagKey,
 } from '@nlb-tiers/core/lib/private/validation';
-import { Duration, Tags } from 'aws-cdk-lib';
+import { Duration, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -180,6 +180,12 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
     for (const peer of allowedPeers) {
       this.connections.allowFrom(peer, ec2.Port.tcp(httpPort), 'HTTP from an allowed peer');
     }
+    if (props.allowedPeers === undefined) {
+      Validations.of(this.securityGroup).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason: 'A public web server: its HTTP port, and only that port, is open to the internet by default; allowedPeers narrows it.',
+      });
+    }
     props.upstream.connections.allowFrom(this, ec2.Port.tcp(props.upstream.upstreamPort), 'uwsgi from the Apache web server');
 
     this.role = props.role ?? new ServerRole(this, 'Role');
@@ -194,6 +200,15 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
       blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true }) }],
     });
     Tags.of(this.instance).add(props.serverTagKey ?? 'Server', props.serverTagValue ?? 'ApacheWeb');
+    Validations.of(this.instance).acknowledge({
+      id: 'AwsSolutions-EC28',
+      reason: 'Five-minute basic monitoring suffices for a stateless proxy; one-minute metrics are billed per instance.',
+    });
+    Validations.of(this.instance).acknowledge({
+      id: 'AwsSolutions-EC29',
+      reason: 'The instance holds no state: its provisioning association rebuilds it, so it is replaceable; '
+        + 'termination protection would block stack updates that replace it and stack deletion.',
+    });
 
     if (props.elasticIp ?? true) {
       this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc', instanceId: this.instance.instanceId });

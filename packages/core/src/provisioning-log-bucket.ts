@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { validateDuration } from './private/validation';
@@ -44,5 +44,12 @@ export class ProvisioningLogBucket extends s3.Bucket {
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       lifecycleRules: [{ id: 'ExpireAssociationOutput', expiration: logRetention, abortIncompleteMultipartUploadAfter: Duration.days(7) }],
     });
+    if (!props.serverAccessLogsBucket) {
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason: 'The bucket holds only the output of provisioning runs, written by the instances under their own prefixes; '
+          + 'access logs need a further bucket, which serverAccessLogsBucket provides where they are wanted.',
+      });
+    }
   }
 }

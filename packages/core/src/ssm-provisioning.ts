@@ -1,10 +1,11 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnElement, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { acknowledgeFinding } from './private/acknowledge';
 import { validateDuration } from './private/validation';
 
 /**
@@ -46,8 +47,8 @@ export interface SsmProvisioningProps {
   readonly parameters: { [name: string]: string[] };
   /** The instances to provision. */
   readonly targets: ProvisioningTargets;
-  /** The role of the provisioned instances: it may write the association's output, nothing else. */
-  readonly instanceRole: iam.IGrantable;
+  /** The role of the provisioned instances: it is allowed to write the association's output, nothing else. */
+  readonly instanceRole: iam.IRole;
   /** The bucket that receives the association's output. */
   readonly logBucket: s3.IBucket;
   /** The key prefix of the association's output, without a trailing slash. */
@@ -95,18 +96,31 @@ export class SsmProvisioning extends Construct {
       },
     });
 
-    // The agent writes its output with the instance's credentials: only under this prefix.
-    const grant = iam.Grant.addToPrincipal({
-      grantee: props.instanceRole,
-      actions: ['s3:PutObject'],
-      resourceArns: [props.logBucket.arnForObjects(`${props.logKeyPrefix}/*`)],
+    // The agent writes its output with the instance's credentials: only under this prefix. A policy
+    // of its own keeps the one wildcard acknowledged below apart from anything else the role may get.
+    const outputPolicy = new iam.Policy(this, 'OutputPolicy', {
+      roles: [props.instanceRole],
+      statements: [
+        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [props.logBucket.arnForObjects(`${props.logKeyPrefix}/*`)] }),
+        new iam.PolicyStatement({ actions: ['s3:GetEncryptionConfiguration'], resources: [props.logBucket.bucketArn] }),
+      ],
     });
-    iam.Grant.addToPrincipal({
-      grantee: props.instanceRole,
-      actions: ['s3:GetEncryptionConfiguration'],
-      resourceArns: [props.logBucket.bucketArn],
-    });
-    // The association may start once the instances run: they must be able to write by then.
-    grant.applyBefore(this.association);
+    const logObjects = nagResourceOf(props.logBucket);
+    if (logObjects !== undefined) {
+      acknowledgeFinding(outputPolicy, `AwsSolutions-IAM5[Resource::${logObjects}/${props.logKeyPrefix}/*]`,
+        'The SSM agent writes each run\'s output under keys it names itself (command and instance ids), '
+        + 'so the instances may put objects anywhere under this association\'s own prefix, and nowhere else.');
+    }
+    // The association may start as soon as the instances run: they must be able to write by then.
+    this.association.node.addDependency(outputPolicy);
   }
+}
+
+/** How cdk-nag names a bucket's ARN in its findings, where that is known at synthesis. */
+function nagResourceOf(bucket: s3.IBucket): string | undefined {
+  const resource = bucket.node.defaultChild;
+  if (resource instanceof CfnElement) {
+    return `<${Stack.of(resource).resolve(resource.logicalId)}.Arn>`;
+  }
+  return Token.isUnresolved(bucket.bucketArn) ? undefined : bucket.bucketArn;
 }

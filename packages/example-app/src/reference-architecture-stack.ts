@@ -35,6 +35,8 @@ export class ReferenceArchitectureStack extends Stack {
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
         { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
       ],
+      // Rejected and accepted flows, for auditing the security-group chain web -> NLB -> app.
+      flowLogs: { FlowLog: { trafficType: ec2.FlowLogTrafficType.ALL } },
     });
 
     const logBucket = new ProvisioningLogBucket(this, 'ProvisioningLogs');

@@ -62,7 +62,9 @@ describe('the reference architecture', () => {
 
   test('the app fleet runs 2/2/2 t4g.micro instances behind the NLB', () => {
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
-      MinSize: '2', MaxSize: '2', DesiredCapacity: '2',
+      MinSize: '2',
+      MaxSize: '2',
+      DesiredCapacity: '2',
       TargetGroupARNs: [{ Ref: logicalId('AWS::ElasticLoadBalancingV2::TargetGroup', 'AppTierTargetGroup') }],
     });
   });
@@ -79,7 +81,11 @@ describe('the reference architecture', () => {
   test('both associations write to the one shared log bucket, each under its own prefix, and wait 600 s', () => {
     const bucket = logicalId('AWS::S3::Bucket', 'ProvisioningLogs');
     const associations = Object.values(template.findResources('AWS::SSM::Association')).map(a => a.Properties);
-    expect(associations.map(a => [a.Name, a.OutputLocation.S3Location.OutputS3BucketName, a.OutputLocation.S3Location.OutputS3KeyPrefix, a.WaitForSuccessTimeoutSeconds]).sort()).toEqual([
+    const summary = associations.map(a => {
+      const { OutputS3BucketName, OutputS3KeyPrefix } = a.OutputLocation.S3Location;
+      return [a.Name, OutputS3BucketName, OutputS3KeyPrefix, a.WaitForSuccessTimeoutSeconds];
+    });
+    expect(summary.sort()).toEqual([
       ['AWS-ApplyAnsiblePlaybooks', { Ref: bucket }, 'playbook-association-log', 600],
       ['AWS-RunShellScript', { Ref: bucket }, 'shellscript-association-log', 600],
     ]);

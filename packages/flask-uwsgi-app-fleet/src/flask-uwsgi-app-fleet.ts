@@ -7,7 +7,7 @@ import {
   invalidProp, selectSubnets, validateCapacities, validateExclusive, validateImageArchitecture, validateInteger, validateKeyPrefix, validatePort,
   validateTagKey,
 } from '@nlb-tiers/core/lib/private/validation';
-import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import { Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -234,6 +234,11 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
     });
     Tags.of(this.autoScalingGroup).add(props.serverTagKey ?? 'Server', props.serverTagValue ?? 'App', { applyToLaunchedInstances: true });
     this.autoScalingGroup.attachToNetworkTargetGroup(props.loadBalancer.targetGroup);
+    Validations.of(this.autoScalingGroup).acknowledge({
+      id: 'AwsSolutions-AS3',
+      reason: 'The group has no scaling policy; its instances\' health is watched through the load balancer\'s target health, '
+        + 'and scaling notifications can be added to autoScalingGroup where an operator subscribes to them.',
+    });
 
     this.playbookAsset = new s3assets.Asset(this, 'Playbook', {
       path: stagePlaybook({

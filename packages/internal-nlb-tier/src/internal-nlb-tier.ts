@@ -1,6 +1,6 @@
 import { IUwsgiTargetGroup, IUwsgiUpstream } from '@nlb-tiers/core';
 import { selectSubnets, validateDuration, validateElbName, validateInteger, validatePort } from '@nlb-tiers/core/lib/private/validation';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
@@ -161,6 +161,11 @@ export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgi
         unhealthyThresholdCount,
         interval,
       },
+    });
+
+    Validations.of(this.loadBalancer).acknowledge({
+      id: 'AwsSolutions-ELB2',
+      reason: 'A Network Load Balancer writes access logs for TLS listeners only; this one forwards plain TCP.',
     });
 
     this.listener = this.loadBalancer.addListener('Listener', {

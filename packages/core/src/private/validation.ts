@@ -117,7 +117,8 @@ function describeSelection(selection: ec2.SubnetSelection): string {
  * of another. Only images read from an SSM parameter whose name says the architecture (as the
  * public Amazon Linux parameters do) can be checked; others are left to the user.
  */
-export function validateImageArchitecture(scope: IConstruct, construct: string, instanceType: ec2.InstanceType, image: ec2.IMachineImage | undefined): void {
+export function validateImageArchitecture(scope: IConstruct, construct: string, instanceType: ec2.InstanceType,
+  image: ec2.IMachineImage | undefined): void {
   if (image === undefined) return;
   const parameterName = ssmParameterOf(scope, image);
   if (parameterName === undefined) return;
@@ -137,7 +138,8 @@ function ssmParameterOf(scope: IConstruct, image: ec2.IMachineImage): string | u
   if (typeof imageId === 'string') {
     return imageId.startsWith('resolve:ssm:') ? imageId.slice('resolve:ssm:'.length) : undefined;
   }
-  const parameter = stack.node.findAll().find(c => c instanceof CfnParameter && stack.resolve(c.logicalId) === imageId?.Ref) as CfnParameter | undefined;
+  const parameter = stack.node.findAll()
+    .find(c => c instanceof CfnParameter && stack.resolve(c.logicalId) === imageId?.Ref) as CfnParameter | undefined;
   return typeof parameter?.default === 'string' ? parameter.default : undefined;
 }
 
