@@ -64,6 +64,8 @@ const fleet = jsiiLibrary(root, {
   keywords: ['flask', 'uwsgi', 'autoscaling', 'ansible', 'ssm'],
   siblings: [core],
 });
+// The playbook's tests read it as YAML.
+fleet.addDevDeps('yaml@^2');
 
 const exampleApp = new awscdk.AwsCdkTypeScriptApp({
   parent: root,
