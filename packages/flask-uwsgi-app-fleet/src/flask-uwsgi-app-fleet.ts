@@ -95,6 +95,16 @@ export interface FlaskUwsgiAppFleetProps {
    */
   readonly pipPackages?: string[];
   /**
+   * Whether the association installs Ansible and its dependencies before the playbook runs
+   * (`InstallDependencies` of `AWS-ApplyAnsiblePlaybooks`: a pip install of Ansible from PyPI,
+   * through the NAT gateway). Turn it off for an image that already has Ansible, for example
+   * Amazon Linux 2023 with `dnf install ansible-core` baked in.
+   *
+   * @default true
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-ansible.html
+   */
+  readonly installAnsible?: boolean;
+  /**
    * The key of the tag that names the servers' role.
    *
    * @default 'Server'
@@ -267,7 +277,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
       parameters: {
         SourceType: ['S3'],
         SourceInfo: [Stack.of(this).toJsonString({ path: this.playbookAsset.httpUrl })],
-        InstallDependencies: ['True'],
+        InstallDependencies: [(props.installAnsible ?? true) ? 'True' : 'False'],
         PlaybookFile: ['playbook.yml'],
         ExtraVariables: ['SSM=True'],
         Check: ['False'],

@@ -163,6 +163,14 @@ describe('FlaskUwsgiAppFleet', () => {
     expect(vars.pip_packages).toEqual(['uwsgi==2.0.28', 'flask==2.2.5']);
   });
 
+  test('leaves the Ansible install to the image when asked', () => {
+    const { template } = synth({ installAnsible: false });
+
+    template.hasResourceProperties('AWS::SSM::Association', {
+      Parameters: Match.objectLike({ InstallDependencies: ['False'], PlaybookFile: ['playbook.yml'] }),
+    });
+  });
+
   test('two fleets in one stack provision only their own instances', () => {
     const { stack, vpc, loadBalancer } = fixture();
     new FlaskUwsgiAppFleet(stack, 'Blue', { vpc, loadBalancer });
