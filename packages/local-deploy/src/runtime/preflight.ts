@@ -1,5 +1,5 @@
 import { ExitCode, LocalDeployError } from '../errors';
-import { run } from './exec';
+import { hasProgram, run } from './exec';
 import { removeNamespace } from './network';
 import { Topology } from '../model/topology';
 
@@ -45,7 +45,7 @@ export function missingPackages(packages: string[]): string[] {
 export function ensurePackages(packages: string[], log: (line: string) => void) {
   const missing = missingPackages(packages);
   if (missing.length === 0) return;
-  if (!hasCommand('apt-get')) {
+  if (!hasProgram('apt-get')) {
     throw new LocalDeployError(`Missing packages and no apt-get to install them: ${missing.join(' ')}`, ExitCode.MISSING_PACKAGES);
   }
   log(`Installing Debian packages: ${missing.join(' ')}`);
@@ -89,8 +89,4 @@ export function probeKernel() {
   } finally {
     removeNamespace(ns);
   }
-}
-
-function hasCommand(command: string): boolean {
-  return run('sh', ['-c', `command -v ${command}`], { allowFailure: true }).status === 0;
 }
