@@ -92,7 +92,18 @@ configureWorkspacePackage(exampleApp);
 exampleApp.tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
 exampleApp.package.addField('private', true);
 
-const localDeploy = addLocalDeploy(root, { exampleApp, exampleStackName: 'NlbTiersReferenceArchitecture' });
+// A CDK app of this repository synthesizes against the libraries' compiled lib/: compile those
+// whose sources are newer than their jsii assembly (all of them in a fresh clone).
+const compileLibraries = root.addTask('compile:libraries', {
+  description: 'Compile the construct libraries that changed since their last compile, in dependency order',
+});
+for (const lib of [core, tier, web, fleet]) {
+  compileLibraries.exec('[ -f .jsii ] && [ -z "$(find src assets -newer .jsii 2>/dev/null | head -n 1)" ] || npx projen compile', {
+    cwd: lib.outdir.replace(`${root.outdir}/`, ''),
+  });
+}
+
+const localDeploy = addLocalDeploy(root, { exampleApp, exampleStackName: 'NlbTiersReferenceArchitecture', prepare: compileLibraries });
 
 const packages = [core, tier, web, fleet, exampleApp, localDeploy];
 

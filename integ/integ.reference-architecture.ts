@@ -29,8 +29,8 @@ const healthyTargets = expectHealthyTargets(integ.assertions, stack.tier.targetG
 const instanceId = expectHttpGet(integ.assertions, stack.webServer.url, Match.stringLikeRegexp(INSTANCE_ID_PATTERN));
 
 // 3. Repeated requests are balanced over more than one instance.
-const probe = new DistinctBodiesProbe(assertionStack, 'DistinctBodiesProbe');
-const balanced = probe.expectDistinctBodies(integ.assertions, stack.webServer.url, {
+const probe = new DistinctBodiesProbe(assertionStack, 'DistinctBodiesProbe', stack.webServer.url);
+const balanced = probe.expectDistinctBodies(integ.assertions, {
   count: 20,
   timeoutMs: 5000,
   minDistinct: 2,

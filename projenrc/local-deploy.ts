@@ -1,4 +1,4 @@
-import { javascript, typescript } from 'projen';
+import { Task, javascript, typescript } from 'projen';
 import { NLB_TIERS, configureWorkspacePackage } from './workspace';
 
 /** Options of {@link addLocalDeploy}. */
@@ -9,6 +9,8 @@ export interface LocalDeployOptions {
   readonly exampleStackName: string;
   /** The folder of the `integ.*.ts` tests, relative to the root. @default 'integ' */
   readonly integDirectory?: string;
+  /** What must run before an app of this repository can be synthesized (compiling the libraries). */
+  readonly prepare: Task;
 }
 
 /**
@@ -61,6 +63,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
     description: 'Synthesize the example app, deploy it on this machine, send requests through it, tear it down (--hold keeps it up)',
     receiveArgs: true,
   });
+  deployLocal.spawn(options.prepare);
   deployLocal.exec('npx projen compile', { cwd: toolDir });
   deployLocal.exec('npx cdk synth -q', { cwd: exampleDir });
   deployLocal.exec(`${cli} deploy ${exampleDir}/cdk.out ${options.exampleStackName}`, { receiveArgs: true });
@@ -69,6 +72,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
     description: `Deploy every ${integDir}/integ.*.ts snapshot on this machine and run its own assertions`,
     receiveArgs: true,
   });
+  integLocal.spawn(options.prepare);
   integLocal.exec('npx projen compile', { cwd: toolDir });
   integLocal.exec(`${cli} integ ${integDir}`, { receiveArgs: true });
 
@@ -76,6 +80,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
     description: 'Measure the local deployment of the example app: start-up, latency, throughput, failover (numbers for docs/local-deploy.md)',
     receiveArgs: true,
   });
+  benchLocal.spawn(options.prepare);
   benchLocal.exec('npx projen compile', { cwd: toolDir });
   benchLocal.exec('npx cdk synth -q', { cwd: exampleDir });
   benchLocal.exec(`${cli} bench ${exampleDir}/cdk.out ${options.exampleStackName} --requests 300 --concurrency 4`, { receiveArgs: true });

@@ -1,13 +1,14 @@
 'use strict';
 // Calls a URL several times and reports the distinct bodies of its 200 answers.
 // Self-contained (Node.js 20, global fetch): runs as a Lambda handler, or locally:
-//   node distinct-bodies-handler.js '{"url":"http://localhost:8080/","count":20,"timeoutMs":5000}'
+//   TARGET_URL=http://localhost:8080/ node distinct-bodies-handler.js '{"count":20,"timeoutMs":5000}'
+// The URL comes from the event's `url`, or else from the TARGET_URL environment variable.
 const MAX_COUNT = 30;
 const MAX_TIMEOUT_MS = 5000;
 const MAX_BODY_CHARS = 200;
 
 async function handler(event) {
-  const { url, count = 10, timeoutMs = MAX_TIMEOUT_MS } = typeof event === 'string' ? JSON.parse(event) : (event || {});
+  const { url = process.env.TARGET_URL, count = 10, timeoutMs = MAX_TIMEOUT_MS } = typeof event === 'string' ? JSON.parse(event) : (event || {});
   if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
     throw new Error(`url must be an http(s) URL, got ${JSON.stringify(url)}`);
   }

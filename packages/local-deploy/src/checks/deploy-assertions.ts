@@ -20,6 +20,8 @@ export interface InlineFunction {
   readonly code: string;
   readonly handler: string;
   readonly timeoutSeconds: number;
+  /** The function's environment variables, resolved to the local deployment's values. */
+  readonly environment: Record<string, string>;
 }
 
 const HTTP_CALL = 'Custom::DeployAssert@HttpCall';
@@ -59,10 +61,16 @@ export function readDeployAssertions(template: Template, resolver: IntrinsicReso
 }
 
 /** The inline-code Lambda functions of a template, by the name their `Ref` resolves to. */
-export function inlineFunctions(template: Template): InlineFunction[] {
+export function inlineFunctions(template: Template, resolver: IntrinsicResolver): InlineFunction[] {
   return Object.entries(template.Resources ?? {})
     .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && typeof r.Properties?.Code?.ZipFile === 'string')
-    .map(([id, r]) => ({ logicalId: id, code: r.Properties!.Code.ZipFile, handler: r.Properties!.Handler ?? 'index.handler', timeoutSeconds: Number(r.Properties!.Timeout ?? 3) }));
+    .map(([id, r]) => ({
+      logicalId: id,
+      code: r.Properties!.Code.ZipFile,
+      handler: r.Properties!.Handler ?? 'index.handler',
+      timeoutSeconds: Number(r.Properties!.Timeout ?? 3),
+      environment: resolver.resolve(r.Properties!.Environment?.Variables ?? {}),
+    }));
 }
 
 function decode(v: unknown): unknown {

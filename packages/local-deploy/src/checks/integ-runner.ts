@@ -72,7 +72,8 @@ async function runTestCase(testCase: TestCase, options: IntegRunOptions): Promis
       importValue: name => topology.exports[name],
     });
     const assertions = readDeployAssertions(testCase.assertions.template, resolver);
-    const functions = inlineFunctions(testCase.assertions.template);
+    const functions = inlineFunctions(testCase.assertions.template, resolver)
+      .map(f => ({ ...f, environment: rewriteUrls(f.environment, deployment.endpoints) as Record<string, string> }));
     const deadline = Date.now() + deployment.healthyWithinMs + EXTRA_WAIT_MS;
     for (const a of assertions) {
       const label = describe(a);

@@ -83,7 +83,9 @@ function invokeInline(fn: InlineFunction, event: unknown) {
     fs.writeFileSync(path.join(dir, `${moduleName}.js`), fn.code);
     const runner = `Promise.resolve(require(${JSON.stringify(path.join(dir, moduleName))})[${JSON.stringify(handler)}](${JSON.stringify(event)}))` +
       '.then(r => process.stdout.write(JSON.stringify(r === undefined ? null : r)), e => { process.stdout.write(JSON.stringify({ errorMessage: String(e && e.message || e) })); process.exitCode = 3; })';
-    const r = spawnSync(process.execPath, ['-e', runner], { encoding: 'utf-8', timeout: fn.timeoutSeconds * 1000 });
+    // As in Lambda, the handler sees its own environment variables, not the caller's.
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...fn.environment };
+    const r = spawnSync(process.execPath, ['-e', runner], { encoding: 'utf-8', timeout: fn.timeoutSeconds * 1000, env });
     const failed = r.status !== 0;
     return {
       StatusCode: 200,

@@ -35,10 +35,13 @@ describe('readDeployAssertions', () => {
     expect(health.expected).toEqual({ $ObjectLike: { TargetHealthDescriptions: [{ TargetHealth: { State: 'healthy' } }, { TargetHealth: { State: 'healthy' } }] } });
   });
 
-  test('finds the inline function an invokeFunction assertion calls', () => {
+  test('finds the inline function an invokeFunction assertion calls, with its environment resolved', () => {
     const invoke = assertions[2];
-    const fn = inlineFunctions(assertionTemplate).find(f => f.logicalId === invoke.parameters.FunctionName);
+    const fn = inlineFunctions(assertionTemplate, resolver).find(f => f.logicalId === invoke.parameters.FunctionName);
     expect(fn?.code).toContain('async function handler');
+    expect(fn?.environment).toEqual({ TARGET_URL: `http://${topology.hosts[0].elasticIp}/` });
+    // Lambda takes the payload as bytes that must parse as JSON.
+    expect(JSON.parse(String(invoke.parameters.Payload))).toEqual({ count: 20, timeoutMs: 5000 });
   });
 });
 
