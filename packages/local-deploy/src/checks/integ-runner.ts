@@ -95,7 +95,7 @@ async function runAssertion(a: DeployAssertion, deployment: LocalDeployment, fun
     attempts++;
     const result: CallResult = a.kind === 'http'
       ? await httpCall(String(parameters.url))
-      : sdkCall(a.service!, a.api!, parameters, deployment, functions);
+      : await sdkCall(a.service!, a.api!, parameters, deployment, functions);
     if ('unsupported' in result) return { passed: false, attempts, detail: `not run locally: ${result.unsupported}` };
     if ('error' in result) return { passed: false, attempts, detail: result.error };
     const mismatches = a.expected === undefined ? [] : match(a.expected, result.response);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -39,8 +39,8 @@ export async function httpCall(url: string): Promise<CallResult> {
 }
 
 /** `awsApiCall` mapped to the local deployment's state, where the call has a local meaning. */
-export function sdkCall(service: string, api: string, parameters: Record<string, unknown>, deployment: LocalDeployment,
-  functions: InlineFunction[]): CallResult {
+export async function sdkCall(service: string, api: string, parameters: Record<string, unknown>, deployment: LocalDeployment,
+  functions: InlineFunction[]): Promise<CallResult> {
   const call = `${service}.${api}`;
   switch (call) {
     case 'ElasticLoadBalancingV2.describeTargetHealth': {
@@ -68,15 +68,19 @@ export function sdkCall(service: string, api: string, parameters: Record<string,
           return { error: `Lambda would reject the call (InvalidRequestContentException): the Payload is not JSON (${(e as Error).message}): ${String(parameters.Payload).slice(0, 200)}` };
         }
       }
-      return { response: invokeInline(fn, event) };
+      return { response: await invokeInline(fn, event) };
     }
     default:
       return { unsupported: `${call} has no local equivalent` };
   }
 }
 
-/** Runs an inline Lambda handler with this machine's Node.js, bounded by the function's timeout. */
-function invokeInline(fn: InlineFunction, event: unknown) {
+/**
+ * Runs an inline Lambda handler with this machine's Node.js, bounded by the function's timeout.
+ * Asynchronously: the handler's requests go through listeners of this process (the published
+ * Elastic IPs), which must keep serving while it runs.
+ */
+async function invokeInline(fn: InlineFunction, event: unknown) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlb-tiers-fn-'));
   try {
     const [moduleName, handler] = fn.handler.split('.');
@@ -85,7 +89,7 @@ function invokeInline(fn: InlineFunction, event: unknown) {
       '.then(r => process.stdout.write(JSON.stringify(r === undefined ? null : r)), e => { process.stdout.write(JSON.stringify({ errorMessage: String(e && e.message || e) })); process.exitCode = 3; })';
     // As in Lambda, the handler sees its own environment variables, not the caller's.
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...fn.environment };
-    const r = spawnSync(process.execPath, ['-e', runner], { encoding: 'utf-8', timeout: fn.timeoutSeconds * 1000, env });
+    const r = await runNode(runner, env, fn.timeoutSeconds * 1000);
     const failed = r.status !== 0;
     return {
       StatusCode: 200,
@@ -96,4 +100,32 @@ function invokeInline(fn: InlineFunction, event: unknown) {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface NodeRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly error?: Error;
+}
+
+/** Runs a Node.js script in a child process, killed (by its PID) when it outlives the timeout. */
+function runNode(script: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<NodeRun> {
+  return new Promise(resolve => {
+    const child = spawn(process.execPath, ['-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let error: Error | undefined;
+    child.stdout.on('data', d => { stdout += d; });
+    child.stderr.on('data', d => { stderr += d; });
+    const timer = setTimeout(() => {
+      error = new Error(`Task timed out after ${timeoutMs / 1000} seconds`);
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', e => { error = e; });
+    child.on('close', status => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr, error });
+    });
+  });
 }
