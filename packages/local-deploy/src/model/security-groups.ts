@@ -19,7 +19,7 @@ export function mapSecurityGroups(template: Template, resolver: IntrinsicResolve
     const p = resolver.resolve(r.Properties ?? {});
     groups.set(logicalId, {
       ingress: (p.SecurityGroupIngress ?? []).map((rule: any) => toRule(rule, 'Source', groupIdToLogicalId)),
-      // The "match no traffic" placeholder of allowAllOutbound: false is an icmp rule to 255.255.255.255/32; keep it, it matches nothing.
+      // The "match no traffic" rule that allowAllOutbound: false writes is an icmp rule to 255.255.255.255/32; keep it, it matches nothing.
       egress: p.SecurityGroupEgress ? p.SecurityGroupEgress.map((rule: any) => toRule(rule, 'Destination', groupIdToLogicalId)) : [ALLOW_ALL_EGRESS],
     });
   }
