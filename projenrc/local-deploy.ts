@@ -78,7 +78,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
 
   // The build proves each integration test's own assertions on a local deployment, where it can:
   // deployments need root (CI runs as root); elsewhere the step says why it is skipped.
-  root.testTask.exec(`if [ "$(id -u)" = 0 ]; then ${cli} integ ${integDir}; else echo "integ:local skipped: deploying locally needs root"; fi`);
+  root.testTask.exec(`[ "$(id -u)" != 0 ] && echo "integ:local skipped: deploying locally needs root" || ${cli} integ ${integDir}`);
 
   const benchLocal = root.addTask('bench:local', {
     description: 'Measure the local deployment of the example app: start-up, latency, throughput, failover (numbers for docs/local-deploy.md)',
