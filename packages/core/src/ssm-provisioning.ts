@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledgeFinding } from './private/acknowledge';
-import { validateDuration } from './private/validation';
+import { validateDuration, validateKeyPrefix } from './private/validation';
 
 /**
  * The instances an association provisions.
@@ -80,6 +80,7 @@ export class SsmProvisioning extends Construct {
     super(scope, id);
     const timeout = props.waitForSuccessTimeout ?? Duration.minutes(10);
     validateDuration(this, 'SsmProvisioning', 'waitForSuccessTimeout', timeout, 'seconds', 15, 172800);
+    validateKeyPrefix(this, 'SsmProvisioning', 'logKeyPrefix', props.logKeyPrefix);
 
     this.association = new ssm.CfnAssociation(this, 'Resource', {
       name: props.documentName,

@@ -138,4 +138,16 @@ describe('SsmProvisioning', () => {
       waitForSuccessTimeout: timeout,
     })).toThrow(`SsmProvisioning at 'Stack/Provisioning': invalid waitForSuccessTimeout: got '${shown}', expected a whole number of seconds from 15 to 172800`);
   });
+
+  test('rejects a log prefix with a slash at either end', () => {
+    const { stack, role, bucket } = fixture();
+    expect(() => new SsmProvisioning(stack, 'Provisioning', {
+      documentName: 'AWS-RunShellScript',
+      parameters: {},
+      targets: ProvisioningTargets.instances(),
+      instanceRole: role,
+      logBucket: bucket,
+      logKeyPrefix: 'logs/',
+    })).toThrow("SsmProvisioning at 'Stack/Provisioning': invalid logKeyPrefix: got 'logs/', expected a non-empty S3 key prefix of letters, digits and !_.*'()- separated by single slashes, with no slash at either end");
+  });
 });
