@@ -1,9 +1,6 @@
-import {
-  AmazonLinuxGeneration, IUwsgiUpstream, ProvisioningLogBucket, ProvisioningTargets, ServerImage, ServerRole, SsmProvisioning,
-} from '@nlb-tiers/core';
-import {
-  invalidProp, selectSubnets, validateDuration, validateExclusive, validateImageArchitecture, validateKeyPrefix, validatePort, validateTagKey,
-} from '@nlb-tiers/core/lib/private/validation';
+import { IUwsgiUpstream, ProvisionedServerProps, ProvisioningLogBucket, ProvisioningTargets, ServerRole, SsmProvisioning } from '@nlb-tiers/core';
+import { resolveServerImage } from '@nlb-tiers/core/lib/private/server-image';
+import { invalidProp, selectSubnets, validateDuration, validateKeyPrefix, validatePort } from '@nlb-tiers/core/lib/private/validation';
 import { Duration, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,9 +9,7 @@ import { Construct } from 'constructs';
 import { renderProvisioningScript } from './private/proxy-config';
 
 /** Properties of an {@link ApacheUwsgiWebServer}. */
-export interface ApacheUwsgiWebServerProps {
-  /** The VPC of the server. */
-  readonly vpc: ec2.IVpc;
+export interface ApacheUwsgiWebServerProps extends ProvisionedServerProps {
   /**
    * What the server proxies every request to, with the uwsgi protocol. The server opens the
    * upstream's security group to itself on the upstream's port.
@@ -26,25 +21,6 @@ export interface ApacheUwsgiWebServerProps {
    * @default - the first of the VPC's public subnets
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
-  /**
-   * The instance type.
-   *
-   * @default t4g.micro
-   */
-  readonly instanceType?: ec2.InstanceType;
-  /**
-   * The Amazon Linux generation, in the architecture of the instance type.
-   *
-   * @default AmazonLinuxGeneration.AMAZON_LINUX_2023
-   */
-  readonly amazonLinux?: AmazonLinuxGeneration;
-  /**
-   * A machine image to use instead of Amazon Linux. It must be compatible with Amazon Linux
-   * (yum, rpm, systemd, httpd 2.4.30 or later) and run the SSM agent.
-   *
-   * @default - Amazon Linux of `amazonLinux`
-   */
-  readonly machineImage?: ec2.IMachineImage;
   /**
    * The port httpd serves HTTP on.
    *
@@ -64,41 +40,17 @@ export interface ApacheUwsgiWebServerProps {
    */
   readonly elasticIp?: boolean;
   /**
-   * The key of the tag that names the server's role.
-   *
-   * @default 'Server'
-   */
-  readonly serverTagKey?: string;
-  /**
    * The value of the tag that names the server's role.
    *
    * @default 'ApacheWeb'
    */
   readonly serverTagValue?: string;
   /**
-   * The instance role. It is granted the writes of the provisioning association's output.
-   *
-   * @default - a role with `AmazonSSMManagedInstanceCore`
-   */
-  readonly role?: iam.IRole;
-  /**
-   * The bucket that receives the provisioning association's output.
-   *
-   * @default - a new `ProvisioningLogBucket`
-   */
-  readonly logBucket?: s3.IBucket;
-  /**
    * The key prefix of the provisioning association's output.
    *
    * @default 'shellscript-association-log'
    */
   readonly logKeyPrefix?: string;
-  /**
-   * How long CloudFormation waits for provisioning to succeed.
-   *
-   * @default Duration.minutes(10)
-   */
-  readonly provisioningTimeout?: Duration;
   /**
    * How long httpd waits to connect to the upstream (1-300 seconds).
    *
@@ -151,16 +103,13 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
     const httpPort = props.httpPort ?? 80;
     const connectTimeout = props.proxyConnectTimeout ?? Duration.seconds(5);
     const timeout = props.proxyTimeout ?? Duration.seconds(60);
-    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO);
     validatePort(this, name, 'httpPort', httpPort);
     if (httpPort === 22 || httpPort === 443) {
       invalidProp(this, name, 'httpPort', httpPort, 'a port other than 22 (SSH) and 443 (HTTPS): the server speaks plain HTTP');
     }
     validateDuration(this, name, 'proxyConnectTimeout', connectTimeout, 'seconds', 1, 300);
     validateDuration(this, name, 'proxyTimeout', timeout, 'seconds', 1, 3600);
-    validateExclusive(this, name, { amazonLinux: props.amazonLinux, machineImage: props.machineImage });
-    validateImageArchitecture(this, name, instanceType, props.machineImage);
-    validateTagKey(this, name, 'serverTagKey', props.serverTagKey);
+    const { instanceType, machineImage } = resolveServerImage(this, name, props);
     validateKeyPrefix(this, name, 'logKeyPrefix', props.logKeyPrefix);
     const allowedPeers = props.allowedPeers ?? [ec2.Peer.anyIpv4()];
     if (allowedPeers.length === 0) {
@@ -193,7 +142,7 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
       vpc: props.vpc,
       vpcSubnets,
       instanceType,
-      machineImage: props.machineImage ?? ServerImage.amazonLinux({ instanceType, generation: props.amazonLinux }),
+      machineImage,
       securityGroup: this.securityGroup,
       role: this.role,
       requireImdsv2: true,

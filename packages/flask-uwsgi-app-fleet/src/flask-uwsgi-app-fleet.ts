@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  AmazonLinuxGeneration, IUwsgiTargetGroup, ProvisioningLogBucket, ProvisioningTargets, ServerImage, ServerRole, SsmProvisioning,
+  AmazonLinuxGeneration, IUwsgiTargetGroup, ProvisionedServerProps, ProvisioningLogBucket, ProvisioningTargets, ServerRole, SsmProvisioning,
 } from '@nlb-tiers/core';
+import { resolveServerImage } from '@nlb-tiers/core/lib/private/server-image';
 import {
-  invalidProp, selectSubnets, validateCapacities, validateExclusive, validateImageArchitecture, validateInteger, validateKeyPrefix, validatePort,
-  validateTagKey,
+  invalidProp, selectSubnets, validateCapacities, validateInteger, validateKeyPrefix, validatePort,
 } from '@nlb-tiers/core/lib/private/validation';
-import { Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,9 +18,7 @@ import { FlaskApplication } from './flask-application';
 import { stagePlaybook } from './private/uwsgi-config';
 
 /** Properties of a {@link FlaskUwsgiAppFleet}. */
-export interface FlaskUwsgiAppFleetProps {
-  /** The VPC of the fleet. */
-  readonly vpc: ec2.IVpc;
+export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps {
   /**
    * The load balancer in front of the fleet: its target group receives the instances, its
    * security groups alone may reach the uwsgi port, and its target port is the port uWSGI
@@ -33,25 +31,6 @@ export interface FlaskUwsgiAppFleetProps {
    * @default - the VPC's private subnets with egress
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
-  /**
-   * The instance type.
-   *
-   * @default t4g.micro
-   */
-  readonly instanceType?: ec2.InstanceType;
-  /**
-   * The Amazon Linux generation, in the architecture of the instance type.
-   *
-   * @default AmazonLinuxGeneration.AMAZON_LINUX_2023
-   */
-  readonly amazonLinux?: AmazonLinuxGeneration;
-  /**
-   * A machine image to use instead of Amazon Linux. It must be compatible with Amazon Linux
-   * (a package manager Ansible drives, python3, systemd) and run the SSM agent.
-   *
-   * @default - Amazon Linux of `amazonLinux`
-   */
-  readonly machineImage?: ec2.IMachineImage;
   /**
    * The fewest instances.
    *
@@ -105,42 +84,17 @@ export interface FlaskUwsgiAppFleetProps {
    */
   readonly installAnsible?: boolean;
   /**
-   * The key of the tag that names the servers' role.
-   *
-   * @default 'Server'
-   */
-  readonly serverTagKey?: string;
-  /**
    * The value of the tag that names the servers' role.
    *
    * @default 'App'
    */
   readonly serverTagValue?: string;
   /**
-   * The instance role. It is granted the read of the playbook and the writes of the
-   * association's output.
-   *
-   * @default - a role with `AmazonSSMManagedInstanceCore`
-   */
-  readonly role?: iam.IRole;
-  /**
-   * The bucket that receives the provisioning association's output.
-   *
-   * @default - a new `ProvisioningLogBucket`
-   */
-  readonly logBucket?: s3.IBucket;
-  /**
    * The key prefix of the provisioning association's output.
    *
    * @default 'playbook-association-log'
    */
   readonly logKeyPrefix?: string;
-  /**
-   * How long CloudFormation waits for provisioning to succeed.
-   *
-   * @default Duration.minutes(10)
-   */
-  readonly provisioningTimeout?: Duration;
 }
 
 /** The pins of the default `pipPackages`, by the Python each generation ships. */
@@ -192,14 +146,10 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
     const processes = props.processes ?? 2;
     const threads = props.threads ?? 2;
     const application = props.application ?? FlaskApplication.instanceIdEcho();
-    const generation = props.amazonLinux ?? AmazonLinuxGeneration.AMAZON_LINUX_2023;
-    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO);
     validateCapacities(this, name, minCapacity, desiredCapacity, maxCapacity);
     validateInteger(this, name, 'processes', processes, 1, 64);
     validateInteger(this, name, 'threads', threads, 1, 64);
-    validateExclusive(this, name, { amazonLinux: props.amazonLinux, machineImage: props.machineImage });
-    validateImageArchitecture(this, name, instanceType, props.machineImage);
-    validateTagKey(this, name, 'serverTagKey', props.serverTagKey);
+    const { instanceType, machineImage, generation } = resolveServerImage(this, name, props);
     validateKeyPrefix(this, name, 'logKeyPrefix', props.logKeyPrefix);
     validatePort(this, name, 'loadBalancer.targetPort', props.loadBalancer.targetPort);
     if (props.loadBalancer.connections.securityGroups.length === 0) {
@@ -226,7 +176,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
     this.role = props.role ?? new ServerRole(this, 'Role');
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType,
-      machineImage: props.machineImage ?? ServerImage.amazonLinux({ instanceType, generation }),
+      machineImage,
       role: this.role,
       securityGroup: this.securityGroup,
       requireImdsv2: true,

@@ -13,7 +13,7 @@ export function hostAddress(cidr: string, offset: number): string {
   if (offset <= 0 || offset >= size - 1) {
     throw new Error(`${cidr} has no room for host number ${offset}`);
   }
-  return toDotted(network + offset);
+  return formatDotted(network + offset);
 }
 
 // Plain arithmetic rather than bitwise operators: JavaScript's are signed 32-bit.
@@ -26,6 +26,6 @@ function toNumber(dotted: string): number {
   return dotted.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 }
 
-function toDotted(n: number): string {
+function formatDotted(n: number): string {
   return [3, 2, 1, 0].map(i => Math.floor(n / 256 ** i) % 256).join('.');
 }
