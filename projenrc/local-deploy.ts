@@ -59,21 +59,26 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   const toolDir = project.outdir.replace(`${root.outdir}/`, '');
   const cli = `node ${toolDir}/lib/cli.js`;
 
+  // Every local task needs the libraries and the tool compiled; deploy and bench also the example app's assembly.
+  const prepareLocal = root.addTask('local:prepare', { description: 'Compile the construct libraries and the local-deploy tool' });
+  prepareLocal.spawn(options.prepare);
+  prepareLocal.exec('npx projen compile', { cwd: toolDir });
+  const synthExample = root.addTask('local:synth-example', { description: 'Synthesize the example app for a local deployment' });
+  synthExample.spawn(prepareLocal);
+  synthExample.exec('npx cdk synth -q', { cwd: exampleDir });
+
   const deployLocal = root.addTask('deploy:local', {
     description: 'Synthesize the example app, deploy it on this machine, send requests through it, tear it down (--hold keeps it up)',
     receiveArgs: true,
   });
-  deployLocal.spawn(options.prepare);
-  deployLocal.exec('npx projen compile', { cwd: toolDir });
-  deployLocal.exec('npx cdk synth -q', { cwd: exampleDir });
+  deployLocal.spawn(synthExample);
   deployLocal.exec(`${cli} deploy ${exampleDir}/cdk.out ${options.exampleStackName}`, { receiveArgs: true });
 
   const integLocal = root.addTask('integ:local', {
     description: `Deploy every ${integDir}/integ.*.ts snapshot on this machine and run its own assertions`,
     receiveArgs: true,
   });
-  integLocal.spawn(options.prepare);
-  integLocal.exec('npx projen compile', { cwd: toolDir });
+  integLocal.spawn(prepareLocal);
   integLocal.exec(`${cli} integ ${integDir}`, { receiveArgs: true });
 
   // The build proves each integration test's own assertions on a local deployment, where it can:
@@ -84,9 +89,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
     description: 'Measure the local deployment of the example app: start-up, latency, throughput, failover (numbers for docs/local-deploy.md)',
     receiveArgs: true,
   });
-  benchLocal.spawn(options.prepare);
-  benchLocal.exec('npx projen compile', { cwd: toolDir });
-  benchLocal.exec('npx cdk synth -q', { cwd: exampleDir });
+  benchLocal.spawn(synthExample);
   benchLocal.exec(`${cli} bench ${exampleDir}/cdk.out ${options.exampleStackName} --requests 300 --concurrency 4`, { receiveArgs: true });
 
   return project;
