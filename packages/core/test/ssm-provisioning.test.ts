@@ -5,6 +5,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ProvisioningTargets, ServerRole, SsmProvisioning } from '../src';
 
+/** The instance type and image of every server these tests provision. */
+const SERVER = {
+  instanceType: new ec2.InstanceType('t4g.micro'),
+  machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+};
+
 function fixture() {
   const stack = new Stack(new App(), 'Stack');
   const vpc = new ec2.Vpc(stack, 'Vpc');
@@ -19,8 +25,7 @@ describe('SsmProvisioning', () => {
     const { stack, vpc, role, bucket } = fixture();
     const instance = new ec2.Instance(stack, 'Instance', {
       vpc,
-      instanceType: new ec2.InstanceType('t4g.micro'),
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      ...SERVER,
     });
 
     // WHEN
@@ -47,8 +52,7 @@ describe('SsmProvisioning', () => {
     const { stack, vpc, role, bucket } = fixture();
     const group = new autoscaling.AutoScalingGroup(stack, 'Group', {
       vpc,
-      instanceType: new ec2.InstanceType('t4g.micro'),
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      ...SERVER,
     });
 
     new SsmProvisioning(stack, 'Provisioning', {
@@ -104,8 +108,7 @@ describe('SsmProvisioning', () => {
     for (const id of ['Blue', 'Green']) {
       const group = new autoscaling.AutoScalingGroup(stack, `${id}Group`, {
         vpc,
-        instanceType: new ec2.InstanceType('t4g.micro'),
-        machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+        ...SERVER,
       });
       new SsmProvisioning(stack, `${id}Provisioning`, {
         documentName: 'AWS-ApplyAnsiblePlaybooks',
