@@ -20,12 +20,22 @@ export interface ProvisionedServerProps {
   /**
    * The Amazon Linux generation, in the architecture of the instance type.
    *
+   * Its image is the latest of the generation, read from a public SSM parameter at every
+   * deployment: after a new Amazon Linux release (about every two weeks), the next deployment
+   * replaces a web server instance (a new instance, the Elastic IP moved to it, provisioned
+   * again) and changes an app fleet's launch template (rolled out by its update policy). To stay
+   * on one image, pin it with `machineImage`, for example
+   * `ServerImage.amazonLinux({ instanceType, cachedInContext: true })` or
+   * `ec2.MachineImage.genericLinux({ 'eu-west-1': 'ami-0123456789abcdef0' })`.
+   *
    * @default AmazonLinuxGeneration.AMAZON_LINUX_2023
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#cfn-ec2-instance-imageid
    */
   readonly amazonLinux?: AmazonLinuxGeneration;
   /**
-   * A machine image to use instead of Amazon Linux. It must be compatible with Amazon Linux (its
-   * package manager, python3 and systemd) and run the SSM agent. Cannot be given with `amazonLinux`.
+   * A machine image to use instead of the latest Amazon Linux, for example a pinned one. It must
+   * be compatible with Amazon Linux (its package manager, python3 and systemd) and run the SSM
+   * agent. Cannot be given with `amazonLinux`.
    *
    * @default - Amazon Linux of `amazonLinux`
    */
@@ -50,9 +60,14 @@ export interface ProvisionedServerProps {
    */
   readonly logBucket?: s3.IBucket;
   /**
-   * How long CloudFormation waits for provisioning to succeed.
+   * How long CloudFormation waits for provisioning to succeed (10 minutes to 48 hours). The
+   * document's own run on an instance times out 5 minutes earlier (the time an instance gets to
+   * boot and register with Systems Manager), so a run that hangs fails with its own output first.
    *
-   * @default Duration.minutes(10)
+   * A first provisioning installs packages (and, on an app server, compiles uWSGI with pip), which
+   * takes minutes on a small instance; a wait that ends first rolls the stack back.
+   *
+   * @default Duration.minutes(40)
    */
   readonly provisioningTimeout?: Duration;
 }

@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledgeFinding } from './private/acknowledge';
+import { DEFAULT_PROVISIONING_TIMEOUT } from './private/provisioning-timeout';
 import { validateDuration, validateKeyPrefix } from './private/validation';
 
 /**
@@ -41,7 +42,7 @@ export abstract class ProvisioningTargets {
 
 /** Properties of an {@link SsmProvisioning}. */
 export interface SsmProvisioningProps {
-  /** The SSM document to run, for example `AWS-RunShellScript`. */
+  /** The SSM document to run: a name such as `AWS-RunShellScript`, or the `ref` of an `ssm.CfnDocument`. */
   readonly documentName: string;
   /** The document's parameters. */
   readonly parameters: { [name: string]: string[] };
@@ -57,7 +58,13 @@ export interface SsmProvisioningProps {
    * How long CloudFormation waits for the association to succeed on every target before the
    * deployment fails. Between 15 seconds and 48 hours.
    *
-   * @default Duration.minutes(10)
+   * CloudFormation polls the association's overview status: `Pending` waits on, `Success` ends the
+   * wait, anything else fails the stack at once. An association created before its instances
+   * registered with Systems Manager may report success with no target counted yet, so the wait
+   * is a best effort, not a guarantee that every instance was provisioned.
+   *
+   * @default Duration.minutes(40)
+   * @see https://github.com/aws-cloudformation/aws-cloudformation-resource-providers-ssm (AWS::SSM::Association, InProgressHandler)
    */
   readonly waitForSuccessTimeout?: Duration;
   /**
@@ -78,7 +85,7 @@ export class SsmProvisioning extends Construct {
 
   constructor(scope: Construct, id: string, props: SsmProvisioningProps) {
     super(scope, id);
-    const timeout = props.waitForSuccessTimeout ?? Duration.minutes(10);
+    const timeout = props.waitForSuccessTimeout ?? DEFAULT_PROVISIONING_TIMEOUT;
     validateDuration(this, 'SsmProvisioning', 'waitForSuccessTimeout', timeout, 'seconds', 15, 172800);
     validateKeyPrefix(this, 'SsmProvisioning', 'logKeyPrefix', props.logKeyPrefix);
 

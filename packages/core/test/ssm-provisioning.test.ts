@@ -20,7 +20,7 @@ function fixture() {
 }
 
 describe('SsmProvisioning', () => {
-  test('targets exactly the given instances, writes output to S3 and waits 10 minutes by default', () => {
+  test('targets exactly the given instances, writes output to S3 and waits 40 minutes by default', () => {
     // GIVEN
     const { stack, vpc, role, bucket } = fixture();
     const instance = new ec2.Instance(stack, 'Instance', {
@@ -43,7 +43,7 @@ describe('SsmProvisioning', () => {
       Name: 'AWS-RunShellScript',
       Parameters: { commands: ['echo hello'] },
       Targets: [{ Key: 'InstanceIds', Values: [{ Ref: Match.stringLikeRegexp('^Instance') }] }],
-      WaitForSuccessTimeoutSeconds: 600,
+      WaitForSuccessTimeoutSeconds: 2400,
       OutputLocation: { S3Location: { OutputS3BucketName: { Ref: Match.stringLikeRegexp('^Logs') }, OutputS3KeyPrefix: 'web-log' } },
     });
   });
