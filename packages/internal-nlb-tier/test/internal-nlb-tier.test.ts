@@ -47,6 +47,7 @@ describe('InternalNlbTier', () => {
       HealthyThresholdCount: 2,
       UnhealthyThresholdCount: 2,
       HealthCheckIntervalSeconds: 10,
+      HealthCheckTimeoutSeconds: 10,
       TargetGroupAttributes: Match.arrayWith([
         { Key: 'deregistration_delay.timeout_seconds', Value: '300' },
         { Key: 'preserve_client_ip.enabled', Value: 'false' },
@@ -88,6 +89,7 @@ describe('InternalNlbTier', () => {
       healthyThresholdCount: 3,
       unhealthyThresholdCount: 4,
       healthCheckInterval: Duration.seconds(30),
+      healthCheckTimeout: Duration.seconds(20),
       deregistrationDelay: Duration.seconds(15),
       crossZoneEnabled: false,
       preserveClientIp: true,
@@ -106,6 +108,7 @@ describe('InternalNlbTier', () => {
       HealthyThresholdCount: 3,
       UnhealthyThresholdCount: 4,
       HealthCheckIntervalSeconds: 30,
+      HealthCheckTimeoutSeconds: 20,
       TargetGroupAttributes: Match.arrayWith([
         { Key: 'deregistration_delay.timeout_seconds', Value: '15' },
         { Key: 'preserve_client_ip.enabled', Value: 'true' },
@@ -113,6 +116,31 @@ describe('InternalNlbTier', () => {
     });
     expect(tier.upstreamPort).toBe(8000);
     expect(tier.targetPort).toBe(8000);
+  });
+
+  test.each([
+    [5, 5],
+    [9, 9],
+    [10, 10],
+    [60, 10],
+  ])('a health-check interval of %i s gets a timeout of %i s, which ELB accepts', (interval, timeout) => {
+    const { template } = synth({ healthCheckInterval: Duration.seconds(interval) });
+
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckIntervalSeconds: interval,
+      HealthCheckTimeoutSeconds: timeout,
+    });
+  });
+
+  test.each([
+    [{ healthCheckTimeout: Duration.seconds(1) }, "invalid healthCheckTimeout: got '1 seconds', expected a whole number of seconds from 2 to 120"],
+    [{ healthCheckTimeout: Duration.seconds(121), healthCheckInterval: Duration.seconds(300) }, "invalid healthCheckTimeout: got '121 seconds', expected a whole number of seconds from 2 to 120"],
+    [{ healthCheckTimeout: Duration.seconds(11) }, "invalid healthCheckTimeout: got '11 seconds', expected at most healthCheckInterval (10 seconds): Elastic Load Balancing rejects a timeout longer than the interval"],
+    [{ healthCheckTimeout: Duration.seconds(6), healthCheckInterval: Duration.seconds(5) }, "invalid healthCheckTimeout: got '6 seconds', expected at most healthCheckInterval (5 seconds): Elastic Load Balancing rejects a timeout longer than the interval"],
+  ])('fails on a health-check timeout ELB rejects: %o', (props, message) => {
+    const { stack, vpc } = fixture();
+
+    expect(() => new InternalNlbTier(stack, 'Tier', { vpc, ...props })).toThrow(`InternalNlbTier at 'Stack/Tier': ${message}`);
   });
 
   test('offers its DNS name and port as the uwsgi upstream', () => {
