@@ -1,4 +1,5 @@
 import { IUwsgiUpstream, ProvisionedServerProps, ProvisioningLogBucket, ProvisioningTargets, ServerRole, SsmProvisioning } from '@nlb-tiers/core';
+import { resolveProvisioningTimeouts } from '@nlb-tiers/core/lib/private/provisioning-timeout';
 import { resolveServerImage } from '@nlb-tiers/core/lib/private/server-image';
 import { invalidProp, selectSubnets, validateDuration, validateKeyPrefix, validatePort } from '@nlb-tiers/core/lib/private/validation';
 import { Duration, Tags, Validations } from 'aws-cdk-lib';
@@ -111,12 +112,13 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
     validateDuration(this, name, 'proxyTimeout', timeout, 'seconds', 1, 3600);
     const { instanceType, machineImage } = resolveServerImage(this, name, props);
     validateKeyPrefix(this, name, 'logKeyPrefix', props.logKeyPrefix);
+    const timeouts = resolveProvisioningTimeouts(this, name, props.provisioningTimeout);
     const allowedPeers = props.allowedPeers ?? [ec2.Peer.anyIpv4()];
     if (allowedPeers.length === 0) {
       invalidProp(this, name, 'allowedPeers', '[]', 'at least one peer: with none, nobody could reach the server');
     }
     const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC };
-    selectSubnets(this, name, props.vpc, vpcSubnets, 'public', 1);
+    const subnets = selectSubnets(this, name, props.vpc, vpcSubnets, 'public', 1);
     this.httpPort = httpPort;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -148,6 +150,10 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
       requireImdsv2: true,
       blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true }) }],
     });
+    // Provisioning starts as soon as the agent registers and installs httpd from the internet: launch
+    // the instance only once its subnet's default route to the internet gateway exists. Imported
+    // subnets carry no dependency (their routes exist already).
+    this.instance.node.addDependency(subnets.internetConnectivityEstablished);
     Tags.of(this.instance).add(props.serverTagKey ?? 'Server', props.serverTagValue ?? 'ApacheWeb');
     Validations.of(this.instance).acknowledge({
       id: 'AwsSolutions-EC28',
@@ -161,6 +167,12 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
 
     if (props.elasticIp ?? true) {
       this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc', instanceId: this.instance.instanceId });
+      // "If you define an Elastic IP address and associate it with a VPC that is defined in the same
+      // template, you must declare a dependency on the VPC-gateway attachment" (AWS::EC2::EIP).
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-eip.html
+      // aws-cdk-lib's Vpc keeps the attachment as a child; an imported VPC is attached already.
+      const attachment = props.vpc.node.children.find(c => c instanceof ec2.CfnVPCGatewayAttachment);
+      this.elasticIp.node.addDependency(attachment ?? props.vpc.internetConnectivityEstablished);
       this.publicIp = this.elasticIp.attrPublicIp;
     } else {
       this.publicIp = this.instance.instancePublicIp;
@@ -177,12 +189,18 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
     });
     this.provisioning = new SsmProvisioning(this, 'Provisioning', {
       documentName: 'AWS-RunShellScript',
-      parameters: { commands: script.split('\n'), executionTimeout: ['600'] },
+      parameters: { commands: script.split('\n'), executionTimeout: [String(timeouts.runSeconds)] },
       targets: ProvisioningTargets.instances(this.instance),
       instanceRole: this.role,
       logBucket: this.logBucket,
       logKeyPrefix: props.logKeyPrefix ?? 'shellscript-association-log',
-      waitForSuccessTimeout: props.provisioningTimeout,
+      waitForSuccessTimeout: timeouts.wait,
     });
+    if (this.elasticIp) {
+      // Associating an Elastic IP releases the public address the instance launched with, which
+      // would cut the downloads of a provisioning run already under way: provision after it.
+      // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/working-with-eips.html
+      this.provisioning.association.node.addDependency(this.elasticIp);
+    }
   }
 }

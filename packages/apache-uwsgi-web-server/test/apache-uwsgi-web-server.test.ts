@@ -88,13 +88,14 @@ describe('ApacheUwsgiWebServer', () => {
     });
   });
 
-  test('is provisioned by AWS-RunShellScript on exactly its instance, output to S3, waited for', () => {
+  test('is provisioned by AWS-RunShellScript on exactly its instance, output to S3, waited for 40 minutes, the run 35', () => {
     const { template } = synth();
 
     template.hasResourceProperties('AWS::SSM::Association', {
       Name: 'AWS-RunShellScript',
+      Parameters: Match.objectLike({ executionTimeout: ['2100'] }),
       Targets: [{ Key: 'InstanceIds', Values: [{ Ref: Match.stringLikeRegexp('^Web') }] }],
-      WaitForSuccessTimeoutSeconds: 600,
+      WaitForSuccessTimeoutSeconds: 2400,
       OutputLocation: { S3Location: { OutputS3KeyPrefix: 'shellscript-association-log', OutputS3BucketName: { Ref: Match.stringLikeRegexp('^WebLogBucket') } } },
     });
   });
@@ -129,12 +130,38 @@ describe('ApacheUwsgiWebServer', () => {
     template.resourceCountIs('AWS::S3::Bucket', 1);
     const props = association(template);
     expect(props.WaitForSuccessTimeoutSeconds).toBe(1800);
+    expect(props.Parameters.executionTimeout).toEqual(['1500']);
     expect(props.OutputLocation.S3Location).toEqual({
       OutputS3BucketName: { Ref: expect.stringMatching(/^SharedLogs/) },
       OutputS3KeyPrefix: 'web',
       OutputS3Region: { Ref: 'AWS::Region' },
     });
     expect(props.Parameters.commands.join('\n')).toContain('retry=0 disablereuse=On connectiontimeout=2 timeout=20');
+  });
+
+  test('launches only once its public subnet routes to the internet gateway', () => {
+    const { template } = synth();
+
+    const [instance] = Object.values(template.findResources('AWS::EC2::Instance'));
+    expect(instance.DependsOn).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^VpcPublicSubnet1DefaultRoute/),
+    ]));
+  });
+
+  test('the Elastic IP waits for the gateway attachment, and provisioning for the Elastic IP', () => {
+    const { template } = synth();
+
+    const [eip] = Object.entries(template.findResources('AWS::EC2::EIP', { Properties: { InstanceId: Match.anyValue() } }));
+    expect(eip[1].DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^VpcVPCGW/)]));
+    const [provisioning] = Object.values(template.findResources('AWS::SSM::Association'));
+    expect(provisioning.DependsOn).toEqual(expect.arrayContaining([eip[0]]));
+  });
+
+  test('without an Elastic IP, provisioning depends on no address', () => {
+    const { template } = synth({ elasticIp: false });
+
+    const [provisioning] = Object.values(template.findResources('AWS::SSM::Association'));
+    expect(provisioning.DependsOn.filter((d: string) => /ElasticIp/.test(d))).toEqual([]);
   });
 
   test('without an Elastic IP, the URL is the instance public address', () => {
