@@ -117,7 +117,7 @@ describe('invalid props are rejected before anything is created, with a message 
     // Timeouts
     ['proxy timeout of 0', web({ proxyTimeout: Duration.seconds(0) }), "ApacheUwsgiWebServer at 'Test/Web': invalid proxyTimeout: got '0 seconds', expected a whole number of seconds from 1 to 3600"],
     ['proxy connect timeout of 301 s', web({ proxyConnectTimeout: Duration.seconds(301) }), "ApacheUwsgiWebServer at 'Test/Web': invalid proxyConnectTimeout: got '301 seconds', expected a whole number of seconds from 1 to 300"],
-    ['provisioning timeout of 2 days 1 second', web({ provisioningTimeout: Duration.seconds(172801) }), "SsmProvisioning at 'Test/Web/Provisioning': invalid waitForSuccessTimeout: got '172801 seconds', expected a whole number of seconds from 15 to 172800"],
+    ['provisioning timeout of 2 days 1 second', web({ provisioningTimeout: Duration.seconds(172801) }), "ApacheUwsgiWebServer at 'Test/Web': invalid provisioningTimeout: got '172801 seconds', expected a whole number of seconds from 600 to 172800"],
     ['log retention of 0 days', () => {
       new ProvisioningLogBucket(new Stack(new App(), 'Test'), 'Logs', { logRetention: Duration.days(0) });
     }, "ProvisioningLogBucket at 'Test': invalid logRetention: got '0 days', expected a whole number of days from 1 to 36500"],

@@ -1,11 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AmazonLinuxGeneration, ExistingUwsgiTargetGroup, IUwsgiTargetGroup } from '@nlb-tiers/core';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { FlaskApplication, FlaskUwsgiAppFleet, FlaskUwsgiAppFleetProps } from '../src';
+import { playbookDocumentContent } from '../src/private/playbook-document';
 
 const HELLO_APP = path.join(__dirname, 'fixtures', 'hello-app');
 
@@ -83,27 +85,66 @@ describe('FlaskUwsgiAppFleet', () => {
     });
   });
 
-  test('is provisioned by AWS-ApplyAnsiblePlaybooks from the playbook asset, on every instance of its own group', () => {
+  test('is provisioned by its own SSM document from the playbook asset, on every instance of its own group', () => {
     const { stack, fleet, template } = synth();
 
+    const documents = template.findResources('AWS::SSM::Document');
+    expect(Object.keys(documents)).toHaveLength(1);
+    const [documentId, document] = Object.entries(documents)[0];
+    expect(document.Properties).toMatchObject({ DocumentType: 'Command', TargetType: '/AWS::EC2::Instance' });
+    expect(document.Properties.Content).toEqual(playbookDocumentContent(2100));
     template.hasResourceProperties('AWS::SSM::Association', {
-      Name: 'AWS-ApplyAnsiblePlaybooks',
+      Name: { Ref: documentId },
       Targets: [{ Key: 'tag:aws:autoscaling:groupName', Values: [{ Ref: Match.stringLikeRegexp('^FleetASG') }] }],
       Parameters: {
-        SourceType: ['S3'],
         SourceInfo: [Match.anyValue()],
-        InstallDependencies: ['True'],
-        PlaybookFile: ['playbook.yml'],
+        InstallAnsible: ['True'],
         ExtraVariables: ['SSM=True'],
-        Check: ['False'],
-        Verbose: ['-v'],
-        TimeoutSeconds: ['1800'],
+        TimeoutSeconds: ['2100'],
       },
-      WaitForSuccessTimeoutSeconds: 600,
+      WaitForSuccessTimeoutSeconds: 2400,
       OutputLocation: { S3Location: Match.objectLike({ OutputS3KeyPrefix: 'playbook-association-log' }) },
     });
     const sourceInfo = JSON.stringify(stack.resolve(Object.values(template.findResources('AWS::SSM::Association'))[0].Properties.Parameters.SourceInfo));
     expect(sourceInfo).toContain(`${fleet.playbookAsset.assetHash}.zip`);
+    expect(stack.resolve(fleet.provisioningDocument.ref)).toEqual({ Ref: documentId });
+  });
+
+  test('the document runs 5 minutes less than CloudFormation waits', () => {
+    const { template } = synth({ provisioningTimeout: Duration.minutes(90) });
+
+    template.hasResourceProperties('AWS::SSM::Association', {
+      Parameters: Match.objectLike({ TimeoutSeconds: ['5100'] }),
+      WaitForSuccessTimeoutSeconds: 5400,
+    });
+  });
+
+  test('launches instances only once the private subnets route to the NAT gateway', () => {
+    const { template } = synth();
+
+    const [group] = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'));
+    expect(group.DependsOn).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^VpcPrivateSubnet1DefaultRoute/),
+      expect.stringMatching(/^VpcPrivateSubnet2DefaultRoute/),
+    ]));
+  });
+
+  test('rolls a changed launch template out one instance at a time, keeping the others in service', () => {
+    const { template } = synth();
+
+    template.hasResource('AWS::AutoScaling::AutoScalingGroup', {
+      UpdatePolicy: Match.objectLike({
+        AutoScalingRollingUpdate: Match.objectLike({ MaxBatchSize: 1, MinInstancesInService: 1, PauseTime: 'PT15M' }),
+      }),
+    });
+  });
+
+  test('takes another update policy', () => {
+    const { template } = synth({ updatePolicy: autoscaling.UpdatePolicy.replacingUpdate() });
+
+    template.hasResource('AWS::AutoScaling::AutoScalingGroup', {
+      UpdatePolicy: Match.objectLike({ AutoScalingReplacingUpdate: { WillReplace: true }, AutoScalingRollingUpdate: Match.absent() }),
+    });
   });
 
   test('lets the instances read their own playbook object, not the whole assets bucket', () => {
@@ -167,7 +208,7 @@ describe('FlaskUwsgiAppFleet', () => {
     const { template } = synth({ installAnsible: false });
 
     template.hasResourceProperties('AWS::SSM::Association', {
-      Parameters: Match.objectLike({ InstallDependencies: ['False'], PlaybookFile: ['playbook.yml'] }),
+      Parameters: Match.objectLike({ InstallAnsible: ['False'] }),
     });
   });
 
