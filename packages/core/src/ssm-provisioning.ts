@@ -1,6 +1,4 @@
 import { CfnElement, Duration, Stack, Token } from 'aws-cdk-lib';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -8,37 +6,7 @@ import { Construct } from 'constructs';
 import { acknowledgeFinding } from './private/acknowledge';
 import { DEFAULT_PROVISIONING_TIMEOUT } from './private/provisioning-timeout';
 import { validateDuration, validateKeyPrefix } from './private/validation';
-
-/**
- * The instances an association provisions.
- *
- * Each form matches only the instances of one construct, also when the same construct is
- * used several times in one account and region.
- */
-export abstract class ProvisioningTargets {
-  /** Exactly these instances. */
-  public static instances(...instances: ec2.IInstance[]): ProvisioningTargets {
-    return new class extends ProvisioningTargets {
-      public readonly targets = [{ key: 'InstanceIds', values: instances.map(i => i.instanceId) }];
-    }();
-  }
-
-  /**
-   * Every instance of an Auto Scaling group, including those it launches later.
-   *
-   * Targets the `aws:autoscaling:groupName` tag, which Auto Scaling puts on each instance.
-   *
-   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-tagging.html
-   */
-  public static autoScalingGroup(group: autoscaling.IAutoScalingGroup): ProvisioningTargets {
-    return new class extends ProvisioningTargets {
-      public readonly targets = [{ key: 'tag:aws:autoscaling:groupName', values: [group.autoScalingGroupName] }];
-    }();
-  }
-
-  /** The `Targets` of the association. */
-  public abstract readonly targets: ssm.CfnAssociation.TargetProperty[];
-}
+import { ProvisioningTargets } from './provisioning-targets';
 
 /** Properties of an {@link SsmProvisioning}. */
 export interface SsmProvisioningProps {

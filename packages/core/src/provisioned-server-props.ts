@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AmazonLinuxGeneration } from './amazon-linux';
+import { AmazonLinuxGeneration } from './amazon-linux-generation';
 
 /**
  * Props every server of the nlb-tiers constructs shares: the VPC, the image it runs, its role, and
