@@ -35,6 +35,13 @@ export interface ApacheUwsgiWebServerProps extends ProvisionedServerProps {
    */
   readonly allowedPeers?: ec2.IPeer[];
   /**
+   * The server's security group. The server admits `httpPort` from `allowedPeers` into it and
+   * opens the upstream to it, whether it is new or given.
+   *
+   * @default - a new security group with all outbound traffic allowed
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+  /**
    * Whether the server gets an Elastic IP.
    *
    * @default true
@@ -76,7 +83,7 @@ export interface ApacheUwsgiWebServerProps extends ProvisionedServerProps {
  *
  * @see https://httpd.apache.org/docs/2.4/mod/mod_proxy_uwsgi.html
  */
-export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable {
+export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The EC2 instance. */
   public readonly instance: ec2.Instance;
   /** The server's security group. */
@@ -85,6 +92,8 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
   public readonly connections: ec2.Connections;
   /** The instance role. */
   public readonly role: iam.IRole;
+  /** The principal of the instance role, to grant the server more permissions. */
+  public readonly grantPrincipal: iam.IPrincipal;
   /** The bucket that receives the provisioning association's output. */
   public readonly logBucket: s3.IBucket;
   /** The provisioning association. */
@@ -121,7 +130,7 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
     const subnets = selectSubnets(this, name, props.vpc, vpcSubnets, 'public', 1);
     this.httpPort = httpPort;
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Apache web server: HTTP from the allowed peers only',
       // Package repositories and the Systems Manager endpoints are reached over the internet.
@@ -131,7 +140,7 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
     for (const peer of allowedPeers) {
       this.connections.allowFrom(peer, ec2.Port.tcp(httpPort), 'HTTP from an allowed peer');
     }
-    if (props.allowedPeers === undefined) {
+    if (props.allowedPeers === undefined && props.securityGroup === undefined) {
       Validations.of(this.securityGroup).acknowledge({
         id: 'AwsSolutions-EC23',
         reason: 'A public web server: its HTTP port, and only that port, is open to the internet by default; allowedPeers narrows it.',
@@ -140,6 +149,7 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
     props.upstream.connections.allowFrom(this, ec2.Port.tcp(props.upstream.upstreamPort), 'uwsgi from the Apache web server');
 
     this.role = props.role ?? new ServerRole(this, 'Role');
+    this.grantPrincipal = this.role;
     this.instance = new ec2.Instance(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets,

@@ -139,6 +139,38 @@ describe('ApacheUwsgiWebServer', () => {
     expect(props.Parameters.commands.join('\n')).toContain('retry=0 disablereuse=On connectiontimeout=2 timeout=20');
   });
 
+  test.each([
+    ['creates', false],
+    ['accepts', true],
+  ])('%s its security group and admits HTTP into it', (_, existing) => {
+    const { stack, vpc, upstream } = fixture();
+    const securityGroup = existing ? new ec2.SecurityGroup(stack, 'Existing', { vpc }) : undefined;
+
+    const server = new ApacheUwsgiWebServer(stack, 'Web', { vpc, upstream, securityGroup });
+
+    const template = Template.fromStack(stack);
+    if (securityGroup) expect(server.securityGroup).toBe(securityGroup);
+    const groups = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('Apache web server') } });
+    expect(Object.keys(groups)).toHaveLength(existing ? 0 : 1);
+    const [groupLogicalId] = stack.resolve(server.securityGroup.securityGroupId)['Fn::GetAtt'];
+    expect(template.toJSON().Resources[groupLogicalId].Properties.SecurityGroupIngress)
+      .toContainEqual(expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80 }));
+  });
+
+  test('grants through its instance role', () => {
+    const { stack, vpc, upstream } = fixture();
+    const server = new ApacheUwsgiWebServer(stack, 'Web', { vpc, upstream });
+
+    const bucket = new s3.Bucket(stack, 'Data');
+    bucket.grantRead(server);
+
+    expect(server.grantPrincipal).toBe(server.role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^WebRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })]) },
+    });
+  });
+
   test('launches only once its public subnet routes to the internet gateway', () => {
     const { template } = synth();
 

@@ -35,6 +35,13 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
+   * The instances' security group. The fleet admits the load balancer's security groups on the
+   * target port into it, whether it is new or given.
+   *
+   * @default - a new security group with all outbound traffic allowed
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+  /**
    * The fewest instances.
    *
    * @default 2
@@ -131,7 +138,7 @@ const SYSTEM_PACKAGES = ['python3', 'python3-pip', 'python3-devel', 'gcc'];
  *
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-asg.html
  */
-export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
+export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The Auto Scaling group. */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The launch template of the instances. */
@@ -142,6 +149,8 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
   public readonly connections: ec2.Connections;
   /** The instance role. */
   public readonly role: iam.IRole;
+  /** The principal of the instance role, to grant the app servers more permissions. */
+  public readonly grantPrincipal: iam.IPrincipal;
   /** The bucket that receives the provisioning association's output. */
   public readonly logBucket: s3.IBucket;
   /** The zipped playbook folder. */
@@ -181,7 +190,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
     validateApplication(this, name, application);
     this.port = props.loadBalancer.targetPort;
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Flask/uWSGI app servers: uwsgi from the load balancer only',
       // Packages are installed through the NAT gateway; the SSM endpoints are reached the same way.
@@ -191,6 +200,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
     this.connections.allowFrom(props.loadBalancer, ec2.Port.tcp(this.port), 'uwsgi from the load balancer');
 
     this.role = props.role ?? new ServerRole(this, 'Role');
+    this.grantPrincipal = this.role;
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType,
       machineImage,

@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { FlaskApplication, FlaskUwsgiAppFleet, FlaskUwsgiAppFleetProps } from '../src';
 import { playbookDocumentContent } from '../src/private/playbook-document';
 
@@ -108,6 +109,43 @@ describe('FlaskUwsgiAppFleet', () => {
     const sourceInfo = JSON.stringify(stack.resolve(Object.values(template.findResources('AWS::SSM::Association'))[0].Properties.Parameters.SourceInfo));
     expect(sourceInfo).toContain(`${fleet.playbookAsset.assetHash}.zip`);
     expect(stack.resolve(fleet.provisioningDocument.ref)).toEqual({ Ref: documentId });
+  });
+
+  test.each([
+    ['creates', false],
+    ['accepts', true],
+  ])('%s its security group and admits the load balancer into it', (_, existing) => {
+    const { stack, vpc, loadBalancer } = fixture();
+    const securityGroup = existing ? new ec2.SecurityGroup(stack, 'Existing', { vpc }) : undefined;
+
+    const fleet = new FlaskUwsgiAppFleet(stack, 'Fleet', { vpc, loadBalancer, securityGroup });
+
+    const template = Template.fromStack(stack);
+    if (securityGroup) expect(fleet.securityGroup).toBe(securityGroup);
+    expect(Object.keys(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('Flask/uWSGI') } })))
+      .toHaveLength(existing ? 0 : 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: stack.resolve(fleet.securityGroup.securityGroupId),
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NlbGroup'), 'GroupId'] },
+      FromPort: 9090,
+    });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ SecurityGroupIds: [stack.resolve(fleet.securityGroup.securityGroupId)] }),
+    });
+  });
+
+  test('grants through its instance role', () => {
+    const { stack, vpc, loadBalancer } = fixture();
+    const fleet = new FlaskUwsgiAppFleet(stack, 'Fleet', { vpc, loadBalancer });
+
+    const bucket = new s3.Bucket(stack, 'Data');
+    bucket.grantRead(fleet);
+
+    expect(fleet.grantPrincipal).toBe(fleet.role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FleetRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })]) },
+    });
   });
 
   test('the document runs 5 minutes less than CloudFormation waits', () => {

@@ -38,14 +38,16 @@ function runStep(params: { InstallAnsible: string; ExtraVariables?: string }, an
   // dnf "installs" ansible-core by putting ansible-playbook on PATH.
   stub('dnf', `cp "${ansiblePlaybook}" "${bin}/"`);
   if (ansible) fs.copyFileSync(ansiblePlaybook, path.join(bin, 'ansible-playbook'));
-  fs.symlinkSync('/usr/bin/python3', path.join(bin, 'python3'));
+  // Only these commands are on PATH: whatever this machine has installed (an ansible-playbook of
+  // its own, say) must not change what the script sees.
+  for (const tool of ['python3', 'rm', 'mkdir', 'cp', 'ls', 'tr']) fs.symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool));
 
   const step = playbookDocumentContent(1800).mainSteps as any[];
   const script = fillParameters(renderPlaybookScript({ archive, playbookDir }), { ExtraVariables: 'SSM=True', ...params });
   expect(step[1].inputs.runCommand).toEqual(renderPlaybookScript().split('\n'));
   const file = path.join(scratch, '_script.sh');
   fs.writeFileSync(file, script, { mode: 0o755 });
-  const result = spawnSync(file, { cwd: scratch, env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: 'utf-8' });
+  const result = spawnSync(file, { cwd: scratch, env: { PATH: bin }, encoding: 'utf-8' });
   return {
     status: result.status,
     stderr: result.stderr,
