@@ -44,6 +44,17 @@ const core = jsiiLibrary(root, {
   keywords: ['ssm', 'state-manager', 'ec2'],
 });
 
+// Core's internals reach its siblings through one named entry point, never a file path (as
+// aws-cdk-lib's core/lib/helpers-internal). `exports` serves Node and jest; `typesVersions` serves
+// TypeScript and jsii, whose node10 module resolution ignores `exports`.
+core.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './helpers-internal': { types: './lib/helpers-internal/index.d.ts', default: './lib/helpers-internal/index.js' },
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+});
+core.package.addField('typesVersions', { '*': { 'helpers-internal': ['lib/helpers-internal/index.d.ts'] } });
+
 const tier = jsiiLibrary(root, {
   dir: 'internal-nlb-tier',
   description: 'An internal Network Load Balancer with security groups that fronts a uwsgi app tier',

@@ -1,7 +1,5 @@
 import { IUwsgiUpstream, ProvisionedServerProps, ProvisioningLogBucket, ProvisioningTargets, ServerRole, SsmProvisioning } from '@nlb-tiers/core';
-import { resolveProvisioningTimeouts } from '@nlb-tiers/core/lib/private/provisioning-timeout';
-import { resolveServerImage } from '@nlb-tiers/core/lib/private/server-image';
-import { invalidProp, selectSubnets, validateDuration, validateKeyPrefix, validatePort } from '@nlb-tiers/core/lib/private/validation';
+import { invalidProp, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, validateDuration, validateKeyPrefix, validatePort } from '@nlb-tiers/core/helpers-internal';
 import { Duration, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';

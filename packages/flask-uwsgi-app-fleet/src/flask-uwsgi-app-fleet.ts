@@ -3,11 +3,7 @@ import * as path from 'path';
 import {
   AmazonLinuxGeneration, IUwsgiTargetGroup, ProvisionedServerProps, ProvisioningLogBucket, ProvisioningTargets, ServerRole, SsmProvisioning,
 } from '@nlb-tiers/core';
-import { resolveProvisioningTimeouts } from '@nlb-tiers/core/lib/private/provisioning-timeout';
-import { resolveServerImage } from '@nlb-tiers/core/lib/private/server-image';
-import {
-  invalidProp, selectSubnets, validateCapacities, validateInteger, validateKeyPrefix, validatePort,
-} from '@nlb-tiers/core/lib/private/validation';
+import { invalidProp, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, validateCapacities, validateInteger, validateKeyPrefix, validatePort } from '@nlb-tiers/core/helpers-internal';
 import { Duration, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';

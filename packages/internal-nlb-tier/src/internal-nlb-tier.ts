@@ -1,5 +1,5 @@
 import { IUwsgiTargetGroup, IUwsgiUpstream } from '@nlb-tiers/core';
-import { invalidProp, selectSubnets, validateDuration, validateElbName, validateInteger, validatePort } from '@nlb-tiers/core/lib/private/validation';
+import { invalidProp, selectSubnets, validateDuration, validateElbName, validateInteger, validatePort } from '@nlb-tiers/core/helpers-internal';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
