@@ -129,7 +129,7 @@ describe('SsmProvisioning', () => {
   test.each([
     [Duration.seconds(10), '10 seconds'],
     [Duration.hours(49), '176400 seconds'],
-  ])('rejects a wait of %s', (timeout, shown) => {
+  ])('fails on a wait of %s', (timeout, shown) => {
     const { stack, role, bucket } = fixture();
     expect(() => new SsmProvisioning(stack, 'Provisioning', {
       documentName: 'AWS-RunShellScript',
@@ -142,7 +142,7 @@ describe('SsmProvisioning', () => {
     })).toThrow(`SsmProvisioning at 'Stack/Provisioning': invalid waitForSuccessTimeout: got '${shown}', expected a whole number of seconds from 15 to 172800`);
   });
 
-  test('rejects a log prefix with a slash at either end', () => {
+  test('fails on a log prefix with a slash at either end', () => {
     const { stack, role, bucket } = fixture();
     expect(() => new SsmProvisioning(stack, 'Provisioning', {
       documentName: 'AWS-RunShellScript',
@@ -152,5 +152,20 @@ describe('SsmProvisioning', () => {
       logBucket: bucket,
       logKeyPrefix: 'logs/',
     })).toThrow("SsmProvisioning at 'Stack/Provisioning': invalid logKeyPrefix: got 'logs/', expected a non-empty S3 key prefix of letters, digits and !_.*'()- separated by single slashes, with no slash at either end");
+  });
+
+  test('an association that targets no instance yet is still valid: its targets can be added later', () => {
+    const { stack, role, bucket } = fixture();
+
+    new SsmProvisioning(stack, 'Provisioning', {
+      documentName: 'AWS-RunShellScript',
+      parameters: {},
+      targets: ProvisioningTargets.instances(),
+      instanceRole: role,
+      logBucket: bucket,
+      logKeyPrefix: 'log',
+    });
+
+    Template.fromStack(stack).resourceCountIs('AWS::SSM::Association', 1);
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AmazonLinuxGeneration, ExistingUwsgiTargetGroup, IUwsgiTargetGroup } from '@nlb-tiers/core';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -11,10 +11,12 @@ import { FlaskApplication, FlaskUwsgiAppFleet, FlaskUwsgiAppFleetProps } from '.
 import { playbookDocumentContent } from '../src/private/playbook-document';
 
 const HELLO_APP = path.join(__dirname, 'fixtures', 'hello-app');
+/** An app whose module is a single file, greeting.py, defining `app`. */
+const GREETING_APP = path.join(__dirname, 'fixtures', 'greeting-app');
 
-function fixture(port = 9090) {
+function fixture(port = 9090, vpcProps: ec2.VpcProps = { maxAzs: 2, natGateways: 1 }) {
   const stack = new Stack(new App(), 'Stack');
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const vpc = new ec2.Vpc(stack, 'Vpc', vpcProps);
   const nlbGroup = new ec2.SecurityGroup(stack, 'NlbGroup', { vpc, allowAllOutbound: false });
   const targetGroup = new elbv2.NetworkTargetGroup(stack, 'Targets', { vpc, port, protocol: elbv2.Protocol.TCP });
   const loadBalancer: IUwsgiTargetGroup = new ExistingUwsgiTargetGroup({ targetGroup, targetPort: port, loadBalancerSecurityGroups: [nlbGroup] });
@@ -260,5 +262,84 @@ describe('FlaskUwsgiAppFleet', () => {
       [{ Key: 'tag:aws:autoscaling:groupName', Values: [{ Ref: expect.stringMatching(/^BlueASG/) }] }],
       [{ Key: 'tag:aws:autoscaling:groupName', Values: [{ Ref: expect.stringMatching(/^GreenASG/) }] }],
     ]);
+  });
+
+  test.each<[string, Partial<FlaskUwsgiAppFleetProps>, ec2.VpcProps | undefined, string]>([
+    // Capacities and workers
+    ['a negative minCapacity', { minCapacity: -1 }, undefined, 'invalid minCapacity: got -1, expected an integer of at least 0'],
+    ['a maxCapacity of 0', { minCapacity: 0, desiredCapacity: 0, maxCapacity: 0 }, undefined, 'invalid maxCapacity: got 0, expected an integer of at least 1'],
+    ['minCapacity above maxCapacity', { minCapacity: 3, desiredCapacity: 3, maxCapacity: 2 }, undefined, 'invalid minCapacity: got 3, expected at most maxCapacity (2)'],
+    ['desiredCapacity above the default maxCapacity', { desiredCapacity: 3 }, undefined, 'invalid desiredCapacity: got 3, expected a value from minCapacity (2) to maxCapacity (2)'],
+    ['desiredCapacity below minCapacity', { minCapacity: 2, desiredCapacity: 1, maxCapacity: 4 }, undefined, 'invalid desiredCapacity: got 1, expected a value from minCapacity (2) to maxCapacity (4)'],
+    ['zero uWSGI processes', { processes: 0 }, undefined, 'invalid processes: got 0, expected an integer from 1 to 64'],
+    ['65 threads', { threads: 65 }, undefined, 'invalid threads: got 65, expected an integer from 1 to 64'],
+    // Image, tags, logs and packages
+    ['an arm64 image for an x86_64 instance type', { instanceType: new ec2.InstanceType('m5.large'), machineImage: ec2.MachineImage.latestAmazonLinux2({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }) }, undefined,
+      "invalid machineImage: got '/aws/service/ami-amazon-linux-latest/amzn2-ami-kernel-5.10-hvm-arm64-gp2', expected an image for the x86_64 architecture of instance type m5.large, or an instance type for arm64"],
+    ['both amazonLinux and machineImage', { amazonLinux: AmazonLinuxGeneration.AMAZON_LINUX_2, machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }) }, undefined,
+      'amazonLinux and machineImage cannot be given together; give at most one of them'],
+    ['a log key prefix with slashes at the ends', { logKeyPrefix: '/logs/' }, undefined,
+      "invalid logKeyPrefix: got '/logs/', expected a non-empty S3 key prefix of letters, digits and !_.*'()- separated by single slashes, with no slash at either end"],
+    ['no pip packages', { pipPackages: [] }, undefined, "invalid pipPackages: got '[]', expected requirement specifiers that include uWSGI and Flask, or no value for the pinned defaults"],
+    // Subnets: the fleet belongs in private subnets
+    ['a VPC without private subnets', {}, { maxAzs: 2, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] },
+      "invalid vpcSubnets: got 'subnetType Private', expected a selection of private subnets of the VPC (There are no 'Private' subnet groups in this VPC. Available types: Public)"],
+    ['placement in public subnets', { vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }, undefined, "invalid vpcSubnets: got 'subnetType Public', expected private subnets only"],
+    // The user's app
+    ['an app directory that does not exist', { application: FlaskApplication.fromDirectory(path.join(__dirname, 'fixtures', 'missing')) }, undefined,
+      `invalid application.directory: got '${path.join(__dirname, 'fixtures', 'missing')}', expected an existing directory`],
+    ['an app module that is not in the directory', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'wsgi' }) }, undefined,
+      `invalid application.module: got 'wsgi', expected a module found in ${GREETING_APP} (wsgi.py or wsgi/__init__.py)`],
+    ['an app module named after its file', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting.py' }) }, undefined,
+      `invalid application.module: got 'greeting.py', expected a module found in ${GREETING_APP} (greeting/py.py or greeting/py/__init__.py)`],
+    ['an app callable the module does not define', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting', callable: 'application' }) }, undefined,
+      "invalid application.callable: got 'application', expected a name defined at the top level of greeting.py"],
+    ['an app module that is not a Python module name', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting-app' }) }, undefined,
+      "invalid application.module: got 'greeting-app', expected a dotted Python module name such as 'app' or 'myapp.wsgi'"],
+    ['an app callable that is not a Python identifier', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting', callable: 'app()' }) }, undefined,
+      "invalid application.callable: got 'app()', expected a Python identifier such as 'app'"],
+  ])('fails on %s, before creating anything', (_, props, vpcProps, message) => {
+    const { stack, vpc, loadBalancer } = fixture(9090, vpcProps);
+
+    expect(() => new FlaskUwsgiAppFleet(stack, 'Fleet', { vpc, loadBalancer, ...props })).toThrow(`FlaskUwsgiAppFleet at 'Stack/Fleet': ${message}`);
+    expect(stack.node.tryFindChild('Fleet')?.node.children).toEqual([]);
+  });
+
+  test.each<[string, number, number, string]>([
+    ['a target port of 0', 0, 1, 'invalid loadBalancer.targetPort: got 0, expected an integer from 1 to 65535'],
+    ['a load balancer without security groups', 9090, 0,
+      "invalid loadBalancer: got 'a load balancer without security groups', expected a load balancer with at least one security group: the fleet admits its port from those groups alone"],
+  ])('fails behind %s', (_, targetPort, securityGroupCount, message) => {
+    const { stack, vpc } = fixture();
+    const targetGroup = new elbv2.NetworkTargetGroup(stack, 'OtherTargets', { vpc, port: 80, protocol: elbv2.Protocol.TCP });
+    const loadBalancerSecurityGroups = Array.from({ length: securityGroupCount }, (__, i) => new ec2.SecurityGroup(stack, `Lb${i}`, { vpc }));
+    const loadBalancer = new ExistingUwsgiTargetGroup({ targetGroup, targetPort, loadBalancerSecurityGroups });
+
+    expect(() => new FlaskUwsgiAppFleet(stack, 'Fleet', { vpc, loadBalancer })).toThrow(`FlaskUwsgiAppFleet at 'Stack/Fleet': ${message}`);
+  });
+
+  test('leaves capacities, workers and a target port from CloudFormation parameters to deploy time', () => {
+    const { stack, vpc } = fixture();
+    const number = (id: string) => new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber;
+    const targetGroup = new elbv2.NetworkTargetGroup(stack, 'OtherTargets', { vpc, port: 80, protocol: elbv2.Protocol.TCP });
+    const loadBalancer = new ExistingUwsgiTargetGroup({
+      targetGroup, targetPort: number('TargetPort'), loadBalancerSecurityGroups: [new ec2.SecurityGroup(stack, 'Lb', { vpc })],
+    });
+
+    new FlaskUwsgiAppFleet(stack, 'Fleet', {
+      vpc,
+      loadBalancer,
+      minCapacity: number('Min'),
+      desiredCapacity: number('Desired'),
+      maxCapacity: number('Max'),
+      processes: number('Processes'),
+      threads: number('Threads'),
+    });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: { Ref: 'Min' }, DesiredCapacity: { Ref: 'Desired' }, MaxSize: { Ref: 'Max' },
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: { Ref: 'TargetPort' }, ToPort: { Ref: 'TargetPort' } });
   });
 });
