@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import {
   invalidProp, selectSubnets, validateCapacities, validateDuration, validateElbName, validateExclusive, validateImageArchitecture,
   validateInteger, validateKeyPrefix, validatePort, validateTagKey,
-} from '../src/private/validation';
+} from '../../src/private/validation';
 
 /** A construct at 'Stack/Thing' to validate for, and its stack for CloudFormation parameters. */
 function fixture() {

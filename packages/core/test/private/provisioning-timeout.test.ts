@@ -1,6 +1,6 @@
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { resolveProvisioningTimeouts } from '../src/private/provisioning-timeout';
+import { resolveProvisioningTimeouts } from '../../src/private/provisioning-timeout';
 
 function fixture() {
   const stack = new Stack(new App(), 'Stack');
