@@ -60,7 +60,8 @@ export interface ProvisionedServerProps {
    */
   readonly logBucket?: s3.IBucket;
   /**
-   * How long CloudFormation waits for provisioning to succeed (10 minutes to 48 hours). The
+   * How long CloudFormation waits for provisioning to succeed (10 minutes to 48 hours, known at
+   * synthesis). The
    * document's own run on an instance times out 5 minutes earlier (the time an instance gets to
    * boot and register with Systems Manager), so a run that hangs fails with its own output first.
    *

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { validateDuration } from './validation';
+import { invalidProp, validateDuration } from './validation';
 
 /**
  * The default `provisioningTimeout` of every server construct.
@@ -32,7 +32,11 @@ export interface ProvisioningTimeouts {
  */
 export function resolveProvisioningTimeouts(scope: IConstruct, construct: string, timeout: Duration | undefined): ProvisioningTimeouts {
   const wait = timeout ?? DEFAULT_PROVISIONING_TIMEOUT;
+  if (wait.isUnresolved()) {
+    // CloudFormation cannot subtract: a run timeout derived from a deploy-time value could outlast the wait.
+    invalidProp(scope, construct, 'provisioningTimeout', 'a value known only at deploy time',
+      'a duration known at synthesis: the run\'s own timeout, 5 minutes shorter, is derived from it');
+  }
   validateDuration(scope, construct, 'provisioningTimeout', wait, 'seconds', 600, 172800);
-  const waitSeconds = wait.isUnresolved() ? DEFAULT_PROVISIONING_TIMEOUT.toSeconds() : wait.toSeconds();
-  return { wait, runSeconds: waitSeconds - BOOT_ALLOWANCE.toSeconds() };
+  return { wait, runSeconds: wait.toSeconds() - BOOT_ALLOWANCE.toSeconds() };
 }

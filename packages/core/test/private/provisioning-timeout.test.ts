@@ -41,10 +41,11 @@ describe('resolveProvisioningTimeouts', () => {
       .toThrow(`Server at 'Stack/Server': invalid provisioningTimeout: got '${shown}', expected a whole number of seconds from 600 to 172800`);
   });
 
-  test('leaves a wait from a CloudFormation parameter to deploy time, untouched', () => {
+  test('fails on a wait known only at deploy time, from which no run timeout can be derived', () => {
     const { stack, scope } = fixture();
     const wait = Duration.seconds(new CfnParameter(stack, 'Wait', { type: 'Number' }).valueAsNumber);
 
-    expect(resolveProvisioningTimeouts(scope, 'Server', wait).wait).toBe(wait);
+    expect(() => resolveProvisioningTimeouts(scope, 'Server', wait))
+      .toThrow("Server at 'Stack/Server': invalid provisioningTimeout: got 'a value known only at deploy time', expected a duration known at synthesis: the run's own timeout, 5 minutes shorter, is derived from it");
   });
 });
