@@ -1,4 +1,6 @@
-import { awscdk, javascript, typescript } from 'projen';
+import * as path from 'path';
+import { awscdk, javascript, Project, typescript } from 'projen';
+import { BuildGraph, BuildJob } from './projenrc/build-graph';
 import { addReadmeExamplesCheck } from './projenrc/docs';
 import { addIntegTests } from './projenrc/integ';
 import { addLocalDeploy } from './projenrc/local-deploy';
@@ -92,47 +94,88 @@ configureWorkspacePackage(exampleApp);
 exampleApp.tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
 exampleApp.package.addField('private', true);
 
+const libraries = [core, tier, web, fleet];
+const dirOf = (p: Project) => path.relative(root.outdir, p.outdir);
+
 // A CDK app of this repository synthesizes against the libraries' compiled lib/: compile those
 // whose sources are newer than their jsii assembly (all of them in a fresh clone).
 const compileLibraries = root.addTask('compile:libraries', {
   description: 'Compile the construct libraries that changed since their last compile, in dependency order',
 });
-for (const lib of [core, tier, web, fleet]) {
+for (const lib of libraries) {
   compileLibraries.exec('[ -f .jsii ] && [ -z "$(find src assets -newer .jsii 2>/dev/null | head -n 1)" ] || npx projen compile', {
-    cwd: lib.outdir.replace(`${root.outdir}/`, ''),
+    cwd: dirOf(lib),
   });
 }
 
 const localDeploy = addLocalDeploy(root, { exampleApp, exampleStackName: 'NlbTiersReferenceArchitecture', prepare: compileLibraries });
 
-const packages = [core, tier, web, fleet, exampleApp, localDeploy];
+const packages = [...libraries, exampleApp, localDeploy.project];
 
 // npm workspaces: one install at the root, siblings linked, one copy of aws-cdk-lib and constructs.
-root.package.addField('workspaces', packages.map(p => p.outdir.replace(`${root.outdir}/`, '')));
+root.package.addField('workspaces', packages.map(dirOf));
 
-// The root build builds every package in dependency order, then checks the integration snapshots.
-const buildPackages = root.addTask('build:packages', {
-  description: 'Build every package in dependency order',
+// What the libraries share in the root build, run once for all four instead of once per package.
+const jsiiEnv = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
+const assemblies = libraries.map(l => `${dirOf(l)}/.jsii`).join(' ');
+const rosetta = root.addTask('libraries:rosetta', {
+  description: 'Compile the examples of every library README (strict) and write their translation tablets, in one jsii-rosetta run',
+  env: jsiiEnv,
+  // --directory: compile against the workspace's node_modules. One run shares one TypeScript
+  // compiler's parsed aws-cdk-lib between the examples of all four libraries.
+  exec: `jsii-rosetta extract --strict --directory . ${assemblies}`,
 });
-for (const p of packages) {
-  buildPackages.exec('npx projen build', { cwd: p.outdir.replace(`${root.outdir}/`, '') });
-}
-root.compileTask.reset();
-root.compileTask.exec('tsc --noEmit -p tsconfig.json');
-root.postCompileTask.spawn(buildPackages);
+const packageLibraries = root.addTask('libraries:package', {
+  description: 'Package every library: npm tarballs, then Python dists and Go sources, one jsii-pacmak run each',
+  env: jsiiEnv,
+});
+packageLibraries.exec(`jsii-pacmak ${libraries.map(dirOf).join(' ')} --target js`);
+packageLibraries.exec(`bash scripts/package-offline.sh ${libraries.map(dirOf).join(' ')}`);
 
 // Integration tests of integ/: snapshots verified offline by the root build, deployed on demand.
-addIntegTests(root);
+const integ = addIntegTests(root);
 
 // The root README's examples compile against the built packages.
-addReadmeExamplesCheck(root);
+const readmeExamples = addReadmeExamplesCheck(root);
 
-// Independent versions per library, released from main by .github/workflows/release.yml.
-addReleaseWorkflow(root, [
-  { project: core },
-  { project: tier, siblings: [core] },
-  { project: web, siblings: [core] },
-  { project: fleet, siblings: [core] },
-]);
+// The release scripts' own tests.
+const scriptTests = root.addTask('test:scripts', {
+  description: 'Unit tests of scripts/ (node\'s test runner)',
+  exec: 'node --test scripts/',
+});
+
+// The root build: every step of every package in one graph, run side by side as the cores allow;
+// then, alone, the checks that deploy on this machine.
+const graph = new BuildGraph(root);
+const compileJob = new Map<Project, BuildJob>();
+for (const lib of libraries) {
+  const needs = lib === core ? [] : [compileJob.get(core)!];
+  compileJob.set(lib, graph.add({ name: `${dirOf(lib).replace('packages/', '')}:compile`, project: lib, task: lib.compileTask, needs }));
+}
+const allCompiled = libraries.map(l => compileJob.get(l)!);
+const rosettaJob = graph.add({ name: 'libraries:rosetta', project: root, task: rosetta, needs: allCompiled });
+graph.add({ name: 'libraries:package', project: root, task: packageLibraries, needs: [rosettaJob] });
+const fixturesJob = graph.add({ name: 'local-deploy:fixtures', project: root, task: localDeploy.fixtures, needs: allCompiled });
+graph.add({ name: 'example-app:test', project: exampleApp, task: exampleApp.testTask, needs: allCompiled });
+graph.add({ name: 'integ', project: root, task: integ.integ, needs: allCompiled });
+for (const lib of libraries) {
+  const name = dirOf(lib).replace('packages/', '');
+  // jest and eslint read the siblings' compiled lib/, not the package's own.
+  const siblingsCompiled = lib === core ? [] : [compileJob.get(core)!];
+  graph.add({ name: `${name}:test`, project: lib, task: lib.testTask, needs: siblingsCompiled });
+  graph.add({ name: `${name}:docgen`, project: lib, task: lib.tasks.tryFind('docgen')!, needs: [compileJob.get(lib)!] });
+}
+graph.add({ name: 'local-deploy:test', project: localDeploy.project, task: localDeploy.project.testTask, needs: [fixturesJob] });
+graph.add({ name: 'local-deploy:compile', project: localDeploy.project, task: localDeploy.project.compileTask });
+graph.add({ name: 'readme:examples', project: root, task: readmeExamples, needs: allCompiled });
+graph.add({ name: 'test:scripts', project: root, task: scriptTests });
+
+root.compileTask.reset('tsc --noEmit -p tsconfig.json');
+root.postCompileTask.reset(graph.command);
+root.testTask.reset();
+root.testTask.spawn(localDeploy.rootChecks);
+
+// One version for the four libraries, released together from main by .github/workflows/release.yml.
+addReleaseWorkflow(root, libraries);
 
 root.synth();
