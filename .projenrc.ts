@@ -17,7 +17,10 @@ const root = new typescript.TypeScriptProject({
   typescriptVersion: NLB_TIERS.typescriptVersion,
   sampleCode: false,
   disableTsconfigDev: true,
-  eslint: false,
+  // The root's own code, linted with the packages' rules: the projen configuration, the
+  // integration tests and the build scripts (ES modules, run by plain node).
+  eslint: true,
+  eslintOptions: { dirs: ['projenrc', 'integ', 'scripts'], fileExtensions: ['.ts', '.mjs'] },
   jest: false,
   package: false,
   release: false,
@@ -39,6 +42,26 @@ const root = new typescript.TypeScriptProject({
   },
 });
 root.gitignore.exclude('cdk.out', '.integ-build', '*.tsbuildinfo');
+// Everything linted at the root is development code: the integ tests and the build scripts may
+// use the root's devDependencies.
+root.eslint!.allowDevDeps('integ/**');
+root.eslint!.allowDevDeps('scripts/**');
+// .projenrc.ts is in the root tsconfig already; projen's default would also give it a default project.
+root.tryFindObjectFile('.eslintrc.json')!.addOverride('parserOptions.projectService', true);
+// The scripts are ES modules run by plain node: a tsconfig of their own gives eslint their types.
+new javascript.TypescriptConfig(root, {
+  fileName: 'scripts/tsconfig.json',
+  include: ['*.mjs'],
+  compilerOptions: {
+    allowJs: true,
+    noEmit: true,
+    module: 'node16',
+    moduleResolution: javascript.TypeScriptModuleResolution.NODE16,
+    target: 'ES2022',
+    lib: ['es2022'],
+    types: ['node'],
+  },
+});
 
 const core = jsiiLibrary(root, {
   dir: 'core',
@@ -68,6 +91,10 @@ const fleet = jsiiLibrary(root, {
 });
 // The playbook's tests read it as YAML.
 fleet.addDevDeps('yaml@^2');
+// The integ tests build on the libraries: npm links the workspace packages.
+root.addDevDeps(...[core, tier, web, fleet].map(p => `${p.package.packageName}@*`));
+// scripts/docgen.mjs writes the libraries' API.md.
+root.addDevDeps(`jsii-docgen@${NLB_TIERS.jsiiDocgenVersion}`);
 
 const exampleApp = new awscdk.AwsCdkTypeScriptApp({
   parent: root,
@@ -168,6 +195,8 @@ for (const lib of libraries) {
 graph.add({ name: 'local-deploy:test', project: localDeploy.project, task: localDeploy.project.testTask, needs: [fixturesJob] });
 graph.add({ name: 'local-deploy:compile', project: localDeploy.project, task: localDeploy.project.compileTask });
 graph.add({ name: 'readme:examples', project: root, task: readmeExamples, needs: allCompiled });
+// The integ tests' types come from the compiled libraries.
+graph.add({ name: 'root:eslint', project: root, task: root.eslint!.eslintTask, needs: allCompiled });
 graph.add({ name: 'test:scripts', project: root, task: scriptTests });
 
 root.compileTask.reset('tsc --noEmit -p tsconfig.json');

@@ -14,7 +14,7 @@ export interface BuildJob {
 }
 
 /**
- * The root build's steps as a graph, run by scripts/run-graph.js: each step as soon as what it
+ * The root build's steps as a graph, run by scripts/run-graph.mjs: each step as soon as what it
  * needs has passed, as many side by side as the machine has cores.
  *
  * Every step is a projen task of its package, so each runs alone too
@@ -44,7 +44,7 @@ export class BuildGraph {
 
   /** The command that runs the graph, for a root task to exec. */
   get command(): string {
-    return `node scripts/run-graph.js ${this.file}`;
+    return `node scripts/run-graph.mjs ${this.file}`;
   }
 
   private render() {

@@ -8,7 +8,7 @@ import { Task, typescript } from 'projen';
 export function addReadmeExamplesCheck(root: typescript.TypeScriptProject): Task {
   const task = root.addTask('readme:examples', {
     description: 'Type-check the TypeScript examples of README.md against the built packages',
-    exec: 'node scripts/check-readme-examples.js README.md',
+    exec: 'node scripts/check-readme-examples.mjs README.md',
   });
   root.gitignore.exclude('/.readme-examples');
   return task;

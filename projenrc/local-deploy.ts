@@ -107,7 +107,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   });
   fixtures.spawn(options.prepare);
   fixtures.exec('npx projen synth:silent', { cwd: exampleDir });
-  fixtures.exec(`node scripts/build-fixtures.js ${exampleDir}/cdk.out ${integDir} ${toolDir}/test/fixtures`);
+  fixtures.exec(`node scripts/build-fixtures.mjs ${exampleDir}/cdk.out ${integDir} ${toolDir}/test/fixtures`);
 
   const rootChecks = root.addTask('local:root-checks', {
     description: 'As root: the local-deploy end-to-end tests, then every integ test deployed locally with its own assertions',

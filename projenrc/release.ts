@@ -24,7 +24,7 @@ const CONVENTIONAL_FEATURE_OR_FIX = '^(feat|fix){1}(\\([^()[:space:]]+\\))?(!)?:
  * `BREAKING CHANGE:` major) that touched a library's folder since the last `v<version>` tag: the
  * root `bump` task (projen's), which writes `dist/version.txt`, `dist/changelog.md` and
  * `dist/releasetag.txt`. The root `release` task then stamps that version into every library's
- * package.json and its siblings' peer dependencies (scripts/stamp-release-version.js), runs the
+ * package.json and its siblings' peer dependencies (scripts/stamp-release-version.mjs), runs the
  * root build on the stamped manifests, packages Java, .NET and Go (the workflow has their
  * toolchains), collects every library's artifacts in `dist/`, restores the manifests and fails if
  * the build changed a committed file.
@@ -46,7 +46,7 @@ export function addReleaseWorkflow(root: typescript.TypeScriptProject, libraries
     ),
   });
 
-  const stamp = `node scripts/stamp-release-version.js "$(cat ${artifacts}/version.txt)" ${dirs.join(' ')}`;
+  const stamp = `node scripts/stamp-release-version.mjs "$(cat ${artifacts}/version.txt)" ${dirs.join(' ')}`;
   const release = root.addTask('release', {
     description: 'Bump the train\'s version from conventional commits, stamp it into the libraries, build, package every language into dist/, restore the manifests',
     env: { RELEASE: 'true', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },

@@ -8,19 +8,20 @@
  *   CDK_OUTDIR), with the asset folders its snapshot leaves out. The tests are type-checked by
  *   the integ task, so ts-node only transpiles them here.
  *
- * Usage: node scripts/build-fixtures.js <example app cdk.out> <integ folder> <fixtures folder>
+ * Usage: node scripts/build-fixtures.mjs <example app cdk.out> <integ folder> <fixtures folder>
  */
-const { spawnSync } = require('child_process');
-const fs = require('fs');
-const path = require('path');
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** `integ.custom-app.ts` -> `integ.custom-app`: the fixture folder of an integ test. */
-function fixtureName(integFile) {
+export function fixtureName(integFile) {
   return path.basename(integFile).replace(/\.ts$/, '');
 }
 
 /** The integ tests of a folder, in a stable order. */
-function integTests(integDir) {
+export function integTests(integDir) {
   return fs.readdirSync(integDir).filter(f => /^integ\..+\.ts$/.test(f) && !f.endsWith('.d.ts')).sort();
 }
 
@@ -65,9 +66,7 @@ function main(argv) {
   return 0;
 }
 
-module.exports = { fixtureName, integTests };
-
-if (require.main === module) {
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
     process.exit(main(process.argv.slice(2)));
   } catch (err) {

@@ -7,10 +7,11 @@
  *
  * The release task restores the manifests afterwards (git checkout).
  *
- * Usage, from the repository root: node scripts/stamp-release-version.js <version> <package folder>...
+ * Usage, from the repository root: node scripts/stamp-release-version.mjs <version> <package folder>...
  */
-const fs = require('fs');
-const path = require('path');
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
@@ -18,7 +19,7 @@ const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
  * The manifest with `version` set and every dependency on a name of `siblings` pinned to it.
  * Only peer and dev dependencies may name a sibling: jsii requires peers for jsii dependencies.
  */
-function stampManifest(manifest, version, siblings) {
+export function stampManifest(manifest, version, siblings) {
   if (!SEMVER.test(version)) throw new Error(`"${version}" is not a release version (x.y.z)`);
   const pin = deps => deps && Object.fromEntries(Object.entries(deps).map(([name, range]) => [name, siblings.has(name) ? version : range]));
   const named = Object.keys(manifest.dependencies ?? {}).filter(n => siblings.has(n));
@@ -49,9 +50,7 @@ function main(argv) {
   return 0;
 }
 
-module.exports = { stampManifest };
-
-if (require.main === module) {
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
     process.exit(main(process.argv.slice(2)));
   } catch (err) {

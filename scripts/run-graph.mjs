@@ -8,18 +8,19 @@
  * package although they ran side by side. The first failure stops the start of further tasks;
  * the ones running finish, and the run fails. At the end, a table gives every task's duration.
  *
- * Usage: node scripts/run-graph.js <graph.json> [--jobs N]   (or BUILD_JOBS=N)
+ * Usage: node scripts/run-graph.mjs <graph.json> [--jobs N]   (or BUILD_JOBS=N)
  */
-const { spawn } = require('child_process');
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /**
  * Checks a graph: unique names, known dependencies, no cycle. Returns the jobs by name.
  * @param {{ name: string, needs?: string[] }[]} jobs
  */
-function validateGraph(jobs) {
+export function validateGraph(jobs) {
   const byName = new Map();
   for (const job of jobs) {
     if (byName.has(job.name)) throw new Error(`build graph: job "${job.name}" is defined twice`);
@@ -46,7 +47,7 @@ function validateGraph(jobs) {
  * The jobs that can start now, in graph order (the graph lists the longest chains first):
  * pending, every need passed, and no more than `free` of them.
  */
-function readyJobs(jobs, status, free) {
+export function readyJobs(jobs, status, free) {
   if (free <= 0) return [];
   return jobs
     .filter(j => status.get(j.name) === 'pending' && (j.needs ?? []).every(n => status.get(n) === 'passed'))
@@ -58,7 +59,7 @@ function readyJobs(jobs, status, free) {
  * result `{ ok: boolean }`. Resolves to the status of every job: passed, failed, or pending for
  * the jobs not started because something failed.
  */
-async function runGraph(jobs, concurrency, start) {
+export async function runGraph(jobs, concurrency, start) {
   validateGraph(jobs);
   const status = new Map(jobs.map(j => [j.name, 'pending']));
   let running = 0;
@@ -69,7 +70,7 @@ async function runGraph(jobs, concurrency, start) {
         for (const job of readyJobs(jobs, status, concurrency - running)) {
           status.set(job.name, 'running');
           running++;
-          Promise.resolve()
+          void Promise.resolve()
             .then(() => start(job))
             .catch(() => ({ ok: false }))
             .then(result => {
@@ -86,25 +87,41 @@ async function runGraph(jobs, concurrency, start) {
   });
 }
 
-/** Runs one projen task in a package folder; resolves when it ends, with its output and duration. */
+/** GNU time, where the machine has it: the CPU seconds of each task, which other load on the machine does not inflate. */
+const GNU_TIME = '/usr/bin/time';
+
+/** Runs one projen task in a package folder; resolves when it ends, with its output, duration and CPU time. */
 function runTask(root, job, projen) {
   const cwd = path.join(root, job.cwd);
   const started = Date.now();
+  const cpuFile = fs.existsSync(GNU_TIME) ? path.join(os.tmpdir(), `run-graph-${process.pid}-${job.name.replace(/\W/g, '_')}`) : undefined;
+  const command = [process.execPath, projen, job.task];
+  const [program, ...args] = cpuFile ? [GNU_TIME, '-q', '-f', '%U %S', '-o', cpuFile, ...command] : command;
   return new Promise(resolve => {
-    const child = spawn(process.execPath, [projen, job.task], { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks = [];
     child.stdout.on('data', d => chunks.push(d));
     child.stderr.on('data', d => chunks.push(d));
     child.on('error', err => chunks.push(Buffer.from(`${err.message}\n`)));
-    child.on('close', code => resolve({ ok: code === 0, code, output: Buffer.concat(chunks).toString(), seconds: (Date.now() - started) / 1000 }));
+    child.on('close', code => {
+      let cpu;
+      if (cpuFile && fs.existsSync(cpuFile)) {
+        const [user, system] = fs.readFileSync(cpuFile, 'utf-8').trim().split(/\s+/).map(Number);
+        cpu = user + system;
+        fs.rmSync(cpuFile, { force: true });
+      }
+      resolve({ ok: code === 0, code, output: Buffer.concat(chunks).toString(), seconds: (Date.now() - started) / 1000, cpu });
+    });
   });
 }
 
-function formatTable(rows) {
+/** The timing table: start and duration in seconds since the graph started, and CPU seconds where known. */
+export function formatTable(rows) {
   const width = Math.max(...rows.map(r => r.name.length), 4);
-  const lines = [`${'task'.padEnd(width)}  ${'start'.padStart(6)}  ${'seconds'.padStart(7)}  result`];
+  const cpu = r => (r.cpu === undefined ? '-' : r.cpu.toFixed(1));
+  const lines = [`${'task'.padEnd(width)}  ${'start'.padStart(6)}  ${'seconds'.padStart(7)}  ${'cpu'.padStart(6)}  result`];
   for (const r of rows) {
-    lines.push(`${r.name.padEnd(width)}  ${r.start.toFixed(1).padStart(6)}  ${r.seconds.toFixed(1).padStart(7)}  ${r.result}`);
+    lines.push(`${r.name.padEnd(width)}  ${r.start.toFixed(1).padStart(6)}  ${r.seconds.toFixed(1).padStart(7)}  ${cpu(r).padStart(6)}  ${r.result}`);
   }
   return lines.join('\n');
 }
@@ -135,14 +152,15 @@ async function main(argv) {
     const result = await runTask(root, job, projen);
     const mark = result.ok ? 'passed' : `FAILED (exit code ${result.code})`;
     process.stdout.write(`\n----- ${job.name}: ${mark} in ${result.seconds.toFixed(1)} s -----\n${result.output}`);
-    rows.push({ name: job.name, start, seconds: result.seconds, result: result.ok ? 'passed' : 'FAILED' });
+    rows.push({ name: job.name, start, seconds: result.seconds, cpu: result.cpu, result: result.ok ? 'passed' : 'FAILED' });
     return result;
   });
 
   for (const job of graph.jobs) {
     if (status.get(job.name) === 'pending') rows.push({ name: job.name, start: 0, seconds: 0, result: 'not started' });
   }
-  console.log(`\n${formatTable(rows)}\nrun-graph: ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);
+  const cpuTotal = rows.reduce((sum, r) => sum + (r.cpu ?? 0), 0);
+  console.log(`\n${formatTable(rows)}\nrun-graph: ${((Date.now() - t0) / 1000).toFixed(1)} s in all, ${cpuTotal.toFixed(1)} CPU seconds, load average ${os.loadavg()[0].toFixed(2)}`);
   const failures = [...status.values()].filter(s => s !== 'passed').length;
   if (failures > 0) {
     console.error(`run-graph: ${rows.filter(r => r.result === 'FAILED').map(r => r.name).join(', ')} failed`);
@@ -151,9 +169,7 @@ async function main(argv) {
   return 0;
 }
 
-module.exports = { validateGraph, readyJobs, runGraph, formatTable };
-
-if (require.main === module) {
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   main(process.argv.slice(2)).then(code => process.exit(code), err => {
     console.error(`run-graph: ${err.message}`);
     process.exit(1);

@@ -1,6 +1,6 @@
-const assert = require('node:assert/strict');
-const { test } = require('node:test');
-const { readyJobs, runGraph, validateGraph } = require('./run-graph');
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatTable, readyJobs, runGraph, validateGraph } from './run-graph.mjs';
 
 const GRAPH = [
   { name: 'core', needs: [] },
@@ -9,26 +9,26 @@ const GRAPH = [
   { name: 'docs', needs: ['tier', 'web'] },
 ];
 
-test('fails on a job defined twice', () => {
+await test('fails on a job defined twice', () => {
   assert.throws(() => validateGraph([{ name: 'a' }, { name: 'a' }]), /job "a" is defined twice/);
 });
 
-test('fails on an unknown need', () => {
+await test('fails on an unknown need', () => {
   assert.throws(() => validateGraph([{ name: 'a', needs: ['b'] }]), /job "a" needs "b", which is not defined/);
 });
 
-test('fails on a cycle, naming it', () => {
+await test('fails on a cycle, naming it', () => {
   assert.throws(() => validateGraph([{ name: 'a', needs: ['b'] }, { name: 'b', needs: ['a'] }]), /cycle a -> b -> a/);
 });
 
-test('ready jobs: needs passed, graph order, no more than the free slots', () => {
+await test('ready jobs: needs passed, graph order, no more than the free slots', () => {
   const status = new Map([['core', 'passed'], ['tier', 'pending'], ['web', 'pending'], ['docs', 'pending']]);
   assert.deepEqual(readyJobs(GRAPH, status, 2).map(j => j.name), ['tier', 'web']);
   assert.deepEqual(readyJobs(GRAPH, status, 1).map(j => j.name), ['tier']);
   assert.deepEqual(readyJobs(GRAPH, status, 0), []);
 });
 
-test('runs independent jobs side by side, never more than the concurrency, each after its needs', async () => {
+await test('runs independent jobs side by side, never more than the concurrency, each after its needs', async () => {
   const events = [];
   let running = 0;
   let peak = 0;
@@ -48,7 +48,7 @@ test('runs independent jobs side by side, never more than the concurrency, each 
   assert.ok(events.indexOf('start docs') > events.indexOf('end web'));
 });
 
-test('a failure starts nothing more, lets running jobs finish, and leaves the rest pending', async () => {
+await test('a failure starts nothing more, lets running jobs finish, and leaves the rest pending', async () => {
   const finished = [];
   const status = await runGraph(GRAPH, 2, async job => {
     await new Promise(r => setTimeout(r, job.name === 'web' ? 20 : 1));
@@ -61,9 +61,19 @@ test('a failure starts nothing more, lets running jobs finish, and leaves the re
   assert.deepEqual(finished.sort(), ['core', 'tier', 'web']);
 });
 
-test('a job that throws counts as failed', async () => {
+await test('a job that throws counts as failed', async () => {
   const status = await runGraph([{ name: 'a' }], 1, async () => {
     throw new Error('boom');
   });
   assert.equal(status.get('a'), 'failed');
+});
+
+await test('the timing table: one row per task, CPU seconds where known', () => {
+  const table = formatTable([
+    { name: 'core:compile', start: 0, seconds: 9.04, cpu: 12.5, result: 'passed' },
+    { name: 'docs', start: 9.1, seconds: 2, result: 'FAILED' },
+  ]).split('\n');
+  assert.equal(table.length, 3);
+  assert.match(table[1], /^core:compile\s+0\.0\s+9\.0\s+12\.5\s+passed$/);
+  assert.match(table[2], /^docs\s+9\.1\s+2\.0\s+-\s+FAILED$/);
 });

@@ -9,10 +9,13 @@
  *
  * With CI set, it fails when the committed API.md differs from the generated one.
  */
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { Documentation, Language } = require('jsii-docgen');
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Documentation, Language } from 'jsii-docgen';
+
+const require = createRequire(import.meta.url);
 
 const OUTPUT = 'API.md';
 
