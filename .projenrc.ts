@@ -69,6 +69,19 @@ const core = jsiiLibrary(root, {
   keywords: ['ssm', 'state-manager', 'ec2'],
 });
 
+// Core's internals reach its siblings through one named entry point, never a file path (as
+// aws-cdk-lib's core/lib/helpers-internal); deep imports of lib/ fail. `./package.json` and `./.jsii`
+// stay reachable for jsii, jsii-pacmak, jsii-rosetta and jsii-docgen. `exports` alone is enough for
+// every resolver here: jsii 6 compiles with `module: node16`, ts-jest with the packages' tsconfig
+// (node16), and TypeScript 6 resolves `module: commonjs` (the root, integ/) as `bundler`; all read
+// `exports`. Only the deprecated node10 resolution would need `typesVersions`, and it is not used.
+core.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './helpers-internal': { types: './lib/helpers-internal/index.d.ts', default: './lib/helpers-internal/index.js' },
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+});
+
 const tier = jsiiLibrary(root, {
   dir: 'internal-nlb-tier',
   description: 'An internal Network Load Balancer with security groups that fronts a uwsgi app tier',

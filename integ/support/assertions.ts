@@ -16,13 +16,21 @@ export interface AssertionWait {
 }
 
 /**
+ * How long the first assertion waits for the fleet: as long as CloudFormation may wait for
+ * provisioning (the constructs' default `provisioningTimeout`). CloudFormation's wait on an
+ * association is a best effort (it may end before an instance registered with Systems Manager),
+ * so these assertions, not the deployment's success, prove that provisioning finished.
+ */
+export const FIRST_PROVISIONING_WAIT: AssertionWait = { totalTimeout: Duration.minutes(40), interval: Duration.seconds(30) };
+
+/**
  * The target group reports exactly `count` targets, all `healthy`.
  *
  * A literal array inside `objectLike` is matched element by element, so a missing, extra or
  * unhealthy target fails the assertion until the wait ends.
  */
 export function expectHealthyTargets(assertions: IDeployAssert, targetGroup: elbv2.INetworkTargetGroup, count: number,
-  wait: AssertionWait = { totalTimeout: Duration.minutes(15), interval: Duration.seconds(20) }): IApiCall {
+  wait: AssertionWait = FIRST_PROVISIONING_WAIT): IApiCall {
   return assertions.awsApiCall('ElasticLoadBalancingV2', 'describeTargetHealth', { TargetGroupArn: targetGroup.targetGroupArn })
     .expect(ExpectedResult.objectLike({
       TargetHealthDescriptions: Array.from({ length: count }, () => ({ TargetHealth: { State: 'healthy' } })),
@@ -32,7 +40,7 @@ export function expectHealthyTargets(assertions: IDeployAssert, targetGroup: elb
 
 /** An HTTP GET of `url` answers 200 with a body that matches `body` (a JSON body is parsed first). */
 export function expectHttpGet(assertions: IDeployAssert, url: string, body: unknown,
-  wait: AssertionWait = { totalTimeout: Duration.minutes(5), interval: Duration.seconds(15) }): IApiCall {
+  wait: AssertionWait = { totalTimeout: Duration.minutes(15), interval: Duration.seconds(15) }): IApiCall {
   return assertions.httpApiCall(url)
     .expect(ExpectedResult.objectLike({ status: 200, body }))
     .waitForAssertions(wait);

@@ -19,12 +19,26 @@ changed=false
 if ! cmp -s "$new_conf" "$conf"; then
   install -D -m 0644 "$new_conf" "$conf"
   changed=true
+  echo "changed: $conf"
+else
+  echo "unchanged: $conf"
 fi
 httpd -t
+# Without mod_proxy_uwsgi every request would fail with a 500 ("No protocol handler"): fail here.
+# Amazon Linux's httpd loads it by default (Fedora httpd.spec, 2.4.33-1).
+modules="$(httpd -M 2>/dev/null)"
+case "$modules" in
+  *proxy_uwsgi_module*) ;;
+  *) echo "httpd has no proxy_uwsgi_module loaded: cannot proxy to uwsgi" >&2; exit 1 ;;
+esac
 
 systemctl enable httpd
 if ! systemctl is-active --quiet httpd; then
   systemctl start httpd
+  echo "started: httpd"
 elif [ "$changed" = true ]; then
   systemctl reload httpd
+  echo "reloaded: httpd"
+else
+  echo "unchanged: httpd keeps running"
 fi

@@ -1,6 +1,5 @@
 import { IUwsgiUpstream, ProvisionedServerProps, ProvisioningLogBucket, ProvisioningTargets, ServerRole, SsmProvisioning } from '@nlb-tiers/core';
-import { resolveServerImage } from '@nlb-tiers/core/lib/private/server-image';
-import { invalidProp, selectSubnets, validateDuration, validateKeyPrefix, validatePort } from '@nlb-tiers/core/lib/private/validation';
+import { invalidProp, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, validateDuration, validateKeyPrefix, validatePort } from '@nlb-tiers/core/helpers-internal';
 import { Duration, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -33,6 +32,13 @@ export interface ApacheUwsgiWebServerProps extends ProvisionedServerProps {
    * @default - any IPv4 address
    */
   readonly allowedPeers?: ec2.IPeer[];
+  /**
+   * The server's security group. The server admits `httpPort` from `allowedPeers` into it and
+   * opens the upstream to it, whether it is new or given.
+   *
+   * @default - a new security group with all outbound traffic allowed
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
   /**
    * Whether the server gets an Elastic IP.
    *
@@ -75,7 +81,7 @@ export interface ApacheUwsgiWebServerProps extends ProvisionedServerProps {
  *
  * @see https://httpd.apache.org/docs/2.4/mod/mod_proxy_uwsgi.html
  */
-export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable {
+export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The EC2 instance. */
   public readonly instance: ec2.Instance;
   /** The server's security group. */
@@ -84,6 +90,8 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
   public readonly connections: ec2.Connections;
   /** The instance role. */
   public readonly role: iam.IRole;
+  /** The principal of the instance role, to grant the server more permissions. */
+  public readonly grantPrincipal: iam.IPrincipal;
   /** The bucket that receives the provisioning association's output. */
   public readonly logBucket: s3.IBucket;
   /** The provisioning association. */
@@ -111,15 +119,16 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
     validateDuration(this, name, 'proxyTimeout', timeout, 'seconds', 1, 3600);
     const { instanceType, machineImage } = resolveServerImage(this, name, props);
     validateKeyPrefix(this, name, 'logKeyPrefix', props.logKeyPrefix);
+    const timeouts = resolveProvisioningTimeouts(this, name, props.provisioningTimeout);
     const allowedPeers = props.allowedPeers ?? [ec2.Peer.anyIpv4()];
     if (allowedPeers.length === 0) {
       invalidProp(this, name, 'allowedPeers', '[]', 'at least one peer: with none, nobody could reach the server');
     }
     const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC };
-    selectSubnets(this, name, props.vpc, vpcSubnets, 'public', 1);
+    const subnets = selectSubnets(this, name, props.vpc, vpcSubnets, 'public', 1);
     this.httpPort = httpPort;
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Apache web server: HTTP from the allowed peers only',
       // Package repositories and the Systems Manager endpoints are reached over the internet.
@@ -129,7 +138,7 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
     for (const peer of allowedPeers) {
       this.connections.allowFrom(peer, ec2.Port.tcp(httpPort), 'HTTP from an allowed peer');
     }
-    if (props.allowedPeers === undefined) {
+    if (props.allowedPeers === undefined && props.securityGroup === undefined) {
       Validations.of(this.securityGroup).acknowledge({
         id: 'AwsSolutions-EC23',
         reason: 'A public web server: its HTTP port, and only that port, is open to the internet by default; allowedPeers narrows it.',
@@ -138,6 +147,7 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
     props.upstream.connections.allowFrom(this, ec2.Port.tcp(props.upstream.upstreamPort), 'uwsgi from the Apache web server');
 
     this.role = props.role ?? new ServerRole(this, 'Role');
+    this.grantPrincipal = this.role;
     this.instance = new ec2.Instance(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets,
@@ -148,6 +158,10 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
       requireImdsv2: true,
       blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true }) }],
     });
+    // Provisioning starts as soon as the agent registers and installs httpd from the internet: launch
+    // the instance only once its subnet's default route to the internet gateway exists. Imported
+    // subnets carry no dependency (their routes exist already).
+    this.instance.node.addDependency(subnets.internetConnectivityEstablished);
     Tags.of(this.instance).add(props.serverTagKey ?? 'Server', props.serverTagValue ?? 'ApacheWeb');
     Validations.of(this.instance).acknowledge({
       id: 'AwsSolutions-EC28',
@@ -161,6 +175,12 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
 
     if (props.elasticIp ?? true) {
       this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc', instanceId: this.instance.instanceId });
+      // "If you define an Elastic IP address and associate it with a VPC that is defined in the same
+      // template, you must declare a dependency on the VPC-gateway attachment" (AWS::EC2::EIP).
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-eip.html
+      // aws-cdk-lib's Vpc keeps the attachment as a child; an imported VPC is attached already.
+      const attachment = props.vpc.node.children.find(c => c instanceof ec2.CfnVPCGatewayAttachment);
+      this.elasticIp.node.addDependency(attachment ?? props.vpc.internetConnectivityEstablished);
       this.publicIp = this.elasticIp.attrPublicIp;
     } else {
       this.publicIp = this.instance.instancePublicIp;
@@ -177,12 +197,18 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable 
     });
     this.provisioning = new SsmProvisioning(this, 'Provisioning', {
       documentName: 'AWS-RunShellScript',
-      parameters: { commands: script.split('\n'), executionTimeout: ['600'] },
+      parameters: { commands: script.split('\n'), executionTimeout: [String(timeouts.runSeconds)] },
       targets: ProvisioningTargets.instances(this.instance),
       instanceRole: this.role,
       logBucket: this.logBucket,
       logKeyPrefix: props.logKeyPrefix ?? 'shellscript-association-log',
-      waitForSuccessTimeout: props.provisioningTimeout,
+      waitForSuccessTimeout: timeouts.wait,
     });
+    if (this.elasticIp) {
+      // Associating an Elastic IP releases the public address the instance launched with, which
+      // would cut the downloads of a provisioning run already under way: provision after it.
+      // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/working-with-eips.html
+      this.provisioning.association.node.addDependency(this.elasticIp);
+    }
   }
 }

@@ -1,13 +1,13 @@
 import { AmazonLinuxGeneration, UwsgiEndpoint } from '@nlb-tiers/core';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ApacheUwsgiWebServer, ApacheUwsgiWebServerProps } from '../src';
 
-function fixture() {
+function fixture(vpcProps: ec2.VpcProps = { maxAzs: 2, natGateways: 1 }) {
   const stack = new Stack(new App(), 'Stack');
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const vpc = new ec2.Vpc(stack, 'Vpc', vpcProps);
   const upstreamGroup = new ec2.SecurityGroup(stack, 'UpstreamGroup', { vpc, allowAllOutbound: false });
   const upstream = new UwsgiEndpoint({ host: 'app.internal.example', port: 9090, securityGroups: [upstreamGroup] });
   return { stack, vpc, upstream };
@@ -18,6 +18,9 @@ function synth(props: Partial<ApacheUwsgiWebServerProps> = {}) {
   const server = new ApacheUwsgiWebServer(stack, 'Web', { vpc, upstream, ...props });
   return { stack, server, template: Template.fromStack(stack) };
 }
+
+const ONLY_PRIVATE: ec2.VpcProps = { maxAzs: 2, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] };
+const NOT_PLAIN_HTTP = 'expected a port other than 22 (SSH) and 443 (HTTPS): the server speaks plain HTTP';
 
 function association(template: Template) {
   return Object.values(template.findResources('AWS::SSM::Association'))[0].Properties;
@@ -88,13 +91,14 @@ describe('ApacheUwsgiWebServer', () => {
     });
   });
 
-  test('is provisioned by AWS-RunShellScript on exactly its instance, output to S3, waited for', () => {
+  test('is provisioned by AWS-RunShellScript on exactly its instance, output to S3, waited for 40 minutes, the run 35', () => {
     const { template } = synth();
 
     template.hasResourceProperties('AWS::SSM::Association', {
       Name: 'AWS-RunShellScript',
+      Parameters: Match.objectLike({ executionTimeout: ['2100'] }),
       Targets: [{ Key: 'InstanceIds', Values: [{ Ref: Match.stringLikeRegexp('^Web') }] }],
-      WaitForSuccessTimeoutSeconds: 600,
+      WaitForSuccessTimeoutSeconds: 2400,
       OutputLocation: { S3Location: { OutputS3KeyPrefix: 'shellscript-association-log', OutputS3BucketName: { Ref: Match.stringLikeRegexp('^WebLogBucket') } } },
     });
   });
@@ -129,12 +133,70 @@ describe('ApacheUwsgiWebServer', () => {
     template.resourceCountIs('AWS::S3::Bucket', 1);
     const props = association(template);
     expect(props.WaitForSuccessTimeoutSeconds).toBe(1800);
+    expect(props.Parameters.executionTimeout).toEqual(['1500']);
     expect(props.OutputLocation.S3Location).toEqual({
       OutputS3BucketName: { Ref: expect.stringMatching(/^SharedLogs/) },
       OutputS3KeyPrefix: 'web',
       OutputS3Region: { Ref: 'AWS::Region' },
     });
     expect(props.Parameters.commands.join('\n')).toContain('retry=0 disablereuse=On connectiontimeout=2 timeout=20');
+  });
+
+  test.each([
+    ['creates', false],
+    ['accepts', true],
+  ])('%s its security group and admits HTTP into it', (_, existing) => {
+    const { stack, vpc, upstream } = fixture();
+    const securityGroup = existing ? new ec2.SecurityGroup(stack, 'Existing', { vpc }) : undefined;
+
+    const server = new ApacheUwsgiWebServer(stack, 'Web', { vpc, upstream, securityGroup });
+
+    const template = Template.fromStack(stack);
+    if (securityGroup) expect(server.securityGroup).toBe(securityGroup);
+    const groups = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('Apache web server') } });
+    expect(Object.keys(groups)).toHaveLength(existing ? 0 : 1);
+    const [groupLogicalId] = stack.resolve(server.securityGroup.securityGroupId)['Fn::GetAtt'];
+    expect(template.toJSON().Resources[groupLogicalId].Properties.SecurityGroupIngress)
+      .toContainEqual(expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80 }));
+  });
+
+  test('grants through its instance role', () => {
+    const { stack, vpc, upstream } = fixture();
+    const server = new ApacheUwsgiWebServer(stack, 'Web', { vpc, upstream });
+
+    const bucket = new s3.Bucket(stack, 'Data');
+    bucket.grantRead(server);
+
+    expect(server.grantPrincipal).toBe(server.role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^WebRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })]) },
+    });
+  });
+
+  test('launches only once its public subnet routes to the internet gateway', () => {
+    const { template } = synth();
+
+    const [instance] = Object.values(template.findResources('AWS::EC2::Instance'));
+    expect(instance.DependsOn).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^VpcPublicSubnet1DefaultRoute/),
+    ]));
+  });
+
+  test('the Elastic IP waits for the gateway attachment, and provisioning for the Elastic IP', () => {
+    const { template } = synth();
+
+    const [eip] = Object.entries(template.findResources('AWS::EC2::EIP', { Properties: { InstanceId: Match.anyValue() } }));
+    expect(eip[1].DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^VpcVPCGW/)]));
+    const [provisioning] = Object.values(template.findResources('AWS::SSM::Association'));
+    expect(provisioning.DependsOn).toEqual(expect.arrayContaining([eip[0]]));
+  });
+
+  test('without an Elastic IP, provisioning depends on no address', () => {
+    const { template } = synth({ elasticIp: false });
+
+    const [provisioning] = Object.values(template.findResources('AWS::SSM::Association'));
+    expect(provisioning.DependsOn.filter((d: string) => /ElasticIp/.test(d))).toEqual([]);
   });
 
   test('without an Elastic IP, the URL is the instance public address', () => {
@@ -155,5 +217,47 @@ describe('ApacheUwsgiWebServer', () => {
   test('runs Amazon Linux 2 when asked', () => {
     const { template } = synth({ amazonLinux: AmazonLinuxGeneration.AMAZON_LINUX_2 });
     template.hasResourceProperties('AWS::EC2::Instance', { ImageId: { Ref: Match.stringLikeRegexp('amzn2ami.*arm64') } });
+  });
+
+  test.each<[string, Partial<ApacheUwsgiWebServerProps>, ec2.VpcProps | undefined, string]>([
+    // Ports
+    ['an HTTP port of 70000', { httpPort: 70000 }, undefined, 'invalid httpPort: got 70000, expected an integer from 1 to 65535'],
+    ['HTTP on port 443', { httpPort: 443 }, undefined, `invalid httpPort: got 443, ${NOT_PLAIN_HTTP}`],
+    ['HTTP on port 22', { httpPort: 22 }, undefined, `invalid httpPort: got 22, ${NOT_PLAIN_HTTP}`],
+    // Timeouts
+    ['a proxy timeout of 0', { proxyTimeout: Duration.seconds(0) }, undefined, "invalid proxyTimeout: got '0 seconds', expected a whole number of seconds from 1 to 3600"],
+    ['a proxy connect timeout of 301 s', { proxyConnectTimeout: Duration.seconds(301) }, undefined, "invalid proxyConnectTimeout: got '301 seconds', expected a whole number of seconds from 1 to 300"],
+    ['a provisioning timeout of 2 days and 1 second', { provisioningTimeout: Duration.seconds(172801) }, undefined, "invalid provisioningTimeout: got '172801 seconds', expected a whole number of seconds from 600 to 172800"],
+    // Image and tags
+    ['an x86_64 image for the default t4g instance type', { machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.X86_64 }) }, undefined,
+      "invalid machineImage: got '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64', expected an image for the arm64 architecture of instance type t4g.micro, or an instance type for x86_64"],
+    ["a tag key in the reserved 'aws:' namespace", { serverTagKey: 'aws:role' }, undefined, "invalid serverTagKey: got 'aws:role', expected a tag key of 1 to 128 characters that does not start with 'aws:'"],
+    // Who may reach it, and where it runs
+    ['no allowed peers', { allowedPeers: [] }, undefined, "invalid allowedPeers: got '[]', expected at least one peer: with none, nobody could reach the server"],
+    ['a VPC without public subnets', {}, ONLY_PRIVATE, "invalid vpcSubnets: got 'subnetType Public', expected a selection of public subnets of the VPC (There are no 'Public' subnet groups in this VPC. Available types: Isolated,Deprecated_Isolated)"],
+    ['placement in private subnets', { vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }, undefined, "invalid vpcSubnets: got 'subnetType Private', expected public subnets only"],
+  ])('fails on %s, before creating anything', (_, props, vpcProps, message) => {
+    const { stack, vpc, upstream } = fixture(vpcProps);
+
+    expect(() => new ApacheUwsgiWebServer(stack, 'Web', { vpc, upstream, ...props })).toThrow(`ApacheUwsgiWebServer at 'Stack/Web': ${message}`);
+    expect(stack.node.tryFindChild('Web')?.node.children).toEqual([]);
+  });
+
+  test('leaves an HTTP port, timeouts and a tag key from CloudFormation parameters to deploy time', () => {
+    const { stack, vpc, upstream } = fixture();
+    const number = (id: string) => new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber;
+
+    new ApacheUwsgiWebServer(stack, 'Web', {
+      vpc,
+      upstream,
+      httpPort: number('HttpPort'),
+      proxyTimeout: Duration.seconds(number('ProxyTimeout')),
+      provisioningTimeout: Duration.seconds(number('ProvisioningTimeout')),
+      serverTagKey: new CfnParameter(stack, 'TagKey').valueAsString,
+    });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: { Ref: 'HttpPort' }, ToPort: { Ref: 'HttpPort' } });
+    template.hasResourceProperties('AWS::SSM::Association', { WaitForSuccessTimeoutSeconds: { Ref: 'ProvisioningTimeout' } });
   });
 });

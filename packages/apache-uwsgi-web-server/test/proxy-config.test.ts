@@ -33,7 +33,11 @@ describe('renderProvisioningScript', () => {
    * Runs the script against a scratch configuration folder, with yum, rpm, httpd and systemctl
    * replaced by stand-ins that log their calls and keep httpd's state in files.
    */
-  function runScript(scratch: string, script: string): string[] {
+  function runScript(scratch: string, script: string, loadedModules = 'proxy_module (shared)\n proxy_uwsgi_module (shared)'): string[] {
+    return runScriptWithOutput(scratch, script, loadedModules).calls;
+  }
+
+  function runScriptWithOutput(scratch: string, script: string, loadedModules: string): { calls: string[]; stdout: string } {
     const bin = path.join(scratch, 'bin');
     const state = path.join(scratch, 'state');
     fs.mkdirSync(bin, { recursive: true });
@@ -41,16 +45,16 @@ describe('renderProvisioningScript', () => {
     const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/bash\necho "${name} $*" >> "${state}/calls"\n${body}\n`, { mode: 0o755 });
     stub('rpm', `[ -f "${state}/installed" ]`);
     stub('yum', `touch "${state}/installed"`);
-    stub('httpd', 'exit 0');
+    stub('httpd', `[ "$1" = -M ] && printf '%s\\n' '${loadedModules}'; exit 0`);
     stub('systemctl', `case "$1" in is-active) [ -f "${state}/active" ];; start) touch "${state}/active";; esac`);
     fs.rmSync(path.join(state, 'calls'), { force: true });
     const file = path.join(scratch, 'provision.sh');
     fs.writeFileSync(file, script);
-    execFileSync('/bin/bash', [file], {
+    const stdout = execFileSync('/bin/bash', [file], {
       env: { PATH: `${bin}:/usr/bin:/bin`, HTTPD_CONF_DIR: path.join(scratch, 'conf.d') },
       stdio: 'pipe',
-    });
-    return fs.readFileSync(path.join(state, 'calls'), 'utf-8').trim().split('\n');
+    }).toString();
+    return { calls: fs.readFileSync(path.join(state, 'calls'), 'utf-8').trim().split('\n'), stdout };
   }
 
   test('a first run installs httpd, writes the configuration and starts httpd', () => {
@@ -58,7 +62,7 @@ describe('renderProvisioningScript', () => {
 
     const calls = runScript(scratch, renderProvisioningScript(OPTIONS));
 
-    expect(calls).toEqual(['rpm -q httpd', 'yum install -y httpd', 'httpd -t', 'systemctl enable httpd', 'systemctl is-active --quiet httpd', 'systemctl start httpd']);
+    expect(calls).toEqual(['rpm -q httpd', 'yum install -y httpd', 'httpd -t', 'httpd -M', 'systemctl enable httpd', 'systemctl is-active --quiet httpd', 'systemctl start httpd']);
     expect(fs.readFileSync(path.join(scratch, 'conf.d', 'nlb-tiers-uwsgi-proxy.conf'), 'utf-8')).toBe(renderProxyConfig(OPTIONS) + '\n');
   });
 
@@ -69,9 +73,11 @@ describe('renderProvisioningScript', () => {
     const conf = path.join(scratch, 'conf.d', 'nlb-tiers-uwsgi-proxy.conf');
     const before = { text: fs.readFileSync(conf, 'utf-8'), mtime: fs.statSync(conf).mtimeMs };
 
-    const calls = runScript(scratch, script);
+    const { calls, stdout } = runScriptWithOutput(scratch, script, 'proxy_uwsgi_module (shared)');
 
-    expect(calls).toEqual(['rpm -q httpd', 'httpd -t', 'systemctl enable httpd', 'systemctl is-active --quiet httpd']);
+    expect(calls).toEqual(['rpm -q httpd', 'httpd -t', 'httpd -M', 'systemctl enable httpd', 'systemctl is-active --quiet httpd']);
+    expect(stdout).not.toMatch(/^(changed|started|reloaded):/m);
+    expect(stdout).toMatch(/^unchanged: httpd keeps running$/m);
     expect(fs.readFileSync(conf, 'utf-8')).toBe(before.text);
     expect(fs.statSync(conf).mtimeMs).toBe(before.mtime);
     expect(fs.readdirSync(path.join(scratch, 'conf.d'))).toEqual(['nlb-tiers-uwsgi-proxy.conf']);
@@ -85,5 +91,12 @@ describe('renderProvisioningScript', () => {
 
     expect(calls).toContain('systemctl reload httpd');
     expect(fs.readFileSync(path.join(scratch, 'conf.d', 'nlb-tiers-uwsgi-proxy.conf'), 'utf-8')).toContain('uwsgi://nlb.internal.example:9191/');
+  });
+
+  test('fails, before starting httpd, when httpd has no mod_proxy_uwsgi', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'web-provision-'));
+
+    expect(() => runScript(scratch, renderProvisioningScript(OPTIONS), 'proxy_module (shared)')).toThrow(/no proxy_uwsgi_module loaded/);
+    expect(fs.readFileSync(path.join(scratch, 'state', 'calls'), 'utf-8')).not.toContain('systemctl start');
   });
 });

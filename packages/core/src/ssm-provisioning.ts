@@ -1,47 +1,16 @@
 import { CfnElement, Duration, Stack, Token } from 'aws-cdk-lib';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledgeFinding } from './private/acknowledge';
+import { DEFAULT_PROVISIONING_TIMEOUT } from './private/provisioning-timeout';
 import { validateDuration, validateKeyPrefix } from './private/validation';
-
-/**
- * The instances an association provisions.
- *
- * Each form matches only the instances of one construct, also when the same construct is
- * used several times in one account and region.
- */
-export abstract class ProvisioningTargets {
-  /** Exactly these instances. */
-  public static instances(...instances: ec2.IInstance[]): ProvisioningTargets {
-    return new class extends ProvisioningTargets {
-      public readonly targets = [{ key: 'InstanceIds', values: instances.map(i => i.instanceId) }];
-    }();
-  }
-
-  /**
-   * Every instance of an Auto Scaling group, including those it launches later.
-   *
-   * Targets the `aws:autoscaling:groupName` tag, which Auto Scaling puts on each instance.
-   *
-   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-tagging.html
-   */
-  public static autoScalingGroup(group: autoscaling.IAutoScalingGroup): ProvisioningTargets {
-    return new class extends ProvisioningTargets {
-      public readonly targets = [{ key: 'tag:aws:autoscaling:groupName', values: [group.autoScalingGroupName] }];
-    }();
-  }
-
-  /** The `Targets` of the association. */
-  public abstract readonly targets: ssm.CfnAssociation.TargetProperty[];
-}
+import { ProvisioningTargets } from './provisioning-targets';
 
 /** Properties of an {@link SsmProvisioning}. */
 export interface SsmProvisioningProps {
-  /** The SSM document to run, for example `AWS-RunShellScript`. */
+  /** The SSM document to run: a name such as `AWS-RunShellScript`, or the `ref` of an `ssm.CfnDocument`. */
   readonly documentName: string;
   /** The document's parameters. */
   readonly parameters: { [name: string]: string[] };
@@ -57,7 +26,13 @@ export interface SsmProvisioningProps {
    * How long CloudFormation waits for the association to succeed on every target before the
    * deployment fails. Between 15 seconds and 48 hours.
    *
-   * @default Duration.minutes(10)
+   * CloudFormation polls the association's overview status: `Pending` waits on, `Success` ends the
+   * wait, anything else fails the stack at once. An association created before its instances
+   * registered with Systems Manager may report success with no target counted yet, so the wait
+   * is a best effort, not a guarantee that every instance was provisioned.
+   *
+   * @default Duration.minutes(40)
+   * @see https://github.com/aws-cloudformation/aws-cloudformation-resource-providers-ssm (AWS::SSM::Association, InProgressHandler)
    */
   readonly waitForSuccessTimeout?: Duration;
   /**
@@ -78,7 +53,7 @@ export class SsmProvisioning extends Construct {
 
   constructor(scope: Construct, id: string, props: SsmProvisioningProps) {
     super(scope, id);
-    const timeout = props.waitForSuccessTimeout ?? Duration.minutes(10);
+    const timeout = props.waitForSuccessTimeout ?? DEFAULT_PROVISIONING_TIMEOUT;
     validateDuration(this, 'SsmProvisioning', 'waitForSuccessTimeout', timeout, 'seconds', 15, 172800);
     validateKeyPrefix(this, 'SsmProvisioning', 'logKeyPrefix', props.logKeyPrefix);
 

@@ -48,9 +48,13 @@ describe('ProvisioningLogBucket', () => {
     });
   });
 
-  test('rejects a retention that is not a whole number of days', () => {
+  test.each([
+    [Duration.hours(36), '1.5 days'],
+    [Duration.days(0), '0 days'],
+    [Duration.days(36501), '36501 days'],
+  ])('fails on a retention of %s: not a whole number of days from 1 to 36500', (logRetention, shown) => {
     const stack = new Stack(new App(), 'Stack');
-    expect(() => new ProvisioningLogBucket(stack, 'Logs', { logRetention: Duration.hours(36) }))
-      .toThrow("ProvisioningLogBucket at 'Stack': invalid logRetention: got '1.5 days', expected a whole number of days from 1 to 36500");
+    expect(() => new ProvisioningLogBucket(stack, 'Logs', { logRetention }))
+      .toThrow(`ProvisioningLogBucket at 'Stack': invalid logRetention: got '${shown}', expected a whole number of days from 1 to 36500`);
   });
 });

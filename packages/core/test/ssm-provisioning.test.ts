@@ -2,14 +2,28 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ProvisioningTargets, ServerRole, SsmProvisioning } from '../src';
+import { ProvisioningTargets, ServerRole, SsmProvisioning, SsmProvisioningProps } from '../src';
 
 /** The instance type and image of every server these tests provision. */
 const SERVER = {
   instanceType: new ec2.InstanceType('t4g.micro'),
   machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
 };
+
+/** An association of `AWS-RunShellScript` that targets no instance: for checks of its own props. */
+function provisionNothing(stack: Stack, role: iam.IRole, bucket: s3.IBucket, props: Partial<SsmProvisioningProps>) {
+  return new SsmProvisioning(stack, 'Provisioning', {
+    documentName: 'AWS-RunShellScript',
+    parameters: {},
+    targets: ProvisioningTargets.instances(),
+    instanceRole: role,
+    logBucket: bucket,
+    logKeyPrefix: 'log',
+    ...props,
+  });
+}
 
 function fixture() {
   const stack = new Stack(new App(), 'Stack');
@@ -20,7 +34,7 @@ function fixture() {
 }
 
 describe('SsmProvisioning', () => {
-  test('targets exactly the given instances, writes output to S3 and waits 10 minutes by default', () => {
+  test('targets exactly the given instances, writes output to S3 and waits 40 minutes by default', () => {
     // GIVEN
     const { stack, vpc, role, bucket } = fixture();
     const instance = new ec2.Instance(stack, 'Instance', {
@@ -43,7 +57,7 @@ describe('SsmProvisioning', () => {
       Name: 'AWS-RunShellScript',
       Parameters: { commands: ['echo hello'] },
       Targets: [{ Key: 'InstanceIds', Values: [{ Ref: Match.stringLikeRegexp('^Instance') }] }],
-      WaitForSuccessTimeoutSeconds: 600,
+      WaitForSuccessTimeoutSeconds: 2400,
       OutputLocation: { S3Location: { OutputS3BucketName: { Ref: Match.stringLikeRegexp('^Logs') }, OutputS3KeyPrefix: 'web-log' } },
     });
   });
@@ -74,14 +88,7 @@ describe('SsmProvisioning', () => {
   test('lets the instance role write only under its own log prefix, and nothing with ACLs', () => {
     const { stack, role, bucket } = fixture();
 
-    new SsmProvisioning(stack, 'Provisioning', {
-      documentName: 'AWS-RunShellScript',
-      parameters: {},
-      targets: ProvisioningTargets.instances(),
-      instanceRole: role,
-      logBucket: bucket,
-      logKeyPrefix: 'web-log',
-    });
+    provisionNothing(stack, role, bucket, { logKeyPrefix: 'web-log' });
 
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -129,28 +136,21 @@ describe('SsmProvisioning', () => {
   test.each([
     [Duration.seconds(10), '10 seconds'],
     [Duration.hours(49), '176400 seconds'],
-  ])('rejects a wait of %s', (timeout, shown) => {
+  ])('fails on a wait of %s', (timeout, shown) => {
     const { stack, role, bucket } = fixture();
-    expect(() => new SsmProvisioning(stack, 'Provisioning', {
-      documentName: 'AWS-RunShellScript',
-      parameters: {},
-      targets: ProvisioningTargets.instances(),
-      instanceRole: role,
-      logBucket: bucket,
-      logKeyPrefix: 'log',
-      waitForSuccessTimeout: timeout,
-    })).toThrow(`SsmProvisioning at 'Stack/Provisioning': invalid waitForSuccessTimeout: got '${shown}', expected a whole number of seconds from 15 to 172800`);
+    expect(() => provisionNothing(stack, role, bucket, { logKeyPrefix: 'log', waitForSuccessTimeout: timeout })).toThrow(`SsmProvisioning at 'Stack/Provisioning': invalid waitForSuccessTimeout: got '${shown}', expected a whole number of seconds from 15 to 172800`);
   });
 
-  test('rejects a log prefix with a slash at either end', () => {
+  test('fails on a log prefix with a slash at either end', () => {
     const { stack, role, bucket } = fixture();
-    expect(() => new SsmProvisioning(stack, 'Provisioning', {
-      documentName: 'AWS-RunShellScript',
-      parameters: {},
-      targets: ProvisioningTargets.instances(),
-      instanceRole: role,
-      logBucket: bucket,
-      logKeyPrefix: 'logs/',
-    })).toThrow("SsmProvisioning at 'Stack/Provisioning': invalid logKeyPrefix: got 'logs/', expected a non-empty S3 key prefix of letters, digits and !_.*'()- separated by single slashes, with no slash at either end");
+    expect(() => provisionNothing(stack, role, bucket, { logKeyPrefix: 'logs/' })).toThrow("SsmProvisioning at 'Stack/Provisioning': invalid logKeyPrefix: got 'logs/', expected a non-empty S3 key prefix of letters, digits and !_.*'()- separated by single slashes, with no slash at either end");
+  });
+
+  test('an association that targets no instance yet is still valid: its targets can be added later', () => {
+    const { stack, role, bucket } = fixture();
+
+    provisionNothing(stack, role, bucket, { logKeyPrefix: 'log' });
+
+    Template.fromStack(stack).resourceCountIs('AWS::SSM::Association', 1);
   });
 });

@@ -78,29 +78,51 @@ describe('the reference architecture', () => {
     });
   });
 
-  test('both associations write to the one shared log bucket, each under its own prefix, and wait 600 s', () => {
+  test('both associations write to the one shared log bucket, each under its own prefix, and wait 40 minutes', () => {
     const bucket = logicalId('AWS::S3::Bucket', 'ProvisioningLogs');
+    const document = logicalId('AWS::SSM::Document', 'AppFleetProvisioningDocument');
     const associations = Object.values(template.findResources('AWS::SSM::Association')).map(a => a.Properties);
     const summary = associations.map(a => {
       const { OutputS3BucketName, OutputS3KeyPrefix } = a.OutputLocation.S3Location;
       return [a.Name, OutputS3BucketName, OutputS3KeyPrefix, a.WaitForSuccessTimeoutSeconds];
     });
     expect(summary.sort()).toEqual([
-      ['AWS-ApplyAnsiblePlaybooks', { Ref: bucket }, 'playbook-association-log', 600],
-      ['AWS-RunShellScript', { Ref: bucket }, 'shellscript-association-log', 600],
+      ['AWS-RunShellScript', { Ref: bucket }, 'shellscript-association-log', 2400],
+      [{ Ref: document }, { Ref: bucket }, 'playbook-association-log', 2400],
     ]);
     template.resourceCountIs('AWS::S3::Bucket', 1);
   });
 
   test('the app association runs the playbook of a zipped file asset staged at synth time', () => {
     const assembly = (stack.node.root as App).synth();
-    const association = Object.values(template.findResources('AWS::SSM::Association', { Properties: { Name: 'AWS-ApplyAnsiblePlaybooks' } }))[0];
+    const document = logicalId('AWS::SSM::Document', 'AppFleetProvisioningDocument');
+    const association = Object.values(template.findResources('AWS::SSM::Association', { Properties: { Name: { Ref: document } } }))[0];
     const sourceInfo = JSON.stringify(association.Properties.Parameters.SourceInfo);
     const hash = /([0-9a-f]{64})\.zip/.exec(sourceInfo)?.[1];
     expect(hash).toBeDefined();
     const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf-8'));
     expect(manifest.files[hash!].source).toEqual({ path: `asset.${hash}`, packaging: 'zip' });
     expect(fs.existsSync(path.join(assembly.directory, `asset.${hash}`, 'playbook.yml'))).toBe(true);
+  });
+
+  test('nothing launches or provisions before the VPC reaches the internet, nor before the Elastic IP is in place', () => {
+    const resources = template.toJSON().Resources;
+    const dependsOn = (id: string): string[] => resources[id].DependsOn ?? [];
+    const group = logicalId('AWS::AutoScaling::AutoScalingGroup', 'AppFleet');
+    const instance = logicalId('AWS::EC2::Instance', 'WebServer');
+    const eip = logicalId('AWS::EC2::EIP', 'WebServerElasticIp');
+    const webProvisioning = logicalId('AWS::SSM::Association', 'WebServerProvisioning');
+
+    expect(dependsOn(group)).toEqual(expect.arrayContaining([logicalId('AWS::EC2::Route', 'VpcPrivateSubnet1DefaultRoute'), logicalId('AWS::EC2::Route', 'VpcPrivateSubnet2DefaultRoute')]));
+    expect(dependsOn(instance)).toEqual(expect.arrayContaining([logicalId('AWS::EC2::Route', 'VpcPublicSubnet1DefaultRoute')]));
+    expect(dependsOn(eip)).toEqual(expect.arrayContaining([logicalId('AWS::EC2::VPCGatewayAttachment', 'VpcVPCGW')]));
+    expect(dependsOn(webProvisioning)).toEqual(expect.arrayContaining([eip]));
+    // The NAT route itself waits for the NAT gateway, which CloudFormation creates only once available.
+    expect(resources[logicalId('AWS::EC2::Route', 'VpcPrivateSubnet1DefaultRoute')].Properties.NatGatewayId).toEqual({ Ref: logicalId('AWS::EC2::NatGateway', 'VpcPublicSubnet1NATGateway') });
+  });
+
+  test('health checks carry a timeout no longer than their interval', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckIntervalSeconds: 10, HealthCheckTimeoutSeconds: 10 });
   });
 
   test('outputs the web URL of the Elastic IP', () => {

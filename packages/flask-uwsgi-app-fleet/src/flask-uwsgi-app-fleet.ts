@@ -3,18 +3,17 @@ import * as path from 'path';
 import {
   AmazonLinuxGeneration, IUwsgiTargetGroup, ProvisionedServerProps, ProvisioningLogBucket, ProvisioningTargets, ServerRole, SsmProvisioning,
 } from '@nlb-tiers/core';
-import { resolveServerImage } from '@nlb-tiers/core/lib/private/server-image';
-import {
-  invalidProp, selectSubnets, validateCapacities, validateInteger, validateKeyPrefix, validatePort,
-} from '@nlb-tiers/core/lib/private/validation';
-import { Stack, Tags, Validations } from 'aws-cdk-lib';
+import { invalidProp, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, validateCapacities, validateInteger, validateKeyPrefix, validatePort } from '@nlb-tiers/core/helpers-internal';
+import { Duration, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { FlaskApplication } from './flask-application';
+import { playbookDocumentContent } from './private/playbook-document';
 import { stagePlaybook } from './private/uwsgi-config';
 
 /** Properties of a {@link FlaskUwsgiAppFleet}. */
@@ -31,6 +30,13 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps {
    * @default - the VPC's private subnets with egress
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * The instances' security group. The fleet admits the load balancer's security groups on the
+   * target port into it, whether it is new or given.
+   *
+   * @default - a new security group with all outbound traffic allowed
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
   /**
    * The fewest instances.
    *
@@ -74,13 +80,13 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps {
    */
   readonly pipPackages?: string[];
   /**
-   * Whether the association installs Ansible and its dependencies before the playbook runs
-   * (`InstallDependencies` of `AWS-ApplyAnsiblePlaybooks`: a pip install of Ansible from PyPI,
-   * through the NAT gateway). Turn it off for an image that already has Ansible, for example
-   * Amazon Linux 2023 with `dnf install ansible-core` baked in.
+   * Whether provisioning installs Ansible when the image has no `ansible-playbook`: `ansible-core`
+   * from the distribution's own repository with `dnf` on Amazon Linux 2023 (there since release
+   * 2023.2), the `ansible2` topic of `amazon-linux-extras` on Amazon Linux 2. Turn it off for an
+   * image that has Ansible baked in; provisioning then fails with a clear message if it has not.
    *
    * @default true
-   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-ansible.html
+   * @see https://github.com/amazonlinux/amazon-linux-2023/issues/57
    */
   readonly installAnsible?: boolean;
   /**
@@ -95,6 +101,16 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps {
    * @default 'playbook-association-log'
    */
   readonly logKeyPrefix?: string;
+  /**
+   * How CloudFormation replaces the instances when the launch template changes (a new image, a
+   * new instance type).
+   *
+   * @default - a rolling update, one instance at a time, keeping the others in service and
+   * pausing 15 minutes after each replacement so the new instance can be provisioned and pass
+   * its health checks before the next one goes
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html
+   */
+  readonly updatePolicy?: autoscaling.UpdatePolicy;
 }
 
 /** The pins of the default `pipPackages`, by the Python each generation ships. */
@@ -111,13 +127,14 @@ const SYSTEM_PACKAGES = ['python3', 'python3-pip', 'python3-devel', 'gcc'];
  *
  * Instances run in private subnets from a launch template that requires IMDSv2 and encrypts the
  * root volume, and admit the uwsgi port from the load balancer's security group alone. An SSM
- * State Manager association runs an Ansible playbook (built into an asset at synth time) on every
- * instance of the group, including instances it launches later: it installs uWSGI and Flask,
- * deploys the app, `uwsgi.ini` and a systemd unit, and starts the app.
+ * State Manager association runs the fleet's own Command document on every instance of the group,
+ * including instances it launches later: it downloads an Ansible playbook (built into an asset at
+ * synth time) and runs it locally, which installs uWSGI and Flask, deploys the app, `uwsgi.ini`
+ * and a systemd unit, and starts the app.
  *
- * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-ansible.html
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-asg.html
  */
-export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
+export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The Auto Scaling group. */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The launch template of the instances. */
@@ -128,10 +145,14 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
   public readonly connections: ec2.Connections;
   /** The instance role. */
   public readonly role: iam.IRole;
+  /** The principal of the instance role, to grant the app servers more permissions. */
+  public readonly grantPrincipal: iam.IPrincipal;
   /** The bucket that receives the provisioning association's output. */
   public readonly logBucket: s3.IBucket;
   /** The zipped playbook folder. */
   public readonly playbookAsset: s3assets.Asset;
+  /** The SSM Command document that provisions the instances: download the playbook, run it. */
+  public readonly provisioningDocument: ssm.CfnDocument;
   /** The provisioning association. */
   public readonly provisioning: SsmProvisioning;
   /** The port uWSGI listens on. */
@@ -151,6 +172,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
     validateInteger(this, name, 'threads', threads, 1, 64);
     const { instanceType, machineImage, generation } = resolveServerImage(this, name, props);
     validateKeyPrefix(this, name, 'logKeyPrefix', props.logKeyPrefix);
+    const timeouts = resolveProvisioningTimeouts(this, name, props.provisioningTimeout);
     validatePort(this, name, 'loadBalancer.targetPort', props.loadBalancer.targetPort);
     if (props.loadBalancer.connections.securityGroups.length === 0) {
       invalidProp(this, name, 'loadBalancer', 'a load balancer without security groups',
@@ -160,11 +182,11 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
       invalidProp(this, name, 'pipPackages', '[]', 'requirement specifiers that include uWSGI and Flask, or no value for the pinned defaults');
     }
     const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    selectSubnets(this, name, props.vpc, vpcSubnets, 'private', 1);
+    const subnets = selectSubnets(this, name, props.vpc, vpcSubnets, 'private', 1);
     validateApplication(this, name, application);
     this.port = props.loadBalancer.targetPort;
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Flask/uWSGI app servers: uwsgi from the load balancer only',
       // Packages are installed through the NAT gateway; the SSM endpoints are reached the same way.
@@ -174,6 +196,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
     this.connections.allowFrom(props.loadBalancer, ec2.Port.tcp(this.port), 'uwsgi from the load balancer');
 
     this.role = props.role ?? new ServerRole(this, 'Role');
+    this.grantPrincipal = this.role;
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType,
       machineImage,
@@ -191,7 +214,19 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
       maxCapacity,
       desiredCapacity,
       healthChecks: autoscaling.HealthChecks.ec2(),
+      updatePolicy: props.updatePolicy ?? autoscaling.UpdatePolicy.rollingUpdate({
+        maxBatchSize: 1,
+        // CloudFormation requires fewer instances in service than the group's maximum.
+        minInstancesInService: Token.isUnresolved(desiredCapacity) || Token.isUnresolved(maxCapacity)
+          ? undefined : Math.max(0, Math.min(desiredCapacity, maxCapacity - 1)),
+        // Without resource signals, the pause is what a new instance gets before the next goes.
+        pauseTime: Duration.minutes(15),
+      }),
     });
+    // Instances provision themselves through the NAT gateway as soon as they boot: launch them only
+    // once their subnets' default routes exist. Imported subnets carry no dependency (their routes
+    // exist already); subnets built from L1 resources in the same stack need one added by hand.
+    this.autoScalingGroup.node.addDependency(subnets.internetConnectivityEstablished);
     Tags.of(this.autoScalingGroup).add(props.serverTagKey ?? 'Server', props.serverTagValue ?? 'App', { applyToLaunchedInstances: true });
     this.autoScalingGroup.attachToNetworkTargetGroup(props.loadBalancer.targetGroup);
     Validations.of(this.autoScalingGroup).acknowledge({
@@ -222,23 +257,24 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable {
     });
 
     this.logBucket = props.logBucket ?? new ProvisioningLogBucket(this, 'LogBucket');
+    this.provisioningDocument = new ssm.CfnDocument(this, 'ProvisioningDocument', {
+      documentType: 'Command',
+      targetType: '/AWS::EC2::Instance',
+      content: playbookDocumentContent(timeouts.runSeconds),
+    });
     this.provisioning = new SsmProvisioning(this, 'Provisioning', {
-      documentName: 'AWS-ApplyAnsiblePlaybooks',
+      documentName: this.provisioningDocument.ref,
       parameters: {
-        SourceType: ['S3'],
         SourceInfo: [Stack.of(this).toJsonString({ path: this.playbookAsset.httpUrl })],
-        InstallDependencies: [(props.installAnsible ?? true) ? 'True' : 'False'],
-        PlaybookFile: ['playbook.yml'],
+        InstallAnsible: [(props.installAnsible ?? true) ? 'True' : 'False'],
         ExtraVariables: ['SSM=True'],
-        Check: ['False'],
-        Verbose: ['-v'],
-        TimeoutSeconds: ['1800'],
+        TimeoutSeconds: [String(timeouts.runSeconds)],
       },
       targets: ProvisioningTargets.autoScalingGroup(this.autoScalingGroup),
       instanceRole: this.role,
       logBucket: this.logBucket,
       logKeyPrefix: props.logKeyPrefix ?? 'playbook-association-log',
-      waitForSuccessTimeout: props.provisioningTimeout,
+      waitForSuccessTimeout: timeouts.wait,
     });
     readPlaybook.applyBefore(this.provisioning.association);
   }

@@ -1,17 +1,22 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AmazonLinuxGeneration, ExistingUwsgiTargetGroup, IUwsgiTargetGroup } from '@nlb-tiers/core';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { FlaskApplication, FlaskUwsgiAppFleet, FlaskUwsgiAppFleetProps } from '../src';
+import { playbookDocumentContent } from '../src/private/playbook-document';
 
 const HELLO_APP = path.join(__dirname, 'fixtures', 'hello-app');
+/** An app whose module is a single file, greeting.py, defining `app`. */
+const GREETING_APP = path.join(__dirname, 'fixtures', 'greeting-app');
 
-function fixture(port = 9090) {
+function fixture(port = 9090, vpcProps: ec2.VpcProps = { maxAzs: 2, natGateways: 1 }) {
   const stack = new Stack(new App(), 'Stack');
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const vpc = new ec2.Vpc(stack, 'Vpc', vpcProps);
   const nlbGroup = new ec2.SecurityGroup(stack, 'NlbGroup', { vpc, allowAllOutbound: false });
   const targetGroup = new elbv2.NetworkTargetGroup(stack, 'Targets', { vpc, port, protocol: elbv2.Protocol.TCP });
   const loadBalancer: IUwsgiTargetGroup = new ExistingUwsgiTargetGroup({ targetGroup, targetPort: port, loadBalancerSecurityGroups: [nlbGroup] });
@@ -83,27 +88,103 @@ describe('FlaskUwsgiAppFleet', () => {
     });
   });
 
-  test('is provisioned by AWS-ApplyAnsiblePlaybooks from the playbook asset, on every instance of its own group', () => {
+  test('is provisioned by its own SSM document from the playbook asset, on every instance of its own group', () => {
     const { stack, fleet, template } = synth();
 
+    const documents = template.findResources('AWS::SSM::Document');
+    expect(Object.keys(documents)).toHaveLength(1);
+    const [documentId, document] = Object.entries(documents)[0];
+    expect(document.Properties).toMatchObject({ DocumentType: 'Command', TargetType: '/AWS::EC2::Instance' });
+    expect(document.Properties.Content).toEqual(playbookDocumentContent(2100));
     template.hasResourceProperties('AWS::SSM::Association', {
-      Name: 'AWS-ApplyAnsiblePlaybooks',
+      Name: { Ref: documentId },
       Targets: [{ Key: 'tag:aws:autoscaling:groupName', Values: [{ Ref: Match.stringLikeRegexp('^FleetASG') }] }],
       Parameters: {
-        SourceType: ['S3'],
         SourceInfo: [Match.anyValue()],
-        InstallDependencies: ['True'],
-        PlaybookFile: ['playbook.yml'],
+        InstallAnsible: ['True'],
         ExtraVariables: ['SSM=True'],
-        Check: ['False'],
-        Verbose: ['-v'],
-        TimeoutSeconds: ['1800'],
+        TimeoutSeconds: ['2100'],
       },
-      WaitForSuccessTimeoutSeconds: 600,
+      WaitForSuccessTimeoutSeconds: 2400,
       OutputLocation: { S3Location: Match.objectLike({ OutputS3KeyPrefix: 'playbook-association-log' }) },
     });
     const sourceInfo = JSON.stringify(stack.resolve(Object.values(template.findResources('AWS::SSM::Association'))[0].Properties.Parameters.SourceInfo));
     expect(sourceInfo).toContain(`${fleet.playbookAsset.assetHash}.zip`);
+    expect(stack.resolve(fleet.provisioningDocument.ref)).toEqual({ Ref: documentId });
+  });
+
+  test.each([
+    ['creates', false],
+    ['accepts', true],
+  ])('%s its security group and admits the load balancer into it', (_, existing) => {
+    const { stack, vpc, loadBalancer } = fixture();
+    const securityGroup = existing ? new ec2.SecurityGroup(stack, 'Existing', { vpc }) : undefined;
+
+    const fleet = new FlaskUwsgiAppFleet(stack, 'Fleet', { vpc, loadBalancer, securityGroup });
+
+    const template = Template.fromStack(stack);
+    if (securityGroup) expect(fleet.securityGroup).toBe(securityGroup);
+    expect(Object.keys(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('Flask/uWSGI') } })))
+      .toHaveLength(existing ? 0 : 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: stack.resolve(fleet.securityGroup.securityGroupId),
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NlbGroup'), 'GroupId'] },
+      FromPort: 9090,
+    });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ SecurityGroupIds: [stack.resolve(fleet.securityGroup.securityGroupId)] }),
+    });
+  });
+
+  test('grants through its instance role', () => {
+    const { stack, vpc, loadBalancer } = fixture();
+    const fleet = new FlaskUwsgiAppFleet(stack, 'Fleet', { vpc, loadBalancer });
+
+    const bucket = new s3.Bucket(stack, 'Data');
+    bucket.grantRead(fleet);
+
+    expect(fleet.grantPrincipal).toBe(fleet.role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FleetRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })]) },
+    });
+  });
+
+  test('the document runs 5 minutes less than CloudFormation waits', () => {
+    const { template } = synth({ provisioningTimeout: Duration.minutes(90) });
+
+    template.hasResourceProperties('AWS::SSM::Association', {
+      Parameters: Match.objectLike({ TimeoutSeconds: ['5100'] }),
+      WaitForSuccessTimeoutSeconds: 5400,
+    });
+  });
+
+  test('launches instances only once the private subnets route to the NAT gateway', () => {
+    const { template } = synth();
+
+    const [group] = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'));
+    expect(group.DependsOn).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^VpcPrivateSubnet1DefaultRoute/),
+      expect.stringMatching(/^VpcPrivateSubnet2DefaultRoute/),
+    ]));
+  });
+
+  test('rolls a changed launch template out one instance at a time, keeping the others in service', () => {
+    const { template } = synth();
+
+    template.hasResource('AWS::AutoScaling::AutoScalingGroup', {
+      UpdatePolicy: Match.objectLike({
+        AutoScalingRollingUpdate: Match.objectLike({ MaxBatchSize: 1, MinInstancesInService: 1, PauseTime: 'PT15M' }),
+      }),
+    });
+  });
+
+  test('takes another update policy', () => {
+    const { template } = synth({ updatePolicy: autoscaling.UpdatePolicy.replacingUpdate() });
+
+    template.hasResource('AWS::AutoScaling::AutoScalingGroup', {
+      UpdatePolicy: Match.objectLike({ AutoScalingReplacingUpdate: { WillReplace: true }, AutoScalingRollingUpdate: Match.absent() }),
+    });
   });
 
   test('lets the instances read their own playbook object, not the whole assets bucket', () => {
@@ -167,7 +248,7 @@ describe('FlaskUwsgiAppFleet', () => {
     const { template } = synth({ installAnsible: false });
 
     template.hasResourceProperties('AWS::SSM::Association', {
-      Parameters: Match.objectLike({ InstallDependencies: ['False'], PlaybookFile: ['playbook.yml'] }),
+      Parameters: Match.objectLike({ InstallAnsible: ['False'] }),
     });
   });
 
@@ -181,5 +262,84 @@ describe('FlaskUwsgiAppFleet', () => {
       [{ Key: 'tag:aws:autoscaling:groupName', Values: [{ Ref: expect.stringMatching(/^BlueASG/) }] }],
       [{ Key: 'tag:aws:autoscaling:groupName', Values: [{ Ref: expect.stringMatching(/^GreenASG/) }] }],
     ]);
+  });
+
+  test.each<[string, Partial<FlaskUwsgiAppFleetProps>, ec2.VpcProps | undefined, string]>([
+    // Capacities and workers
+    ['a negative minCapacity', { minCapacity: -1 }, undefined, 'invalid minCapacity: got -1, expected an integer of at least 0'],
+    ['a maxCapacity of 0', { minCapacity: 0, desiredCapacity: 0, maxCapacity: 0 }, undefined, 'invalid maxCapacity: got 0, expected an integer of at least 1'],
+    ['minCapacity above maxCapacity', { minCapacity: 3, desiredCapacity: 3, maxCapacity: 2 }, undefined, 'invalid minCapacity: got 3, expected at most maxCapacity (2)'],
+    ['desiredCapacity above the default maxCapacity', { desiredCapacity: 3 }, undefined, 'invalid desiredCapacity: got 3, expected a value from minCapacity (2) to maxCapacity (2)'],
+    ['desiredCapacity below minCapacity', { minCapacity: 2, desiredCapacity: 1, maxCapacity: 4 }, undefined, 'invalid desiredCapacity: got 1, expected a value from minCapacity (2) to maxCapacity (4)'],
+    ['zero uWSGI processes', { processes: 0 }, undefined, 'invalid processes: got 0, expected an integer from 1 to 64'],
+    ['65 threads', { threads: 65 }, undefined, 'invalid threads: got 65, expected an integer from 1 to 64'],
+    // Image, tags, logs and packages
+    ['an arm64 image for an x86_64 instance type', { instanceType: new ec2.InstanceType('m5.large'), machineImage: ec2.MachineImage.latestAmazonLinux2({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }) }, undefined,
+      "invalid machineImage: got '/aws/service/ami-amazon-linux-latest/amzn2-ami-kernel-5.10-hvm-arm64-gp2', expected an image for the x86_64 architecture of instance type m5.large, or an instance type for arm64"],
+    ['both amazonLinux and machineImage', { amazonLinux: AmazonLinuxGeneration.AMAZON_LINUX_2, machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }) }, undefined,
+      'amazonLinux and machineImage cannot be given together; give at most one of them'],
+    ['a log key prefix with slashes at the ends', { logKeyPrefix: '/logs/' }, undefined,
+      "invalid logKeyPrefix: got '/logs/', expected a non-empty S3 key prefix of letters, digits and !_.*'()- separated by single slashes, with no slash at either end"],
+    ['no pip packages', { pipPackages: [] }, undefined, "invalid pipPackages: got '[]', expected requirement specifiers that include uWSGI and Flask, or no value for the pinned defaults"],
+    // Subnets: the fleet belongs in private subnets
+    ['a VPC without private subnets', {}, { maxAzs: 2, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] },
+      "invalid vpcSubnets: got 'subnetType Private', expected a selection of private subnets of the VPC (There are no 'Private' subnet groups in this VPC. Available types: Public)"],
+    ['placement in public subnets', { vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }, undefined, "invalid vpcSubnets: got 'subnetType Public', expected private subnets only"],
+    // The user's app
+    ['an app directory that does not exist', { application: FlaskApplication.fromDirectory(path.join(__dirname, 'fixtures', 'missing')) }, undefined,
+      `invalid application.directory: got '${path.join(__dirname, 'fixtures', 'missing')}', expected an existing directory`],
+    ['an app module that is not in the directory', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'wsgi' }) }, undefined,
+      `invalid application.module: got 'wsgi', expected a module found in ${GREETING_APP} (wsgi.py or wsgi/__init__.py)`],
+    ['an app module named after its file', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting.py' }) }, undefined,
+      `invalid application.module: got 'greeting.py', expected a module found in ${GREETING_APP} (greeting/py.py or greeting/py/__init__.py)`],
+    ['an app callable the module does not define', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting', callable: 'application' }) }, undefined,
+      "invalid application.callable: got 'application', expected a name defined at the top level of greeting.py"],
+    ['an app module that is not a Python module name', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting-app' }) }, undefined,
+      "invalid application.module: got 'greeting-app', expected a dotted Python module name such as 'app' or 'myapp.wsgi'"],
+    ['an app callable that is not a Python identifier', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting', callable: 'app()' }) }, undefined,
+      "invalid application.callable: got 'app()', expected a Python identifier such as 'app'"],
+  ])('fails on %s, before creating anything', (_, props, vpcProps, message) => {
+    const { stack, vpc, loadBalancer } = fixture(9090, vpcProps);
+
+    expect(() => new FlaskUwsgiAppFleet(stack, 'Fleet', { vpc, loadBalancer, ...props })).toThrow(`FlaskUwsgiAppFleet at 'Stack/Fleet': ${message}`);
+    expect(stack.node.tryFindChild('Fleet')?.node.children).toEqual([]);
+  });
+
+  test.each<[string, number, number, string]>([
+    ['a target port of 0', 0, 1, 'invalid loadBalancer.targetPort: got 0, expected an integer from 1 to 65535'],
+    ['a load balancer without security groups', 9090, 0,
+      "invalid loadBalancer: got 'a load balancer without security groups', expected a load balancer with at least one security group: the fleet admits its port from those groups alone"],
+  ])('fails behind %s', (_, targetPort, securityGroupCount, message) => {
+    const { stack, vpc } = fixture();
+    const targetGroup = new elbv2.NetworkTargetGroup(stack, 'OtherTargets', { vpc, port: 80, protocol: elbv2.Protocol.TCP });
+    const loadBalancerSecurityGroups = Array.from({ length: securityGroupCount }, (__, i) => new ec2.SecurityGroup(stack, `Lb${i}`, { vpc }));
+    const loadBalancer = new ExistingUwsgiTargetGroup({ targetGroup, targetPort, loadBalancerSecurityGroups });
+
+    expect(() => new FlaskUwsgiAppFleet(stack, 'Fleet', { vpc, loadBalancer })).toThrow(`FlaskUwsgiAppFleet at 'Stack/Fleet': ${message}`);
+  });
+
+  test('leaves capacities, workers and a target port from CloudFormation parameters to deploy time', () => {
+    const { stack, vpc } = fixture();
+    const number = (id: string) => new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber;
+    const targetGroup = new elbv2.NetworkTargetGroup(stack, 'OtherTargets', { vpc, port: 80, protocol: elbv2.Protocol.TCP });
+    const loadBalancer = new ExistingUwsgiTargetGroup({
+      targetGroup, targetPort: number('TargetPort'), loadBalancerSecurityGroups: [new ec2.SecurityGroup(stack, 'Lb', { vpc })],
+    });
+
+    new FlaskUwsgiAppFleet(stack, 'Fleet', {
+      vpc,
+      loadBalancer,
+      minCapacity: number('Min'),
+      desiredCapacity: number('Desired'),
+      maxCapacity: number('Max'),
+      processes: number('Processes'),
+      threads: number('Threads'),
+    });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: { Ref: 'Min' }, DesiredCapacity: { Ref: 'Desired' }, MaxSize: { Ref: 'Max' },
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: { Ref: 'TargetPort' }, ToPort: { Ref: 'TargetPort' } });
   });
 });

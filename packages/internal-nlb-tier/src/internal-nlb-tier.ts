@@ -1,5 +1,5 @@
 import { IUwsgiTargetGroup, IUwsgiUpstream } from '@nlb-tiers/core';
-import { selectSubnets, validateDuration, validateElbName, validateInteger, validatePort } from '@nlb-tiers/core/lib/private/validation';
+import { invalidProp, selectSubnets, validateDuration, validateElbName, validateInteger, validatePort } from '@nlb-tiers/core/helpers-internal';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -39,6 +39,15 @@ export interface InternalNlbTierProps {
    * @default Duration.seconds(10)
    */
   readonly healthCheckInterval?: Duration;
+  /**
+   * How long a TCP health check waits for the connection before it counts as failed (2-120
+   * seconds), at most `healthCheckInterval`: Elastic Load Balancing rejects a target group whose
+   * timeout is longer than its interval ("Health check interval must be greater than the timeout").
+   *
+   * @default - 10 seconds (ELB's default for TCP checks), or `healthCheckInterval` when that is shorter
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
+   */
+  readonly healthCheckTimeout?: Duration;
   /**
    * How long a deregistering target keeps its connections (0-3600 seconds).
    *
@@ -116,12 +125,18 @@ export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgi
     const healthyThresholdCount = props.healthyThresholdCount ?? 2;
     const unhealthyThresholdCount = props.unhealthyThresholdCount ?? 2;
     const interval = props.healthCheckInterval ?? Duration.seconds(10);
+    const timeout = props.healthCheckTimeout ?? defaultHealthCheckTimeout(interval);
     const deregistrationDelay = props.deregistrationDelay ?? Duration.seconds(300);
     const name = 'InternalNlbTier';
     validatePort(this, name, 'port', port);
     validateInteger(this, name, 'healthyThresholdCount', healthyThresholdCount, 2, 10);
     validateInteger(this, name, 'unhealthyThresholdCount', unhealthyThresholdCount, 2, 10);
     validateDuration(this, name, 'healthCheckInterval', interval, 'seconds', 5, 300);
+    validateDuration(this, name, 'healthCheckTimeout', timeout, 'seconds', 2, 120);
+    if (!interval.isUnresolved() && !timeout.isUnresolved() && timeout.toSeconds() > interval.toSeconds()) {
+      invalidProp(this, name, 'healthCheckTimeout', `${timeout.toSeconds()} seconds`,
+        `at most healthCheckInterval (${interval.toSeconds()} seconds): Elastic Load Balancing rejects a timeout longer than the interval`);
+    }
     validateDuration(this, name, 'deregistrationDelay', deregistrationDelay, 'seconds', 0, 3600);
     validateElbName(this, name, 'loadBalancerName', props.loadBalancerName, 'load balancer');
     validateElbName(this, name, 'targetGroupName', props.targetGroupName, 'target group');
@@ -160,6 +175,8 @@ export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgi
         healthyThresholdCount,
         unhealthyThresholdCount,
         interval,
+        // Always written: left out, ELB would apply its 10-second default whatever the interval.
+        timeout,
       },
     });
 
@@ -180,4 +197,10 @@ export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgi
     this.upstreamPort = port;
     this.targetPort = port;
   }
+}
+
+/** ELB's default timeout of a TCP health check, shortened to the interval when that is shorter. */
+function defaultHealthCheckTimeout(interval: Duration): Duration {
+  if (interval.isUnresolved()) return Duration.seconds(10);
+  return Duration.seconds(Math.min(10, interval.toSeconds({ integral: false })));
 }

@@ -1,13 +1,17 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { InternalNlbTier, InternalNlbTierProps } from '../src';
 
-function fixture() {
+function fixture(vpcProps: ec2.VpcProps = { maxAzs: 2 }) {
   const stack = new Stack(new App(), 'Stack');
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+  const vpc = new ec2.Vpc(stack, 'Vpc', vpcProps);
   return { stack, vpc };
 }
+
+const ONLY_PUBLIC: ec2.VpcProps = { maxAzs: 2, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] };
+const ONE_AZ: ec2.VpcProps = { maxAzs: 1, natGateways: 1 };
+const LOAD_BALANCER_NAME = "expected a load balancer name of 1 to 32 letters, digits and hyphens, not starting or ending with a hyphen or starting with 'internal-'";
 
 function synth(props: Partial<InternalNlbTierProps> = {}) {
   const { stack, vpc } = fixture();
@@ -47,6 +51,7 @@ describe('InternalNlbTier', () => {
       HealthyThresholdCount: 2,
       UnhealthyThresholdCount: 2,
       HealthCheckIntervalSeconds: 10,
+      HealthCheckTimeoutSeconds: 10,
       TargetGroupAttributes: Match.arrayWith([
         { Key: 'deregistration_delay.timeout_seconds', Value: '300' },
         { Key: 'preserve_client_ip.enabled', Value: 'false' },
@@ -88,6 +93,7 @@ describe('InternalNlbTier', () => {
       healthyThresholdCount: 3,
       unhealthyThresholdCount: 4,
       healthCheckInterval: Duration.seconds(30),
+      healthCheckTimeout: Duration.seconds(20),
       deregistrationDelay: Duration.seconds(15),
       crossZoneEnabled: false,
       preserveClientIp: true,
@@ -106,6 +112,7 @@ describe('InternalNlbTier', () => {
       HealthyThresholdCount: 3,
       UnhealthyThresholdCount: 4,
       HealthCheckIntervalSeconds: 30,
+      HealthCheckTimeoutSeconds: 20,
       TargetGroupAttributes: Match.arrayWith([
         { Key: 'deregistration_delay.timeout_seconds', Value: '15' },
         { Key: 'preserve_client_ip.enabled', Value: 'true' },
@@ -113,6 +120,80 @@ describe('InternalNlbTier', () => {
     });
     expect(tier.upstreamPort).toBe(8000);
     expect(tier.targetPort).toBe(8000);
+  });
+
+  test.each([
+    [5, 5],
+    [9, 9],
+    [10, 10],
+    [60, 10],
+  ])('a health-check interval of %i s gets a timeout of %i s, which ELB accepts', (interval, timeout) => {
+    const { template } = synth({ healthCheckInterval: Duration.seconds(interval) });
+
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckIntervalSeconds: interval,
+      HealthCheckTimeoutSeconds: timeout,
+    });
+  });
+
+  test.each([
+    [{ healthCheckTimeout: Duration.seconds(1) }, "invalid healthCheckTimeout: got '1 seconds', expected a whole number of seconds from 2 to 120"],
+    [{ healthCheckTimeout: Duration.seconds(121), healthCheckInterval: Duration.seconds(300) }, "invalid healthCheckTimeout: got '121 seconds', expected a whole number of seconds from 2 to 120"],
+    [{ healthCheckTimeout: Duration.seconds(11) }, "invalid healthCheckTimeout: got '11 seconds', expected at most healthCheckInterval (10 seconds): Elastic Load Balancing rejects a timeout longer than the interval"],
+    [{ healthCheckTimeout: Duration.seconds(6), healthCheckInterval: Duration.seconds(5) }, "invalid healthCheckTimeout: got '6 seconds', expected at most healthCheckInterval (5 seconds): Elastic Load Balancing rejects a timeout longer than the interval"],
+  ])('fails on a health-check timeout ELB rejects: %o', (props, message) => {
+    const { stack, vpc } = fixture();
+
+    expect(() => new InternalNlbTier(stack, 'Tier', { vpc, ...props })).toThrow(`InternalNlbTier at 'Stack/Tier': ${message}`);
+  });
+
+  test.each<[string, Partial<InternalNlbTierProps>, ec2.VpcProps | undefined, string]>([
+    // Ports
+    ['a port of 0', { port: 0 }, undefined, 'invalid port: got 0, expected an integer from 1 to 65535'],
+    ['a port of 65536', { port: 65536 }, undefined, 'invalid port: got 65536, expected an integer from 1 to 65535'],
+    // Health checks and deregistration: the limits of Elastic Load Balancing
+    ['a healthy threshold of 1', { healthyThresholdCount: 1 }, undefined, 'invalid healthyThresholdCount: got 1, expected an integer from 2 to 10'],
+    ['an unhealthy threshold of 11', { unhealthyThresholdCount: 11 }, undefined, 'invalid unhealthyThresholdCount: got 11, expected an integer from 2 to 10'],
+    ['a health-check interval of 4 s', { healthCheckInterval: Duration.seconds(4) }, undefined, "invalid healthCheckInterval: got '4 seconds', expected a whole number of seconds from 5 to 300"],
+    ['a health-check interval of 301 s', { healthCheckInterval: Duration.seconds(301) }, undefined, "invalid healthCheckInterval: got '301 seconds', expected a whole number of seconds from 5 to 300"],
+    ['a health-check interval of 5.5 s', { healthCheckInterval: Duration.millis(5500) }, undefined, "invalid healthCheckInterval: got '5.5 seconds', expected a whole number of seconds from 5 to 300"],
+    ['a deregistration delay of 3601 s', { deregistrationDelay: Duration.seconds(3601) }, undefined, "invalid deregistrationDelay: got '3601 seconds', expected a whole number of seconds from 0 to 3600"],
+    // Names AWS would reject
+    ['a load balancer name of 33 characters', { loadBalancerName: 'a'.repeat(33) }, undefined, `invalid loadBalancerName: got '${'a'.repeat(33)}', ${LOAD_BALANCER_NAME}`],
+    ['a load balancer name with an underscore', { loadBalancerName: 'app_tier' }, undefined, `invalid loadBalancerName: got 'app_tier', ${LOAD_BALANCER_NAME}`],
+    ["a load balancer name starting with 'internal-'", { loadBalancerName: 'internal-app' }, undefined, `invalid loadBalancerName: got 'internal-app', ${LOAD_BALANCER_NAME}`],
+    ['a target group name ending with a hyphen', { targetGroupName: 'targets-' }, undefined, "invalid targetGroupName: got 'targets-', expected a target group name of 1 to 32 letters, digits and hyphens, not starting or ending with a hyphen"],
+    // Subnets: an internal load balancer in private subnets of two zones
+    ['a VPC without private subnets', {}, ONLY_PUBLIC, "invalid vpcSubnets: got 'subnetType Private', expected a selection of private subnets of the VPC (There are no 'Private' subnet groups in this VPC. Available types: Public)"],
+    ['a single Availability Zone', {}, ONE_AZ, "invalid vpcSubnets: got 'subnetType Private in 1 Availability Zone(s)', expected private subnets in at least 2 Availability Zones"],
+  ])('fails on %s, before creating anything', (_, props, vpcProps, message) => {
+    const { stack, vpc } = fixture(vpcProps);
+
+    expect(() => new InternalNlbTier(stack, 'Tier', { vpc, ...props })).toThrow(`InternalNlbTier at 'Stack/Tier': ${message}`);
+    expect(stack.node.tryFindChild('Tier')?.node.children).toEqual([]);
+  });
+
+  // Not the thresholds: aws-cdk-lib's target group rejects a token threshold itself, at synthesis.
+  test('leaves a port, a deregistration delay and names from CloudFormation parameters to deploy time', () => {
+    const { stack, vpc } = fixture();
+    const number = (id: string) => new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber;
+    const text = (id: string) => new CfnParameter(stack, id).valueAsString;
+
+    new InternalNlbTier(stack, 'Tier', {
+      vpc,
+      port: number('Port'),
+      deregistrationDelay: Duration.seconds(number('Delay')),
+      loadBalancerName: text('LoadBalancerName'),
+      targetGroupName: text('TargetGroupName'),
+    });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: { Ref: 'Port' } });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Name: { Ref: 'LoadBalancerName' } });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Name: { Ref: 'TargetGroupName' },
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: { Ref: 'Delay' } }]),
+    });
   });
 
   test('offers its DNS name and port as the uwsgi upstream', () => {

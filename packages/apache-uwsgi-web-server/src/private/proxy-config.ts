@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { renderTemplate } from '@nlb-tiers/core/lib/private/template';
+import { renderTemplate } from '@nlb-tiers/core/helpers-internal';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 

@@ -1,8 +1,9 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { validateExclusive, validateImageArchitecture, validateTagKey } from './validation';
-import { AmazonLinuxGeneration, ServerImage } from '../amazon-linux';
-import { ProvisionedServerProps } from '../provisioned-server';
+import { AmazonLinuxGeneration } from '../amazon-linux-generation';
+import { ProvisionedServerProps } from '../provisioned-server-props';
+import { ServerImage } from '../server-image';
 
 /** The instance type, image and generation a server construct runs, after its props are checked. */
 export interface ResolvedServerImage {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { renderTemplate } from '@nlb-tiers/core/lib/private/template';
+import { renderTemplate } from '@nlb-tiers/core/helpers-internal';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 

@@ -196,7 +196,8 @@ class StackMapper {
   private hostRoles(): Map<string, string> {
     const roles = new Map<string, string>();
     for (const [id, r] of this.ofType('AWS::SSM::Association')) {
-      const role = r.Properties?.Name === 'AWS-RunShellScript' ? 'web' : r.Properties?.Name === 'AWS-ApplyAnsiblePlaybooks' ? 'app' : undefined;
+      const document = this.documentKind(r);
+      const role = document === 'AWS-RunShellScript' ? 'web' : document === 'playbook' ? 'app' : undefined;
       if (!role) continue;
       for (const target of this.guard(id, () => this.associationTargets(r)) ?? []) roles.set(target, role);
     }
@@ -382,8 +383,21 @@ class StackMapper {
     return services;
   }
 
+  /**
+   * What an association runs: `AWS-RunShellScript`, or `playbook` for a Command document of the
+   * stack that downloads a playbook archive and runs it (the app fleet's own document).
+   */
+  private documentKind(r: TemplateResource): string | undefined {
+    const name = r.Properties?.Name;
+    if (typeof name === 'string') return name;
+    const document = typeof name?.Ref === 'string' ? this.stack.template.Resources?.[name.Ref] : undefined;
+    if (document?.Type !== 'AWS::SSM::Document') return undefined;
+    const actions = (document.Properties?.Content?.mainSteps ?? []).map((step: { action: string }) => step.action);
+    return actions.join(',') === 'aws:downloadContent,aws:runShellScript' ? 'playbook' : undefined;
+  }
+
   private associationService(id: string, r: TemplateResource): Service {
-    const document = r.Properties?.Name;
+    const document = this.documentKind(r);
     const params = this.resolver.resolve(r.Properties?.Parameters ?? {});
     if (document === 'AWS-RunShellScript') {
       const script = readWebServerScript(params.commands ?? []);
@@ -397,13 +411,12 @@ class StackMapper {
         restart: { restart: 'no', restartSeconds: 0 },
       };
     }
-    if (document === 'AWS-ApplyAnsiblePlaybooks') {
-      if (params.SourceType?.[0] !== 'S3') throw new Error(`playbook source type ${params.SourceType?.[0]}: only S3 (a CDK asset) is supported`);
+    if (document === 'playbook') {
       const sourcePath: string = JSON.parse(params.SourceInfo[0]).path;
       const objectKey = sourcePath.split('/').pop()!;
       const asset = this.stack.assets.find(a => a.objectKeys.includes(objectKey));
       if (!asset) throw new Error(`the playbook ${sourcePath} is not an asset of this assembly`);
-      const fleet = readPlaybookAsset(asset.sourcePath, params.PlaybookFile?.[0] ?? 'playbook.yml');
+      const fleet = readPlaybookAsset(asset.sourcePath, 'playbook.yml');
       if (Array.isArray(fleet)) throw new Error(fleet.join('; '));
       return {
         kind: 'uwsgi',
@@ -419,7 +432,8 @@ class StackMapper {
         debianPackages: fleet.debianPackages,
       };
     }
-    throw new Error(`SSM document ${document}: only AWS-RunShellScript (web server) and AWS-ApplyAnsiblePlaybooks (app fleet) are emulated`);
+    const name = r.Properties?.Name;
+    throw new Error(`SSM document ${typeof name === 'string' ? name : JSON.stringify(name)}: only AWS-RunShellScript (web server) and the app fleet's playbook document are emulated`);
   }
 
   private mapOutputs(): { outputs: Record<string, string>; exports: Record<string, string> } {

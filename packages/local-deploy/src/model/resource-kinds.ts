@@ -38,6 +38,7 @@ const IGNORED: Record<string, string> = {
   'AWS::EC2::VPCGatewayAttachment': 'the Internet namespace reaches Elastic IPs only',
   'AWS::EC2::NatGateway': 'no host of a local deployment reaches the Internet',
   'Custom::VpcRestrictDefaultSG': 'no local host uses the default security group',
+  'AWS::SSM::Document': 'read through the association that runs it',
 };
 
 /** Resources of the CDK's own custom resource providers, which only serve ignored custom resources. */

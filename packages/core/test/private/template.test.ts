@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { renderTemplate } from '../src/private/template';
+import { renderTemplate } from '../../src/private/template';
 
 function templateFile(text: string): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'template-test-')), 'file.txt');

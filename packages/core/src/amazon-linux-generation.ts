@@ -1,0 +1,16 @@
+/**
+ * The Amazon Linux generation a server runs.
+ *
+ * The provisioning scripts and playbooks of the nlb-tiers constructs are written for these
+ * two generations only.
+ */
+export enum AmazonLinuxGeneration {
+  /** Amazon Linux 2023, the current generation. */
+  AMAZON_LINUX_2023 = 'AMAZON_LINUX_2023',
+  /**
+   * Amazon Linux 2, as in the original article.
+   *
+   * Amazon Linux 2 reached the end of its standard support on 2026-06-30.
+   */
+  AMAZON_LINUX_2 = 'AMAZON_LINUX_2',
+}

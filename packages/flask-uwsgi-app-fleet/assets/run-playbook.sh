@@ -1,0 +1,32 @@
+#!/bin/bash
+# Runs the playbook of an nlb-tiers FlaskUwsgiAppFleet on this instance. It is the second step of
+# the fleet's own SSM document: the first (aws:downloadContent) put the playbook archive in place.
+# {{ ... }} are the document's parameters, filled in by the SSM agent before this runs.
+set -euo pipefail
+archive='@@archive@@'
+playbook_dir='@@playbookDir@@'
+
+if ! command -v ansible-playbook >/dev/null 2>&1; then
+  if [ '{{ InstallAnsible }}' != 'True' ]; then
+    echo "ansible-playbook is not on this image and installAnsible is false: bake Ansible into the image, or let the fleet install it" >&2
+    exit 1
+  fi
+  if command -v dnf >/dev/null 2>&1; then
+    # Amazon Linux 2023 ships ansible-core in its own repositories since release 2023.2.
+    dnf install -y ansible-core
+  elif command -v amazon-linux-extras >/dev/null 2>&1; then
+    # Amazon Linux 2: Ansible comes from the ansible2 topic of amazon-linux-extras.
+    amazon-linux-extras install -y ansible2
+  else
+    echo "neither dnf nor amazon-linux-extras is here to install Ansible with: use an image with Ansible and installAnsible false" >&2
+    exit 1
+  fi
+fi
+
+# A fresh copy of the playbook on every run: files a newer playbook dropped must not linger.
+rm -rf "$playbook_dir"
+mkdir -p "$playbook_dir"
+# python3's zipfile module, because unzip is not on every Amazon Linux image.
+python3 -m zipfile -e "$archive" "$playbook_dir"
+cd "$playbook_dir"
+ansible-playbook --inventory localhost, --connection local --extra-vars '{{ ExtraVariables }}' -v playbook.yml

@@ -1,0 +1,79 @@
+import * as path from 'path';
+import { renderTemplate } from '@nlb-tiers/core/helpers-internal';
+
+const ASSETS = path.join(__dirname, '..', '..', 'assets');
+
+/**
+ * Where the document puts the playbook archive. A path that is neither an existing directory nor
+ * ends with a slash is the downloaded file's own path (amazon-ssm-agent
+ * `agent/plugins/downloadcontent/s3resource/s3resource.go`), whatever the S3 key is called.
+ */
+export const PLAYBOOK_ARCHIVE = '/var/lib/nlb-tiers/playbook.zip';
+/** Where the archive is extracted and the playbook runs from. */
+export const PLAYBOOK_DIR = '/var/lib/nlb-tiers/playbook';
+
+/** Where the playbook lives on an instance. */
+export interface PlaybookPaths {
+  readonly archive: string;
+  readonly playbookDir: string;
+}
+
+/** Renders the shell step of the fleet's document: make sure Ansible is there, extract, run the playbook. */
+export function renderPlaybookScript(paths: PlaybookPaths = { archive: PLAYBOOK_ARCHIVE, playbookDir: PLAYBOOK_DIR }): string {
+  return renderTemplate(path.join(ASSETS, 'run-playbook.sh'), { archive: paths.archive, playbookDir: paths.playbookDir }).trimEnd();
+}
+
+/**
+ * The content of the fleet's SSM Command document (schema 2.2): download the playbook archive
+ * from S3, then run it with a local `ansible-playbook`. It replaces `AWS-ApplyAnsiblePlaybooks`,
+ * whose `InstallDependencies` picks its install branch from `/etc/system-release` and has no
+ * branch that works on Amazon Linux 2023.
+ *
+ * The content is the same for every fleet; what differs (the archive's URL, whether to install
+ * Ansible, the timeout) are parameters the association passes, so a new playbook changes the
+ * association, not the document.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-command-ssm-plugin-reference.html
+ */
+export function playbookDocumentContent(defaultTimeoutSeconds: number): Record<string, unknown> {
+  return {
+    schemaVersion: '2.2',
+    description: 'Provisions an app server of an nlb-tiers FlaskUwsgiAppFleet: downloads its playbook from S3 and runs it with ansible-playbook on the instance.',
+    parameters: {
+      SourceInfo: {
+        type: 'StringMap',
+        description: 'The playbook archive in S3: {"path": "https://s3.<region>.amazonaws.com/<bucket>/<key>.zip"}.',
+      },
+      InstallAnsible: {
+        type: 'String',
+        description: 'Whether to install ansible-core from the distribution\'s repository when the image has no ansible-playbook.',
+        allowedValues: ['True', 'False'],
+        default: 'True',
+      },
+      ExtraVariables: {
+        type: 'String',
+        description: 'Extra variables of the playbook run (--extra-vars).',
+        allowedPattern: '^[A-Za-z0-9_=. ]*$',
+        default: 'SSM=True',
+      },
+      TimeoutSeconds: {
+        type: 'String',
+        description: 'The timeout of the playbook run, in seconds.',
+        allowedPattern: '^[0-9]+$',
+        default: String(defaultTimeoutSeconds),
+      },
+    },
+    mainSteps: [
+      {
+        action: 'aws:downloadContent',
+        name: 'downloadPlaybook',
+        inputs: { sourceType: 'S3', sourceInfo: '{{ SourceInfo }}', destinationPath: PLAYBOOK_ARCHIVE },
+      },
+      {
+        action: 'aws:runShellScript',
+        name: 'runPlaybook',
+        inputs: { timeoutSeconds: '{{ TimeoutSeconds }}', runCommand: renderPlaybookScript().split('\n') },
+      },
+    ],
+  };
+}
