@@ -11,6 +11,8 @@ const root = new typescript.TypeScriptProject({
   name: 'nlb-tiers',
   description: 'AWS CDK construct libraries that put an internal Network Load Balancer between a web tier and an app tier',
   defaultReleaseBranch: 'main',
+  // The release changelog links its commits and versions.
+  repository: NLB_TIERS.repositoryUrl,
   projenrcTs: true,
   packageManager: javascript.NodePackageManager.NPM,
   minNodeVersion: NLB_TIERS.minNodeVersion,
