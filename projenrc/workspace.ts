@@ -99,7 +99,9 @@ export function jsiiLibrary(root: Project, options: JsiiLibraryOptions): awscdk.
 }
 
 /**
- * The build of a jsii library, after `jsii` compiles it:
+ * The build of a jsii library on its own (`cd packages/<name> && npx projen build`), after `jsii`
+ * compiles it. The root build runs the same steps once for all four libraries instead
+ * (`libraries:docgen`, `libraries:rosetta`, `libraries:package` in .projenrc.ts).
  *
  * - `docgen`: API.md from the assembly (fails under CI when the committed file is stale).
  * - `rosetta:extract`: compiles every TypeScript example of the README (and doc comments) in
