@@ -7,9 +7,9 @@ import * as path from 'path';
 import { IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { FlaskApplication } from '@nlb-tiers/flask-uwsgi-app-fleet';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { ReferenceArchitectureStack } from '../packages/example-app/src/reference-architecture-stack';
 import { integApp } from './support/app';
 import { INSTANCE_ID_PATTERN, expectHealthyTargets, expectHttpGet } from './support/assertions';
+import { ReferenceArchitectureStack } from '../packages/example-app/src/reference-architecture-stack';
 
 const APP_INSTANCES = 3;
 

@@ -4,9 +4,9 @@
  */
 import { IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { Stack } from 'aws-cdk-lib';
-import { ReferenceArchitectureStack } from '../packages/example-app/src/reference-architecture-stack';
 import { integApp } from './support/app';
 import { DistinctBodiesProbe, INSTANCE_ID_PATTERN, expectHealthyTargets, expectHttpGet } from './support/assertions';
+import { ReferenceArchitectureStack } from '../packages/example-app/src/reference-architecture-stack';
 
 /** The default desired capacity of FlaskUwsgiAppFleet. */
 const DEFAULT_DESIRED_CAPACITY = 2;

@@ -13,6 +13,16 @@ export interface LocalDeployOptions {
   readonly prepare: Task;
 }
 
+/** What {@link addLocalDeploy} adds. */
+export interface LocalDeploy {
+  /** `packages/local-deploy`. */
+  readonly project: typescript.TypeScriptProject;
+  /** Root task: the example app synthesized and the integ tests' assemblies, as the tool's test fixtures. */
+  readonly fixtures: Task;
+  /** Root task: as root, the tool's end-to-end tests, then `integ:local`. */
+  readonly rootChecks: Task;
+}
+
 /**
  * Adds `packages/local-deploy` (the `nlb-tiers-local` command-line tool, not jsii) and the root
  * tasks that run the architecture on this machine:
@@ -21,8 +31,15 @@ export interface LocalDeployOptions {
  *   requests through the web server, prints them and tears everything down (`--hold` keeps it up).
  * - `integ:local`: deploys each integration test's snapshot locally and runs its own assertions.
  * - `bench:local`: measures the local deployment (the numbers quoted in docs/local-deploy.md).
+ * - `fixtures`: writes the cloud assemblies the tool's tests read (test/fixtures/, not committed)
+ *   from the current constructs, so that they cannot go stale.
+ * - `local:root-checks`: the tool's end-to-end tests (`test:e2e` of the package: namespaces,
+ *   nftables, Apache, uWSGI; they need root), then `integ:local` when root. Deployments must not
+ *   overlap (the tests compare the machine's namespaces before and after) nor share the cores
+ *   with the rest of the build (they measure failover times), so the root build runs this task
+ *   once, alone, after every other step.
  */
-export function addLocalDeploy(root: typescript.TypeScriptProject, options: LocalDeployOptions): typescript.TypeScriptProject {
+export function addLocalDeploy(root: typescript.TypeScriptProject, options: LocalDeployOptions): LocalDeploy {
   const integDir = options.integDirectory ?? 'integ';
   const project = new typescript.TypeScriptProject({
     parent: root,
@@ -43,17 +60,21 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
     jest: true,
     jestOptions: {
       jestConfig: {
-        // The end-to-end tests start whole deployments one after the other.
-        testTimeout: 240_000,
-        maxWorkers: 1,
+        // The end-to-end tests run on their own (test:e2e).
+        testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
       },
     },
     tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022' } },
   });
   configureWorkspacePackage(project);
   project.package.addField('private', true);
-  // Fixtures are synthesized cloud assemblies; the tests read them, nobody edits them.
-  project.gitattributes.addAttributes('/test/fixtures/**', 'linguist-generated');
+  // The end-to-end tests start whole deployments one after the other.
+  const e2e = project.addTask('test:e2e', {
+    description: 'End-to-end tests: real deployments of the fixtures on this machine (need root on Linux; they say so and skip otherwise)',
+    exec: 'jest --testPathIgnorePatterns /node_modules/ --coverage=false --maxWorkers=1 --testTimeout=240000 test/e2e',
+  });
+  // Fixtures are cloud assemblies synthesized by the root `fixtures` task; only their README is committed.
+  project.gitignore.exclude('/test/fixtures/*/');
 
   const exampleDir = options.exampleApp.outdir.replace(`${root.outdir}/`, '');
   const toolDir = project.outdir.replace(`${root.outdir}/`, '');
@@ -81,9 +102,20 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   integLocal.spawn(prepareLocal);
   integLocal.exec(`${cli} integ ${integDir}`, { receiveArgs: true });
 
-  // The build proves each integration test's own assertions on a local deployment, where it can:
-  // deployments need root (CI runs as root); elsewhere the step says why it is skipped.
-  root.testTask.exec(`[ "$(id -u)" != 0 ] && echo "integ:local skipped: deploying locally needs root" || ${cli} integ ${integDir}`);
+  const fixtures = root.addTask('fixtures', {
+    description: `Synthesize the example app and every ${integDir}/integ.*.ts into ${toolDir}/test/fixtures (the tool's test fixtures)`,
+  });
+  fixtures.spawn(options.prepare);
+  fixtures.exec('npx projen synth:silent', { cwd: exampleDir });
+  fixtures.exec(`node scripts/build-fixtures.mjs ${exampleDir}/cdk.out ${integDir} ${toolDir}/test/fixtures`);
+
+  const rootChecks = root.addTask('local:root-checks', {
+    description: 'As root: the local-deploy end-to-end tests, then every integ test deployed locally with its own assertions',
+    env: { TS_NODE_TRANSPILE_ONLY: 'true' },
+  });
+  rootChecks.exec(`npx projen ${e2e.name}`, { cwd: toolDir });
+  // Deployments need root (CI runs as root); elsewhere the step says why it is skipped.
+  rootChecks.exec(`[ "$(id -u)" != 0 ] && echo "integ:local skipped: deploying locally needs root" || ${cli} integ ${integDir}`);
 
   const benchLocal = root.addTask('bench:local', {
     description: 'Measure the local deployment of the example app: start-up, latency, throughput, failover (numbers for docs/local-deploy.md)',
@@ -92,5 +124,5 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   benchLocal.spawn(synthExample);
   benchLocal.exec(`${cli} bench ${exampleDir}/cdk.out ${options.exampleStackName} --requests 300 --concurrency 4`, { receiveArgs: true });
 
-  return project;
+  return { project, fixtures, rootChecks };
 }

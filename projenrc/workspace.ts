@@ -13,7 +13,7 @@ export const NLB_TIERS = {
   cdkCliVersion: '2.1115.1',
   cdkNagVersion: '3.0.2',
   jsiiVersion: '~6.0.0',
-  // Reads the root node_modules through scripts/docgen.js (it cannot find hoisted assemblies itself).
+  // Reads the root node_modules through scripts/docgen.mjs (it cannot find hoisted assemblies itself).
   jsiiDocgenVersion: '^10.12.6',
   typescriptVersion: '~6.0.0',
   tsNodeVersion: '10.9.2',
@@ -82,7 +82,7 @@ export function jsiiLibrary(root: Project, options: JsiiLibraryOptions): awscdk.
     peerDeps: (options.siblings ?? []).map(s => `${s.package.packageName}@*`),
     github: false,
     release: false,
-    // API.md is written by scripts/docgen.js instead (see configureDocsAndPackaging).
+    // API.md is written by scripts/docgen.mjs instead (see configureDocsAndPackaging).
     docgen: false,
     sampleCode: false,
     stability: 'experimental',
@@ -99,7 +99,9 @@ export function jsiiLibrary(root: Project, options: JsiiLibraryOptions): awscdk.
 }
 
 /**
- * The build of a jsii library, after `jsii` compiles it:
+ * The build of a jsii library on its own (`cd packages/<name> && npx projen build`), after `jsii`
+ * compiles it. The root build runs the same steps once for all four libraries instead
+ * (`libraries:docgen`, `libraries:rosetta`, `libraries:package` in .projenrc.ts).
  *
  * - `docgen`: API.md from the assembly (fails under CI when the committed file is stale).
  * - `rosetta:extract`: compiles every TypeScript example of the README (and doc comments) in
@@ -115,7 +117,7 @@ function configureDocsAndPackaging(lib: awscdk.AwsCdkConstructLibrary) {
 
   const docgen = lib.addTask('docgen', {
     description: 'Generate API.md from the jsii assembly',
-    exec: `node ${scripts}/docgen.js`,
+    exec: `node ${scripts}/docgen.mjs`,
   });
   const rosetta = lib.addTask('rosetta:extract', {
     description: 'Compile the README\'s and doc comments\' examples (strict) and write the translation tablet',

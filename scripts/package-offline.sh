@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Packages the jsii package in the current directory for Python and Go without PyPI, a Go
-# toolchain or the Go module proxy (stock jsii-pacmak needs them):
-# - one jsii-pacmak run generates the Python and Go sources;
-# - Debian's python3-build builds the Python sdist and wheel, and twine checks them.
+# Packages jsii packages for Python and Go without PyPI, a Go toolchain or the Go module proxy
+# (stock jsii-pacmak needs them):
+# - one jsii-pacmak run generates the Python and Go sources of every package given;
+# - Debian's python3-build builds each Python sdist and wheel, and twine checks them.
 #
-# Output: dist/python/<dist>-<version>.tar.gz, dist/python/<dist>-<version>-py3-none-any.whl,
+# Usage: package-offline.sh [package folder...]   (default: the current folder)
+# Output, in each package: dist/python/<dist>-<version>.tar.gz and -py3-none-any.whl,
 #         dist/go/<package>/ (the Go module's sources, as the release publishes them).
 set -euo pipefail
+
+packages=("$@")
+[ ${#packages[@]} -gt 0 ] || packages=(.)
 
 PYTHON=/usr/bin/python3
 DEBIAN_PACKAGES=(python3 python3-build python3-setuptools python3-wheel python3-venv twine)
@@ -31,23 +35,25 @@ if ! have_tools; then
   fi
 fi
 
-src=$(mktemp -d)
-trap 'rm -rf "$src"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
-# README examples are translated with the rosetta tablet (.jsii.tabl.json) the build wrote.
-jsii-pacmak --target python --target go --code-only --outdir "$src"
-project=$(dirname "$(find "$src/python" -maxdepth 2 -name setup.py | head -n 1)")
+# One run for every package: jsii-pacmak loads the assemblies (aws-cdk-lib's is large) once.
+# Each package's sources land in its own dist/python and dist/go. README examples are translated
+# with the rosetta tablet (.jsii.tabl.json) the build wrote.
+for pkg in "${packages[@]}"; do rm -rf "$pkg/dist/python" "$pkg/dist/go"; done
+jsii-pacmak "${packages[@]}" --target python --target go --code-only
 
-rm -rf dist/go
-mkdir -p dist
-cp -r "$src/go" dist/go
-
-rm -rf dist/python
-mkdir -p dist/python
-# Only a failed build shows setuptools' chatter.
-if ! "$PYTHON" -m build --no-isolation --skip-dependency-check --sdist --wheel --outdir dist/python "$project" >"$src/build.log" 2>&1; then
-  cat "$src/build.log" >&2
-  exit 1
-fi
-"$PYTHON" -m twine check --strict dist/python/*
-ls -1 dist/python dist/go
+for pkg in "${packages[@]}"; do
+  name=$(basename "$(cd "$pkg" && pwd)")
+  src="$work/$name"
+  mv "$pkg/dist/python" "$src"
+  mkdir -p "$pkg/dist/python"
+  # Only a failed build shows setuptools' chatter.
+  if ! "$PYTHON" -m build --no-isolation --skip-dependency-check --sdist --wheel --outdir "$pkg/dist/python" "$src" >"$work/$name.log" 2>&1; then
+    cat "$work/$name.log" >&2
+    exit 1
+  fi
+  "$PYTHON" -m twine check --strict "$pkg"/dist/python/*
+  ls -1 "$pkg/dist/python" "$pkg/dist/go"
+done

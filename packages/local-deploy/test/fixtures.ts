@@ -3,14 +3,27 @@ import * as os from 'os';
 import * as path from 'path';
 import { CloudAssembly, StackArtifact } from '../src/assembly/cloud-assembly';
 
+/**
+ * Cloud assemblies of the current constructs, written by the root `fixtures` task (a step of the
+ * root build) from the example app and the integ tests; never committed, so never stale.
+ */
 export const FIXTURES = path.join(__dirname, 'fixtures');
-export const REFERENCE = { dir: path.join(FIXTURES, 'reference-architecture'), stack: 'NlbTiersReferenceArchitecture' };
-export const CUSTOM_APP = { dir: path.join(FIXTURES, 'custom-app'), stack: 'NlbTiersIntegCustomApp', assertions: 'NlbTiersIntegCustomAppAssertions' };
+export const REFERENCE = { dir: fixtureDir('reference-architecture'), stack: 'NlbTiersReferenceArchitecture' };
+export const CUSTOM_APP = { dir: fixtureDir('integ.custom-app'), stack: 'NlbTiersIntegCustomApp', assertions: 'NlbTiersIntegCustomAppAssertions' };
 export const INTEG_REFERENCE = {
-  dir: path.join(FIXTURES, 'integ-reference-architecture'),
+  dir: fixtureDir('integ.reference-architecture'),
   stack: 'NlbTiersIntegReferenceArchitecture',
   assertions: 'NlbTiersIntegReferenceArchitectureAssertions',
 };
+
+/** The folder of a fixture; fails, saying how to build them, when the fixtures were not built. */
+function fixtureDir(name: string): string {
+  const dir = path.join(FIXTURES, name);
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+    throw new Error(`Test fixture ${path.relative(process.cwd(), dir)} is missing: run "npx projen fixtures" at the repository root`);
+  }
+  return dir;
+}
 
 export function readStack(fixture: { dir: string; stack: string }): StackArtifact {
   return CloudAssembly.read(fixture.dir).stack(fixture.stack);

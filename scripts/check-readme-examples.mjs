@@ -4,13 +4,16 @@
  * built packages, in strict mode. The package READMEs are compiled by jsii-rosetta; this covers
  * the documents that are not part of a jsii assembly, such as the root README.
  *
- * Usage: node scripts/check-readme-examples.js README.md [more.md...]
+ * Usage: node scripts/check-readme-examples.mjs README.md [more.md...]
  */
-const { execFileSync } = require('child_process');
-const fs = require('fs');
-const path = require('path');
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
 const outDir = path.join(root, '.readme-examples');
 fs.rmSync(outDir, { recursive: true, force: true });
 fs.mkdirSync(outDir, { recursive: true });
@@ -33,9 +36,16 @@ if (files.length === 0) {
 
 fs.writeFileSync(path.join(outDir, 'tsconfig.json'), JSON.stringify({
   compilerOptions: {
-    strict: true, noEmit: true, target: 'ES2022', module: 'node16', moduleResolution: 'node16',
-    lib: ['es2022'], types: ['node'], typeRoots: [path.join(root, 'node_modules', '@types')],
-    skipLibCheck: true, noUnusedLocals: false,
+    strict: true,
+    noEmit: true,
+    target: 'ES2022',
+    module: 'node16',
+    moduleResolution: 'node16',
+    lib: ['es2022'],
+    types: ['node'],
+    typeRoots: [path.join(root, 'node_modules', '@types')],
+    skipLibCheck: true,
+    noUnusedLocals: false,
   },
   files: files.map(f => path.basename(f)),
 }, undefined, 2));

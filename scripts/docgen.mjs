@@ -1,18 +1,24 @@
 #!/usr/bin/env node
 /**
- * Writes API.md of the jsii package in the current directory with jsii-docgen.
+ * Writes API.md of jsii packages with jsii-docgen: the packages given, or the one in the current
+ * directory. One run for several packages loads jsii-docgen once.
  *
  * jsii-docgen looks for the assemblies of dependencies inside the package folder only, but npm
  * workspaces hoist them to the root node_modules. This script links the package and the closure
  * of its jsii dependencies, as resolved by Node from the package, into a temporary folder and
  * hands that folder to jsii-docgen.
  *
- * With CI set, it fails when the committed API.md differs from the generated one.
+ * With CI set, it fails when a committed API.md differs from the generated one.
+ *
+ * Usage: node scripts/docgen.mjs [package folder...]
  */
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { Documentation, Language } = require('jsii-docgen');
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Documentation, Language } from 'jsii-docgen';
+
+const require = createRequire(import.meta.url);
 
 const OUTPUT = 'API.md';
 
@@ -33,8 +39,8 @@ function assemblyClosure(dir, found = new Map()) {
   return found;
 }
 
-async function main() {
-  const pkgDir = process.cwd();
+/** Writes the API.md of one package; returns false when CI is set and the committed file was stale. */
+async function writeApiDocs(pkgDir) {
   if (!fs.existsSync(path.join(pkgDir, '.jsii'))) {
     throw new Error(`${pkgDir}/.jsii not found: compile the package with jsii first`);
   }
@@ -51,19 +57,29 @@ async function main() {
     const content = markdown.render();
     const outFile = path.join(pkgDir, OUTPUT);
     const committed = fs.existsSync(outFile) ? fs.readFileSync(outFile, 'utf-8') : undefined;
-    if (committed === content) return;
+    if (committed === content) return true;
     fs.writeFileSync(outFile, content);
     if (process.env.CI && process.env.CI !== 'false') {
-      throw new Error(`${path.relative(process.cwd(), outFile)} was out of date with the source. `
+      console.error(`docgen: ${path.relative(process.cwd(), outFile) || OUTPUT} was out of date with the source. `
         + 'Run `npx projen build` and commit the regenerated file.');
+      return false;
     }
-    console.log(`docgen: wrote ${OUTPUT}`);
+    console.log(`docgen: wrote ${path.relative(process.cwd(), outFile) || OUTPUT}`);
+    return true;
   } finally {
     fs.rmSync(workdir, { recursive: true, force: true });
   }
 }
 
-main().catch(err => {
+async function main(dirs) {
+  let upToDate = true;
+  for (const dir of dirs.length > 0 ? dirs : ['.']) {
+    upToDate = (await writeApiDocs(path.resolve(dir))) && upToDate;
+  }
+  if (!upToDate) process.exitCode = 1;
+}
+
+main(process.argv.slice(2)).catch(err => {
   console.error(`docgen: ${err.message}`);
   process.exit(1);
 });
