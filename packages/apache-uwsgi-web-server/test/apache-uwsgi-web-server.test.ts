@@ -243,7 +243,7 @@ describe('ApacheUwsgiWebServer', () => {
     expect(stack.node.tryFindChild('Web')?.node.children).toEqual([]);
   });
 
-  test('leaves an HTTP port, timeouts and a tag key from CloudFormation parameters to deploy time', () => {
+  test('leaves an HTTP port, a proxy timeout and a tag key from CloudFormation parameters to deploy time', () => {
     const { stack, vpc, upstream } = fixture();
     const number = (id: string) => new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber;
 
@@ -252,12 +252,19 @@ describe('ApacheUwsgiWebServer', () => {
       upstream,
       httpPort: number('HttpPort'),
       proxyTimeout: Duration.seconds(number('ProxyTimeout')),
-      provisioningTimeout: Duration.seconds(number('ProvisioningTimeout')),
       serverTagKey: new CfnParameter(stack, 'TagKey').valueAsString,
     });
 
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: { Ref: 'HttpPort' }, ToPort: { Ref: 'HttpPort' } });
-    template.hasResourceProperties('AWS::SSM::Association', { WaitForSuccessTimeoutSeconds: { Ref: 'ProvisioningTimeout' } });
+    expect(JSON.stringify(template.toJSON().Resources)).toContain('{"Ref":"ProxyTimeout"}');
+  });
+
+  test('fails on a provisioning timeout known only at deploy time: the script\'s own timeout is derived from it', () => {
+    const { stack, vpc, upstream } = fixture();
+    const provisioningTimeout = Duration.seconds(new CfnParameter(stack, 'ProvisioningTimeout', { type: 'Number' }).valueAsNumber);
+
+    expect(() => new ApacheUwsgiWebServer(stack, 'Web', { vpc, upstream, provisioningTimeout }))
+      .toThrow("ApacheUwsgiWebServer at 'Stack/Web': invalid provisioningTimeout: got 'a value known only at deploy time', expected a duration known at synthesis: the run's own timeout, 5 minutes shorter, is derived from it");
   });
 });
