@@ -56,7 +56,9 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
     release: false,
     package: false,
     depsUpgrade: false,
-    bin: { 'nlb-tiers-local': 'lib/cli.js' },
+    bin: { 'nlb-tiers-local': 'lib/cli/main.js' },
+    // The cloud assembly's own types; the range aws-cdk-lib asks for, so the tree keeps one copy.
+    deps: ['@aws-cdk/cloud-assembly-schema@^53.25.0'],
     jest: true,
     jestOptions: {
       jestConfig: {
@@ -78,7 +80,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
 
   const exampleDir = options.exampleApp.outdir.replace(`${root.outdir}/`, '');
   const toolDir = project.outdir.replace(`${root.outdir}/`, '');
-  const cli = `node ${toolDir}/lib/cli.js`;
+  const cli = `node ${toolDir}/lib/cli/main.js`;
 
   // Every local task needs the libraries and the tool compiled; deploy and bench also the example app's assembly.
   const prepareLocal = root.addTask('local:prepare', { description: 'Compile the construct libraries and the local-deploy tool' });

@@ -24,3 +24,15 @@ export class LocalDeployError extends Error {
     this.name = 'LocalDeployError';
   }
 }
+
+/**
+ * Something a template asks for that the local deploy cannot run (an intrinsic function, a
+ * property value, a kind of target). The mapping step catches exactly this type and lists the
+ * resource with the message; any other error is a bug and keeps its stack trace.
+ */
+export class UnsupportedFeatureError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedFeatureError';
+  }
+}

@@ -1,5 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import {
+  ArtifactManifest, ArtifactType, AssemblyManifest, AssetManifestProperties, AwsCloudFormationStackProperties,
+  FileAssetPackaging, IntegManifest, Manifest,
+} from '@aws-cdk/cloud-assembly-schema';
 import { ExitCode, LocalDeployError } from '../errors';
 
 /** A CloudFormation template, as synthesized. */
@@ -14,6 +18,7 @@ export interface TemplateResource {
   readonly Type: string;
   readonly Properties?: Record<string, any>;
   readonly Metadata?: Record<string, any>;
+  readonly DependsOn?: string | string[];
 }
 
 /** One output of a template. */
@@ -27,7 +32,7 @@ export interface FileAsset {
   readonly hash: string;
   /** Absolute path of the asset's folder or file inside the assembly. */
   readonly sourcePath: string;
-  readonly packaging: 'zip' | 'file';
+  readonly packaging: FileAssetPackaging;
   /** The S3 object keys it is uploaded under. */
   readonly objectKeys: string[];
 }
@@ -44,7 +49,7 @@ export interface StackArtifact {
   readonly dependencies: string[];
 }
 
-/** A cloud assembly (`cdk.out` or an integ snapshot folder), read without the CDK. */
+/** A cloud assembly (`cdk.out` or an integ snapshot folder), read through the CDK's own manifest schema. */
 export class CloudAssembly {
   /** Reads the assembly at `dir`; raises a clear error if it is not one. */
   public static read(dir: string): CloudAssembly {
@@ -52,23 +57,13 @@ export class CloudAssembly {
     if (!fs.existsSync(manifestPath)) {
       throw new LocalDeployError(`${dir} is not a cloud assembly: it has no manifest.json (run "cdk synth" first)`, ExitCode.USAGE);
     }
-    const manifest = readJson(manifestPath);
-    const artifacts: Record<string, any> = manifest.artifacts ?? {};
-    const stacks: StackArtifact[] = [];
-    for (const [id, artifact] of Object.entries(artifacts)) {
-      if (artifact.type !== 'aws:cloudformation:stack') continue;
-      const props = artifact.properties ?? {};
-      const assetManifestId = (artifact.dependencies ?? []).find((d: string) => artifacts[d]?.type === 'cdk:asset-manifest');
-      const assetManifestFile = assetManifestId ? artifacts[assetManifestId].properties.file : undefined;
-      stacks.push({
-        id,
-        stackName: props.stackName ?? id,
-        template: readJson(path.join(dir, props.templateFile)),
-        assets: assetManifestFile ? readFileAssets(dir, path.join(dir, assetManifestFile)) : [],
-        dependencies: (artifact.dependencies ?? []).filter((d: string) => artifacts[d]?.type === 'aws:cloudformation:stack'),
-      });
-    }
-    return new CloudAssembly(path.resolve(dir), stacks);
+    const manifest = load(manifestPath, f => Manifest.loadAssemblyManifest(f));
+    return new CloudAssembly(path.resolve(dir), readStacks(dir, manifest));
+  }
+
+  /** Reads the `integ.json` of an integ test snapshot. */
+  public static readIntegManifest(snapshotDir: string): IntegManifest {
+    return load(path.join(snapshotDir, 'integ.json'), f => Manifest.loadIntegManifest(f));
   }
 
   private constructor(public readonly directory: string, public readonly stacks: StackArtifact[]) {}
@@ -84,20 +79,49 @@ export class CloudAssembly {
   }
 }
 
-function readFileAssets(dir: string, assetManifestPath: string): FileAsset[] {
-  const manifest = readJson(assetManifestPath);
-  return Object.entries<any>(manifest.files ?? {}).map(([hash, asset]) => ({
-    hash,
-    sourcePath: path.resolve(dir, asset.source.path),
-    packaging: asset.source.packaging === 'zip' ? 'zip' : 'file',
-    objectKeys: Object.values<any>(asset.destinations ?? {}).map(d => d.objectKey),
-  }));
+function readStacks(dir: string, manifest: AssemblyManifest): StackArtifact[] {
+  const artifacts: Record<string, ArtifactManifest> = manifest.artifacts ?? {};
+  const ofType = (id: string, type: ArtifactType) => artifacts[id]?.type === type;
+  return Object.entries(artifacts)
+    .filter(([, artifact]) => artifact.type === ArtifactType.AWS_CLOUDFORMATION_STACK)
+    .map(([id, artifact]) => {
+      const props = artifact.properties as AwsCloudFormationStackProperties;
+      const dependencies = artifact.dependencies ?? [];
+      const assetManifestId = dependencies.find(d => ofType(d, ArtifactType.ASSET_MANIFEST));
+      const assetManifestFile = assetManifestId ? (artifacts[assetManifestId].properties as AssetManifestProperties).file : undefined;
+      return {
+        id,
+        stackName: props.stackName ?? id,
+        template: readJson(path.join(dir, props.templateFile)) as Template,
+        assets: assetManifestFile ? readFileAssets(path.join(dir, assetManifestFile)) : [],
+        dependencies: dependencies.filter(d => ofType(d, ArtifactType.AWS_CLOUDFORMATION_STACK)),
+      };
+    });
 }
 
-function readJson(file: string): any {
+function readFileAssets(assetManifestPath: string): FileAsset[] {
+  const manifest = load(assetManifestPath, f => Manifest.loadAssetManifest(f));
+  const dir = path.dirname(assetManifestPath);
+  return Object.entries(manifest.files ?? {})
+    // Assets built by an executable have no folder or file to read here.
+    .filter(([, asset]) => asset.source.path !== undefined)
+    .map(([hash, asset]) => ({
+      hash,
+      sourcePath: path.resolve(dir, asset.source.path!),
+      packaging: asset.source.packaging ?? FileAssetPackaging.FILE,
+      objectKeys: Object.values(asset.destinations).map(d => d.objectKey),
+    }));
+}
+
+/** Reads a manifest with the schema's loader; a file it rejects is a usage error, not a crash. */
+function load<T>(file: string, loader: (file: string) => T): T {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf-8'));
+    return loader(file);
   } catch (e) {
     throw new LocalDeployError(`Cannot read ${file}: ${(e as Error).message}`, ExitCode.USAGE);
   }
+}
+
+function readJson(file: string): unknown {
+  return load(file, f => JSON.parse(fs.readFileSync(f, 'utf-8')));
 }

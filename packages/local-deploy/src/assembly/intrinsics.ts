@@ -1,4 +1,4 @@
-import { ExitCode, LocalDeployError } from '../errors';
+import { UnsupportedFeatureError } from '../errors';
 
 /** Where the resolver finds the local values that stand in for deployed ones. */
 export interface IntrinsicContext {
@@ -15,7 +15,7 @@ export interface IntrinsicContext {
 
 /**
  * Resolves the CloudFormation intrinsic functions of a template value to local values.
- * Throws a {@link LocalDeployError} naming the function when something has no local value.
+ * Throws an {@link UnsupportedFeatureError} naming the function when something has no local value.
  */
 export class IntrinsicResolver {
   constructor(private readonly context: IntrinsicContext) {}
@@ -121,6 +121,6 @@ function stringOf(v: unknown): string {
   throw unresolvable(`expected a string, got ${JSON.stringify(v)}`);
 }
 
-function unresolvable(message: string): LocalDeployError {
-  return new LocalDeployError(`Cannot resolve the template locally: ${message}`, ExitCode.UNSUPPORTED_RESOURCES);
+function unresolvable(message: string): UnsupportedFeatureError {
+  return new UnsupportedFeatureError(message);
 }

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { FileAssetPackaging } from '@aws-cdk/cloud-assembly-schema';
 import { DeployAssertion, inlineFunctions, readDeployAssertions } from './deploy-assertions';
 import { CallResult, httpCall, rewriteUrls, sdkCall } from './local-api-calls';
 import { CloudAssembly, StackArtifact } from '../assembly/cloud-assembly';
@@ -124,18 +125,21 @@ function loadTestCases(dir: string, file: string, log: (line: string) => void): 
   if (!fs.existsSync(path.join(snapshot, 'integ.json'))) {
     throw new LocalDeployError(`${file} has no snapshot (${snapshot}/integ.json): run the integ snapshot task first`, ExitCode.USAGE);
   }
-  const manifest = JSON.parse(fs.readFileSync(path.join(snapshot, 'integ.json'), 'utf-8'));
+  const manifest = CloudAssembly.readIntegManifest(snapshot);
   let assembly = CloudAssembly.read(snapshot);
-  const cases = Object.entries<any>(manifest.testCases ?? {});
-  const testStacks = cases.flatMap(([, c]) => c.stacks as string[]);
-  const missing = testStacks.flatMap(s => assembly.stack(s).assets).filter(a => a.packaging === 'zip' && !fs.existsSync(a.sourcePath));
+  const cases = Object.entries(manifest.testCases);
+  const testStacks = cases.flatMap(([, c]) => c.stacks);
+  const missing = testStacks.flatMap(s => assembly.stack(s).assets)
+    .filter(a => a.packaging === FileAssetPackaging.ZIP_DIRECTORY && !fs.existsSync(a.sourcePath));
   if (missing.length > 0) {
     log(`${file}: the snapshot has no folder for ${missing.length} asset(s) (${missing.map(a => path.basename(a.sourcePath)).join(', ')}); synthesizing the test`);
     assembly = CloudAssembly.read(synthesize(dir, file));
   }
   return cases.map(([name, c]) => {
     if (c.stacks.length !== 1) throw new LocalDeployError(`${file} ${name}: the local deploy runs test cases of exactly one stack`, ExitCode.UNSUPPORTED_RESOURCES);
-    return { file, name, stack: assembly.stack(c.stacks[0]), assertions: assembly.stack(c.assertionStack ?? c.assertionStackName) };
+    const assertionStack = c.assertionStack ?? c.assertionStackName;
+    if (!assertionStack) throw new LocalDeployError(`${file} ${name}: the test case has no assertion stack`, ExitCode.USAGE);
+    return { file, name, stack: assembly.stack(c.stacks[0]), assertions: assembly.stack(assertionStack) };
   });
 }
 

@@ -1,7 +1,9 @@
+import { UnsupportedFeatureError } from '../errors';
+
 /** Parses "10.0.2.0/24" into its network number and prefix length. */
 export function parseCidr(cidr: string): { network: number; prefixLength: number } {
   const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(cidr);
-  if (!m) throw new Error(`Not an IPv4 CIDR block: ${cidr}`);
+  if (!m) throw new UnsupportedFeatureError(`Not an IPv4 CIDR block: ${cidr}`);
   const prefixLength = Number(m[2]);
   return { network: networkOf(toNumber(m[1]), prefixLength), prefixLength };
 }
@@ -11,7 +13,7 @@ export function hostAddress(cidr: string, offset: number): string {
   const { network, prefixLength } = parseCidr(cidr);
   const size = 2 ** (32 - prefixLength);
   if (offset <= 0 || offset >= size - 1) {
-    throw new Error(`${cidr} has no room for host number ${offset}`);
+    throw new UnsupportedFeatureError(`${cidr} has no room for host number ${offset}`);
   }
   return formatDotted(network + offset);
 }

@@ -1,6 +1,7 @@
 import { SecurityGroup, SecurityGroupRule } from './topology';
 import { Template } from '../assembly/cloud-assembly';
 import { IntrinsicResolver } from '../assembly/intrinsics';
+import { UnsupportedFeatureError } from '../errors';
 
 /** CloudFormation's implicit egress rule of a group created without `SecurityGroupEgress`. */
 const ALLOW_ALL_EGRESS: SecurityGroupRule = { protocol: '-1', fromPort: 0, toPort: 65535, peer: { cidr: '0.0.0.0/0' } };
@@ -29,7 +30,7 @@ export function mapSecurityGroups(template: Template, resolver: IntrinsicResolve
     const p = resolver.resolve(r.Properties ?? {});
     const owner = groupIdToLogicalId(p.GroupId);
     const group = owner ? groups.get(owner) : undefined;
-    if (!group) throw new Error(`a ${r.Type} names the group ${p.GroupId}, which is not in the stack`);
+    if (!group) throw new UnsupportedFeatureError(`a ${r.Type} names the group ${p.GroupId}, which is not in the stack`);
     group[direction].push(toRule(p, direction === 'ingress' ? 'Source' : 'Destination', groupIdToLogicalId));
   }
   return [...groups.entries()].map(([logicalId, g]) => ({ logicalId, ...g }));
@@ -42,7 +43,7 @@ function toRule(p: any, peerSide: 'Source' | 'Destination', groupIdToLogicalId: 
   let peer: SecurityGroupRule['peer'];
   if (groupId) {
     const peerGroup = groupIdToLogicalId(groupId);
-    if (!peerGroup) throw new Error(`a rule names the security group ${groupId}, which is not in the stack`);
+    if (!peerGroup) throw new UnsupportedFeatureError(`a rule names the security group ${groupId}, which is not in the stack`);
     peer = { securityGroup: peerGroup };
   } else if (p.CidrIp) {
     peer = { cidr: p.CidrIp };
@@ -50,7 +51,7 @@ function toRule(p: any, peerSide: 'Source' | 'Destination', groupIdToLogicalId: 
     // No local host has an IPv6 address: the rule can never match.
     peer = { cidr: '::/0' };
   } else {
-    throw new Error(`a security group rule has no peer this tool understands: ${JSON.stringify(p)}`);
+    throw new UnsupportedFeatureError(`a security group rule has no peer this tool understands: ${JSON.stringify(p)}`);
   }
   return {
     protocol,

@@ -1,3 +1,4 @@
+import { UnsupportedFeatureError } from '../errors';
 import { RestartPolicy } from './topology';
 
 /** What the process supervisor takes from a systemd service unit. */
@@ -24,7 +25,7 @@ export function parseServiceUnit(text: string): ServiceUnit {
   }
   const restart = service.Restart ?? 'no';
   if (!['no', 'on-failure', 'always'].includes(restart)) {
-    throw new Error(`Restart=${restart} is not supported locally (supported: no, on-failure, always)`);
+    throw new UnsupportedFeatureError(`Restart=${restart} is not supported locally (supported: no, on-failure, always)`);
   }
   return {
     execStart: service.ExecStart ?? '',
@@ -39,7 +40,7 @@ export function parseServiceUnit(text: string): ServiceUnit {
 
 function parseSeconds(value: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|sec|min)?$/.exec(value);
-  if (!m) throw new Error(`RestartSec=${value} is not a duration this tool reads`);
+  if (!m) throw new UnsupportedFeatureError(`RestartSec=${value} is not a duration this tool reads`);
   const n = Number(m[1]);
   return m[2] === 'ms' ? n / 1000 : m[2] === 'min' ? n * 60 : n;
 }

@@ -1,11 +1,12 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DeploymentState, isAlive } from '../../src/runtime/deployment';
+import { isAlive } from '../../src/runtime/cleanup';
+import { DeploymentState } from '../../src/runtime/deployment';
 import { NAMESPACE_PREFIX, RUN_ROOT } from '../../src/runtime/naming';
 
 /** The compiled command-line tool: the end-to-end tests run it as a user would. */
-export const CLI = path.join(__dirname, '..', '..', 'lib', 'cli.js');
+export const CLI = path.join(__dirname, '..', '..', 'lib', 'cli', 'main.js');
 
 export const IS_ROOT = process.getuid?.() === 0 && process.platform === 'linux';
 

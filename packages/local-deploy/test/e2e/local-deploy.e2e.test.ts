@@ -208,8 +208,10 @@ describeAsRoot('the command line', () => {
     fs.cpSync(REFERENCE.dir, path.join(dir, 'assembly'), { recursive: true });
     spawnSync('chmod', ['-R', 'a+rX', dir]);
     const before = spawnSync('ip', ['netns', 'list'], { encoding: 'utf-8' }).stdout;
-    const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, path.join(dir, 'lib', 'cli.js'),
-      'deploy', path.join(dir, 'assembly'), REFERENCE.stack], { encoding: 'utf-8', timeout: 60_000 });
+    // The copy finds its dependencies (the assembly schema) where the workspace installed them.
+    const nodeModules = path.resolve(require.resolve('@aws-cdk/cloud-assembly-schema/package.json'), '..', '..', '..');
+    const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, path.join(dir, 'lib', 'cli', 'main.js'),
+      'deploy', path.join(dir, 'assembly'), REFERENCE.stack], { encoding: 'utf-8', timeout: 60_000, env: { ...process.env, NODE_PATH: nodeModules } });
     expect(r.stderr).toMatch(/needs root .*Nothing was started/);
     expect(r.status).toBe(3);
     expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf-8' }).stdout).toBe(before);

@@ -1,4 +1,4 @@
-import { Topology } from './model/topology';
+import { Topology } from '../model/topology';
 
 /** A human-readable summary of what a topology runs: hosts, balancers, rules' sources. */
 export function describeTopology(t: Topology, healthCheckTimeScale: number): string {

@@ -1,0 +1,12 @@
+import { CloudAssembly } from '../../assembly/cloud-assembly';
+import { ExitCode } from '../../errors';
+import { mapStack } from '../../model/map-stack';
+import { ParsedArgs } from '../args';
+import { describeTopology } from '../describe';
+import { Session } from '../session';
+
+/** `plan <cdk.out> <stack>`: what a deployment would run, or every resource it cannot run. Needs no root. */
+export async function planCommand({ operands: [assemblyDir, stackName], options }: ParsedArgs, session: Session): Promise<ExitCode> {
+  session.log(describeTopology(mapStack(CloudAssembly.read(assemblyDir).stack(stackName)), options.healthCheckTimeScale));
+  return ExitCode.OK;
+}
