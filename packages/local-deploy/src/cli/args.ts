@@ -17,6 +17,8 @@ export interface Options {
   readonly publishPort: number;
   /** Health check intervals and timeouts are multiplied by this. */
   readonly healthCheckTimeScale: number;
+  /** Instances of every Auto Scaling group instead of the template's DesiredCapacity. */
+  readonly desiredCapacity?: number;
 }
 
 /** A command line, parsed and checked. */
@@ -39,6 +41,7 @@ Options:
   --hold                          keep the deployment up until Ctrl-C (or SIGTERM)
   --publish-port <port>           127.0.0.1 port of the web server (default 8080; 0 picks a free one)
   --health-check-time-scale <x>   multiply health check intervals and timeouts by x (default 0.1; 0.01 to 1)
+  --desired-capacity <n>          instances of every Auto Scaling group (default: the template's; 1 to 16)
   --concurrency <n>               bench: concurrent requests of the throughput run (default 4; 1 to 64)
   --output <file>                 bench: append the results to this file, one JSON line per run`;
 
@@ -48,6 +51,7 @@ const NUMBER_OPTIONS = {
   '--concurrency': { key: 'concurrency', min: 1, max: 64, integer: true },
   '--publish-port': { key: 'publishPort', min: 0, max: 65_535, integer: true },
   '--health-check-time-scale': { key: 'healthCheckTimeScale', min: 0.01, max: 1, integer: false },
+  '--desired-capacity': { key: 'desiredCapacity', min: 1, max: 16, integer: true },
 } as const;
 
 export const DEFAULT_OPTIONS: Options = { requests: 20, concurrency: 4, hold: false, publishPort: 8080, healthCheckTimeScale: 0.1 };

@@ -1,12 +1,15 @@
 import { Topology } from '../model/topology';
 
-/** A human-readable summary of what a topology runs: hosts, balancers, rules' sources. */
+/** A human-readable summary of what a topology runs: hosts and what provisions them, balancers, ignored resources. */
 export function describeTopology(t: Topology, healthCheckTimeScale: number): string {
   const lines = [`Stack ${t.stackName}: VPC ${t.vpcCidr}, ${t.subnets.length} subnets (${t.subnets.map(s => `${s.cidr}${s.isPublic ? ' public' : ''}`).join(', ')})`];
   for (const h of t.hosts) {
-    const services = h.services.map(s => s.kind === 'apache' ? `Apache :${s.listenPort}` : `uWSGI :${s.port}`).join(', ') || 'no services';
-    lines.push(`  host ${h.name.padEnd(6)} ${h.instanceId} ${h.address.padEnd(10)} ${h.elasticIp ? `EIP ${h.elasticIp} ` : ''}` +
-      `[${services}] IMDSv2 ${h.metadata.tokensRequired ? 'required' : 'optional'} (${h.logicalId})`);
+    const published = h.elasticIp ? `EIP ${h.elasticIp}${h.publishedPorts.length > 0 ? ` :${h.publishedPorts.join(',')}` : ''} ` : '';
+    lines.push(`  host ${h.name.padEnd(6)} ${h.instanceId} ${h.address.padEnd(10)} ${published}${h.image.name}, ` +
+      `IMDSv2 ${h.metadata.tokensRequired ? 'required' : 'optional'} (${h.logicalId})`);
+    for (const a of h.associations) {
+      lines.push(`         provisioned by ${a.logicalId}: ${a.documentName} (${a.steps.map(s => `${s.name} ${s.action}`).join(', ')})`);
+    }
   }
   for (const b of t.balancers) {
     for (const l of b.listeners) {

@@ -4,11 +4,11 @@ import { hostAddress } from './ipv4';
 import { LocalIdentities } from './local-identities';
 import { References, ResourceValues } from './references';
 import { SubnetAddresses, subnetById } from './subnets';
-import { Host, IgnoredResource, Subnet } from './topology';
+import { Host, HostImage, IgnoredResource, Subnet } from './topology';
 import { UnsupportedResources } from './unsupported';
 
 /** A host as placed in its subnet; what it serves and resolves is added by the mapping step. */
-export type PlacedHost = Omit<Host, 'hostsEntries' | 'services'>;
+export type PlacedHost = Omit<Host, 'hostsEntries' | 'associations' | 'publishedPorts'>;
 
 /** The Internet side: TEST-NET-3 (RFC 5737), which exists only inside the deployment's namespaces. */
 export const INTERNET = { cidr: '203.0.113.0/24', switchAddress: '203.0.113.1', clientAddress: '203.0.113.2', firstElasticIp: 10 };
@@ -23,6 +23,8 @@ export interface HostsContext {
   readonly unsupported: UnsupportedResources;
   /** The name prefix of each host, by the logical id of its instance or Auto Scaling group. */
   readonly roles: ReadonlyMap<string, string>;
+  /** Instances of every Auto Scaling group instead of its DesiredCapacity. @default - the template's */
+  readonly desiredCapacity?: number;
 }
 
 /**
@@ -87,8 +89,9 @@ class HostMapper {
         const subnet = this.subnet(p.SubnetId);
         const lt = this.launchTemplateData(p.LaunchTemplate);
         const instanceId = this.context.ids.instanceId(id);
+        const image = hostImage(p.ImageId ?? lt.ImageId);
         return this.host(id, this.name(this.context.roles.get(id) ?? 'vm'), instanceId, subnet, p.SecurityGroupIds ?? lt.SecurityGroupIds ?? [],
-          p.InstanceType ?? lt.InstanceType, lt, elasticIps.get(instanceId));
+          p.InstanceType ?? lt.InstanceType, lt, elasticIps.get(instanceId), image);
       });
       if (host) hosts.push(host);
     }
@@ -104,20 +107,21 @@ class HostMapper {
           throw new UnsupportedFeatureError('only Auto Scaling groups with a LaunchTemplate are supported (no MixedInstancesPolicy or LaunchConfiguration)');
         }
         const lt = this.launchTemplateData(p.LaunchTemplate);
-        const capacity = Number(p.DesiredCapacity ?? p.MinSize);
+        const capacity = this.context.desiredCapacity ?? Number(p.DesiredCapacity ?? p.MinSize);
         const subnets: Subnet[] = (p.VPCZoneIdentifier ?? []).map((s: string) => this.subnet(s));
         if (subnets.length === 0) throw new UnsupportedFeatureError('VPCZoneIdentifier is empty');
         const role = this.context.roles.get(id) ?? 'asg';
+        const image = hostImage(lt.ImageId);
         // Instances are spread over the group's subnets in turn, as Auto Scaling balances AZs.
         return Array.from({ length: capacity }, (_, i) => this.host(id, this.name(role), this.context.ids.instanceId(id, i),
-          subnets[i % subnets.length], lt.SecurityGroupIds ?? [], lt.InstanceType, lt, undefined));
+          subnets[i % subnets.length], lt.SecurityGroupIds ?? [], lt.InstanceType, lt, undefined, image));
       }) ?? []);
     }
     return hosts;
   }
 
   private host(logicalId: string, name: string, instanceId: string, subnet: Subnet, groupIds: string[],
-    instanceType: string | undefined, lt: any, elasticIp: string | undefined): PlacedHost {
+    instanceType: string | undefined, lt: any, elasticIp: string | undefined, image: HostImage): PlacedHost {
     const address = this.context.addresses.allocate(subnet);
     return {
       name,
@@ -127,6 +131,7 @@ class HostMapper {
       address,
       securityGroups: groupIds.map(g => this.context.references.logicalIdOf(g) ?? g),
       ...(elasticIp ? { elasticIp } : {}),
+      image,
       metadata: {
         instanceId,
         tokensRequired: lt.MetadataOptions?.HttpTokens === 'required',
@@ -165,4 +170,15 @@ class HostMapper {
   private ofType(type: string): Array<[string, TemplateResource]> {
     return Object.entries(this.context.resources).filter(([, r]) => r.Type === type);
   }
+}
+
+/**
+ * The image of an instance. The local hosts present Amazon Linux 2023 (this machine's Debian
+ * userland behind its os-release and package managers); other images are reported as unsupported.
+ */
+export function hostImage(imageId: unknown): HostImage {
+  const id = String(imageId ?? '');
+  if (/al2023-ami/.test(id)) return { name: 'Amazon Linux 2023', imageId: id };
+  throw new UnsupportedFeatureError(`image "${id || '(none)'}": the local hosts emulate Amazon Linux 2023 only ` +
+    '(an image named by an /aws/service/ami-amazon-linux-latest/al2023-ami-* parameter)');
 }

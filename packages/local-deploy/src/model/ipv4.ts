@@ -18,6 +18,12 @@ export function hostAddress(cidr: string, offset: number): string {
   return formatDotted(network + offset);
 }
 
+/** Whether an address lies in a CIDR block. */
+export function cidrContains(cidr: string, address: string): boolean {
+  const { network, prefixLength } = parseCidr(cidr);
+  return networkOf(toNumber(address), prefixLength) === network;
+}
+
 // Plain arithmetic rather than bitwise operators: JavaScript's are signed 32-bit.
 function networkOf(address: number, prefixLength: number): number {
   const size = 2 ** (32 - prefixLength);

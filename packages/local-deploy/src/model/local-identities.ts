@@ -48,6 +48,11 @@ export class LocalIdentities {
     return `${this.stackName}-${logicalId}-${this.hex(12, logicalId).toUpperCase()}`;
   }
 
+  /** The name CloudFormation gives an SSM document without a Name: stack, logical id, random suffix. */
+  public documentName(logicalId: string): string {
+    return `${this.stackName}-${logicalId}-${this.hex(12, logicalId, 'document').toUpperCase()}`;
+  }
+
   private hex(length: number, ...parts: Array<string | number>): string {
     return createHash('sha256').update([this.stackName, ...parts].join('/')).digest('hex').slice(0, length);
   }

@@ -7,7 +7,7 @@ import { LocalIdentities } from './local-identities';
 import { hostRoles, mapProvisioning } from './provisioning';
 import { identifyResources } from './references';
 import { resourceKind } from './resource-kinds';
-import { mapSecurityGroups } from './security-groups';
+import { mapSecurityGroups, portsOpenTo } from './security-groups';
 import { mapSubnets, SubnetAddresses } from './subnets';
 import { IgnoredResource, Topology } from './topology';
 import { UnsupportedResources } from './unsupported';
@@ -22,6 +22,11 @@ export interface MapStackOptions {
   readonly accountId?: string;
   /** Exports of stacks deployed before this one. */
   readonly imports?: Record<string, string>;
+  /**
+   * Instances of every Auto Scaling group, as after `aws autoscaling update-auto-scaling-group
+   * --desired-capacity N --max-size N`. @default - each group's DesiredCapacity (else MinSize)
+   */
+  readonly desiredCapacity?: number;
 }
 
 /**
@@ -50,10 +55,10 @@ export function mapStack(stack: StackArtifact, options: MapStackOptions = {}): T
 
   const addresses = new SubnetAddresses();
   const roles = hostRoles({ stack, references: placing, unsupported });
-  const placed = mapHosts({ resources, references: placing, ids, subnets: network.subnets, addresses, unsupported, roles });
+  const placed = mapHosts({ resources, references: placing, ids, subnets: network.subnets, addresses, unsupported, roles, desiredCapacity: options.desiredCapacity });
   const references = placing.with(placed.values);
   const balancers = mapLoadBalancers({ resources, references, subnets: network.subnets, addresses, unsupported, hosts: placed.hosts });
-  const services = mapProvisioning({ stack, references, unsupported }, placed.hosts);
+  const associations = mapProvisioning({ stack, references, unsupported }, placed.hosts);
   const securityGroups = unsupported.guard('SecurityGroups', () => mapSecurityGroups(stack.template, references.resolver(),
     groupId => Object.keys(resources).find(id => resources[id].Type === 'AWS::EC2::SecurityGroup' && references.ref(id) === groupId))) ?? [];
 
@@ -66,7 +71,12 @@ export function mapStack(stack: StackArtifact, options: MapStackOptions = {}): T
     vpcCidr,
     subnets: network.subnets,
     securityGroups,
-    hosts: placed.hosts.map(h => ({ ...h, hostsEntries, services: services.get(h.name) ?? [] })),
+    hosts: placed.hosts.map(h => ({
+      ...h,
+      hostsEntries,
+      associations: associations.get(h.name) ?? [],
+      publishedPorts: h.elasticIp ? portsOpenTo(INTERNET.clientAddress, h.securityGroups, securityGroups) : [],
+    })),
     balancers,
     internet: { cidr: INTERNET.cidr, switchAddress: INTERNET.switchAddress, clientAddress: INTERNET.clientAddress },
     ...mapOutputs(stack.template, references.resolver()),

@@ -1,11 +1,10 @@
 import { StackArtifact, TemplateResource } from '../assembly/cloud-assembly';
 import { UnsupportedFeatureError } from '../errors';
-import { readPlaybookAsset } from './app-fleet-provisioning';
+import { awsDocument, documentSteps, parameterValues, SsmDocument } from '../provisioning/documents';
 import { PlacedHost } from './hosts';
 import { References } from './references';
-import { Service } from './topology';
+import { Association } from './topology';
 import { UnsupportedResources } from './unsupported';
-import { readWebServerScript } from './web-server-provisioning';
 
 /** What the provisioning mapping needs from the rest of the stack. */
 export interface ProvisioningContext {
@@ -19,13 +18,14 @@ function associations(stack: StackArtifact): Array<[string, TemplateResource]> {
   return Object.entries(stack.template.Resources ?? {}).filter(([, r]) => r.Type === 'AWS::SSM::Association');
 }
 
-/** Names hosts after what their provisioning makes of them: web servers, app servers (others are plain VMs). */
+/**
+ * Names hosts after what provisions them: the shell script of `AWS-RunShellScript` makes the
+ * web servers here, a document of the stack's own the app servers; the rest are plain VMs.
+ */
 export function hostRoles(context: ProvisioningContext): Map<string, string> {
   const roles = new Map<string, string>();
   for (const [id, r] of associations(context.stack)) {
-    const document = documentKind(context.stack, r);
-    const role = document === 'AWS-RunShellScript' ? 'web' : document === 'playbook' ? 'app' : undefined;
-    if (!role) continue;
+    const role = r.Properties?.Name === 'AWS-RunShellScript' ? 'web' : 'app';
     for (const target of context.unsupported.guard(id, () => associationTargets(context.references, r)) ?? []) roles.set(target, role);
   }
   return roles;
@@ -48,68 +48,49 @@ export function associationTargets(references: References, association: Template
   return out;
 }
 
-/** The services each host runs, by host name, from the associations that target it. */
-export function mapProvisioning(context: ProvisioningContext, hosts: PlacedHost[]): Map<string, Service[]> {
-  const services = new Map<string, Service[]>();
+/**
+ * The associations each host runs, by host name, in template order: the document (one of the
+ * stack's `AWS::SSM::Document`s, or an AWS document the tool has), its parameters as SSM resolves
+ * them, and the steps it runs. Nothing here reads what the steps do: they run on the host.
+ */
+export function mapProvisioning(context: ProvisioningContext, hosts: PlacedHost[]): Map<string, Association[]> {
+  const byHost = new Map<string, Association[]>();
   for (const [id, r] of associations(context.stack)) {
     context.unsupported.guard(id, () => {
       const targets = new Set(associationTargets(context.references, r));
-      const service = associationService(context, id, r);
-      for (const h of hosts.filter(x => targets.has(x.logicalId))) services.set(h.name, [...services.get(h.name) ?? [], service]);
+      const association = mapAssociation(context, id, r);
+      for (const h of hosts.filter(x => targets.has(x.logicalId))) byHost.set(h.name, [...byHost.get(h.name) ?? [], association]);
     });
   }
-  return services;
+  return byHost;
 }
 
-/**
- * What an association runs: `AWS-RunShellScript`, or `playbook` for a Command document of the
- * stack that downloads a playbook archive and runs it (the app fleet's own document).
- */
-function documentKind(stack: StackArtifact, r: TemplateResource): string | undefined {
-  const name = r.Properties?.Name;
-  if (typeof name === 'string') return name;
-  const document = typeof name?.Ref === 'string' ? stack.template.Resources?.[name.Ref] : undefined;
-  if (document?.Type !== 'AWS::SSM::Document') return undefined;
-  const actions = (document.Properties?.Content?.mainSteps ?? []).map((step: { action: string }) => step.action);
-  return actions.join(',') === 'aws:downloadContent,aws:runShellScript' ? 'playbook' : undefined;
+function mapAssociation(context: ProvisioningContext, id: string, r: TemplateResource): Association {
+  const resolver = context.references.resolver();
+  const name = resolver.resolveString(r.Properties?.Name);
+  const document = findDocument(context, name);
+  const parameters = parameterValues(document, resolver.resolve(r.Properties?.Parameters ?? {}));
+  const steps = documentSteps(document, parameters, url => {
+    const asset = context.stack.assets.find(a => a.objectKeys.some(key => url.endsWith(`/${key}`)));
+    return asset && { path: asset.sourcePath, packaging: asset.packaging === 'zip' ? 'zip' : 'file' };
+  });
+  return { logicalId: id, documentName: name, steps };
 }
 
-function associationService(context: ProvisioningContext, id: string, r: TemplateResource): Service {
-  const document = documentKind(context.stack, r);
-  const params = context.references.resolver().resolve(r.Properties?.Parameters ?? {});
-  if (document === 'AWS-RunShellScript') {
-    const script = readWebServerScript(params.commands ?? []);
-    if (!script) throw new UnsupportedFeatureError('a shell script that does not write an nlb-tiers proxy configuration: the local deploy cannot tell what it does');
-    return {
-      kind: 'apache',
-      source: id,
-      listenPort: script.listenPort,
-      proxyConfig: script.proxyConfig,
-      // The distribution's httpd unit has no Restart=.
-      restart: { restart: 'no', restartSeconds: 0 },
-    };
+/** A document of the stack (by the name its `Ref` gives), else an AWS document the tool has. */
+function findDocument(context: ProvisioningContext, name: string): SsmDocument {
+  const resources = context.stack.template.Resources ?? {};
+  const own = Object.keys(resources).find(id => resources[id].Type === 'AWS::SSM::Document' && context.references.ref(id) === name);
+  if (own) {
+    const p = resources[own].Properties ?? {};
+    if ((p.DocumentType ?? 'Command') !== 'Command') throw new UnsupportedFeatureError(`document ${own} is a ${p.DocumentType} document: only Command documents run on instances`);
+    if ((p.DocumentFormat ?? 'JSON') !== 'JSON') throw new UnsupportedFeatureError(`document ${own} is written in ${p.DocumentFormat}: the local deploy reads JSON documents`);
+    const content = context.references.resolver().resolve(p.Content);
+    return typeof content === 'string' ? JSON.parse(content) : content;
   }
-  if (document === 'playbook') {
-    const sourcePath: string = JSON.parse(params.SourceInfo[0]).path;
-    const objectKey = sourcePath.split('/').pop()!;
-    const asset = context.stack.assets.find(a => a.objectKeys.includes(objectKey));
-    if (!asset) throw new UnsupportedFeatureError(`the playbook ${sourcePath} is not an asset of this assembly`);
-    const fleet = readPlaybookAsset(asset.sourcePath, 'playbook.yml');
-    if (Array.isArray(fleet)) throw new UnsupportedFeatureError(fleet.join('; '));
-    return {
-      kind: 'uwsgi',
-      source: id,
-      assetDir: fleet.assetDir,
-      appSourceDir: fleet.appSourceDir,
-      appDir: fleet.appDir,
-      originalIni: fleet.uwsgiIni,
-      port: fleet.port,
-      restart: fleet.restart,
-      killSignal: fleet.killSignal,
-      pipPackages: fleet.pipPackages,
-      debianPackages: fleet.debianPackages,
-    };
+  const aws = awsDocument(name);
+  if (!aws) {
+    throw new UnsupportedFeatureError(`SSM document ${name}: neither a document of this stack nor an AWS document the local deploy has (AWS-RunShellScript)`);
   }
-  const name = r.Properties?.Name;
-  throw new UnsupportedFeatureError(`SSM document ${typeof name === 'string' ? name : JSON.stringify(name)}: only AWS-RunShellScript (web server) and the app fleet's playbook document are emulated`);
+  return aws;
 }

@@ -110,6 +110,10 @@ export function identifyResources(stack: StackArtifact, ids: LocalIdentities, ig
       // Object.values() of a proxy lists nothing: no other value is ever taken for one of its attributes.
     }));
   }
+  for (const [id, r] of ofType('AWS::SSM::Document')) {
+    const name = r.Properties?.Name;
+    set(id, typeof name === 'string' ? name : ids.documentName(id));
+  }
   for (const [id] of ofType('AWS::SSM::Association')) set(id, ids.resourceId('assoc', id), { AssociationId: ids.resourceId('assoc', id) });
   return new References(stack, ids, values, imports);
 }

@@ -18,6 +18,7 @@ const MAPPED = new Set([
   'AWS::ElasticLoadBalancingV2::Listener',
   'AWS::ElasticLoadBalancingV2::TargetGroup',
   'AWS::SSM::Association',
+  'AWS::SSM::Document',
 ]);
 
 /** Types that change nothing a local run can observe, with the reason. */
@@ -38,7 +39,6 @@ const IGNORED: Record<string, string> = {
   'AWS::EC2::VPCGatewayAttachment': 'the Internet namespace reaches Elastic IPs only',
   'AWS::EC2::NatGateway': 'no host of a local deployment reaches the Internet',
   'Custom::VpcRestrictDefaultSG': 'no local host uses the default security group',
-  'AWS::SSM::Document': 'read through the association that runs it',
 };
 
 /** Resources of the CDK's own custom resource providers, which only serve ignored custom resources. */

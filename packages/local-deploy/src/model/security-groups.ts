@@ -2,6 +2,7 @@ import { SecurityGroup, SecurityGroupRule } from './topology';
 import { Template } from '../assembly/cloud-assembly';
 import { IntrinsicResolver } from '../assembly/intrinsics';
 import { UnsupportedFeatureError } from '../errors';
+import { cidrContains } from './ipv4';
 
 /** CloudFormation's implicit egress rule of a group created without `SecurityGroupEgress`. */
 const ALLOW_ALL_EGRESS: SecurityGroupRule = { protocol: '-1', fromPort: 0, toPort: 65535, peer: { cidr: '0.0.0.0/0' } };
@@ -60,4 +61,16 @@ function toRule(p: any, peerSide: 'Source' | 'Destination', groupIdToLogicalId: 
     peer,
     description: p.Description,
   };
+}
+
+/**
+ * The single TCP ports that a member's groups open to an Internet address: what its Elastic IP
+ * serves to the Internet (port ranges are left out: nothing to publish one by one).
+ */
+export function portsOpenTo(address: string, groupIds: string[], groups: SecurityGroup[]): number[] {
+  const ports = groups.filter(g => groupIds.includes(g.logicalId)).flatMap(g => g.ingress)
+    .filter(r => (r.protocol === 'tcp' || r.protocol === '-1') && 'cidr' in r.peer && !r.peer.cidr.includes(':') && cidrContains(r.peer.cidr, address))
+    .filter(r => r.protocol === 'tcp' && r.fromPort === r.toPort)
+    .map(r => r.fromPort);
+  return [...new Set(ports)].sort((a, b) => a - b);
 }

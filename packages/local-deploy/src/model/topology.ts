@@ -1,3 +1,5 @@
+import { DocumentStep } from '../provisioning/documents';
+
 /**
  * The local deployment as pure data: what the mapping step makes of a stack, and everything the
  * runtime needs to bring it up. No I/O happens on these types.
@@ -60,9 +62,13 @@ export interface Host {
   /** The Elastic IP it is published under, if any. */
   readonly elasticIp?: string;
   readonly metadata: InstanceMetadata;
+  readonly image: HostImage;
   /** Names the host resolves through its own hosts file (e.g. a load balancer's DNS name). */
   readonly hostsEntries: { readonly name: string; readonly address: string }[];
-  readonly services: Service[];
+  /** The associations that provision the host, in the order they run. */
+  readonly associations: Association[];
+  /** With an Elastic IP: the TCP ports its security groups open to the Internet. */
+  readonly publishedPorts: number[];
 }
 
 /** What the instance metadata stand-in of a host serves. */
@@ -76,46 +82,22 @@ export interface InstanceMetadata {
   readonly publicIpv4?: string;
 }
 
-export type Service = ApacheService | UwsgiService;
-
-/** Apache httpd, configured by the web server's provisioning association. */
-export interface ApacheService {
-  readonly kind: 'apache';
-  /** The association this configuration comes from. */
-  readonly source: string;
-  /** The port the site is served on: the configuration's own `Listen`, else the distribution's 80. */
-  readonly listenPort: number;
-  /** The proxy configuration from the association, with every intrinsic resolved. */
-  readonly proxyConfig: string;
-  readonly restart: RestartPolicy;
+/** The image an instance boots: what its local host's filesystem looks like to provisioning. */
+export interface HostImage {
+  /** The operating system the local host presents (`/etc/os-release`, package managers). */
+  readonly name: string;
+  /** The image id as the template gives it (an SSM parameter name, usually). */
+  readonly imageId: string;
 }
 
-/** A Flask app under uWSGI, provisioned by the fleet's playbook association. */
-export interface UwsgiService {
-  readonly kind: 'uwsgi';
-  readonly source: string;
-  /** The asset folder of the playbook. */
-  readonly assetDir: string;
-  /** The app folder inside the asset, deployed to `appDir`. */
-  readonly appSourceDir: string;
-  /** Where the playbook deploys the app on the instance (re-rooted under the host's folder locally). */
-  readonly appDir: string;
-  /** uwsgi.ini as the playbook deploys it. */
-  readonly originalIni: string;
-  /** The port uwsgi.ini binds its socket to. */
-  readonly port: number;
-  /** The systemd unit's Restart= and RestartSec= and KillSignal=. */
-  readonly restart: RestartPolicy;
-  readonly killSignal: NodeJS.Signals;
-  /** The pip packages the playbook installs, and the Debian packages that stand in for them. */
-  readonly pipPackages: string[];
-  readonly debianPackages: string[];
-}
-
-/** How the supervisor treats a service's exit, after systemd's `Restart=` and `RestartSec=`. */
-export interface RestartPolicy {
-  readonly restart: 'no' | 'on-failure' | 'always';
-  readonly restartSeconds: number;
+/**
+ * An SSM State Manager association as it applies to one host: the document and the steps it runs,
+ * with the association's parameters substituted as SSM does.
+ */
+export interface Association {
+  readonly logicalId: string;
+  readonly documentName: string;
+  readonly steps: DocumentStep[];
 }
 
 /** An internal Network Load Balancer: one namespace doing DNAT + SNAT, with a health checker. */

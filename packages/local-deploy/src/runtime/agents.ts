@@ -4,9 +4,9 @@ import { BalancerConfig } from './balancer-rules';
 import { ProcessSpec } from './supervisor';
 import { Balancer, Host, Topology } from '../model/topology';
 
-/** The agents are compiled next to this file; they run with the same Node.js as the tool. */
-function agent(name: string): string[] {
-  return [process.execPath, path.join(__dirname, 'agents', `${name}.js`)];
+/** The agents are compiled next to this file; they run with the same Node.js as the tool, inside a namespace. */
+function agent(namespace: string, name: string, ...args: string[]): string[] {
+  return ['ip', 'netns', 'exec', namespace, process.execPath, path.join(__dirname, 'agents', `${name}.js`), ...args];
 }
 
 /** The link-local address of the instance metadata service. */
@@ -23,7 +23,7 @@ const ALWAYS = { restart: 'always' as const, restartSeconds: 1 };
 export function imdsAgent(hostDir: string, namespace: string, host: Host, topology: Topology): ProcessSpec {
   const config = path.join(hostDir, 'imds.json');
   fs.writeFileSync(config, JSON.stringify({ ...host.metadata, region: topology.region }));
-  return { name: `${host.name}/imds`, namespace, argv: [...agent('imds-server'), config, IMDS_ADDRESS, String(IMDS_LOCAL_PORT)], logFile: path.join(hostDir, 'imds.log'), restart: ALWAYS };
+  return { name: `${host.name}/imds`, namespace, command: agent(namespace, 'imds-server', config, IMDS_ADDRESS, String(IMDS_LOCAL_PORT)), logFile: path.join(hostDir, 'imds.log'), restart: ALWAYS };
 }
 
 /** Options of the balancer emulation. */
@@ -63,16 +63,16 @@ export function balancerConfig(balancer: Balancer, topology: Topology, stateFile
 export function healthCheckerAgent(dir: string, namespace: string, balancer: Balancer, config: BalancerConfig): ProcessSpec {
   const file = path.join(dir, 'balancer.json');
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
-  return { name: `${balancer.name}/health-checker`, namespace, argv: [...agent('health-checker'), file], logFile: path.join(dir, 'health-checker.log'), restart: ALWAYS };
+  return { name: `${balancer.name}/health-checker`, namespace, command: agent(namespace, 'health-checker', file), logFile: path.join(dir, 'health-checker.log'), restart: ALWAYS };
 }
 
 /** The Internet-side end of the publication of an Elastic IP on 127.0.0.1. */
 export function forwarderAgent(runDir: string, namespace: string, host: Host, port: number, socketPath: string): ProcessSpec {
   return {
-    name: `internet/forward-${host.name}`,
+    name: `internet/forward-${host.name}-${port}`,
     namespace,
-    argv: [...agent('unix-forwarder'), socketPath, host.elasticIp!, String(port)],
-    logFile: path.join(runDir, `forward-${host.name}.log`),
+    command: agent(namespace, 'unix-forwarder', socketPath, host.elasticIp!, String(port)),
+    logFile: path.join(runDir, `forward-${host.name}-${port}.log`),
     restart: ALWAYS,
   };
 }

@@ -2,18 +2,21 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ExitCode, LocalDeployError } from '../errors';
+import { Topology } from '../model/topology';
+import { HostProvisioning } from '../provisioning/association-runner';
+import { describeProvisioning, ProvisioningError, provisionHosts } from '../provisioning/run-provisioning';
 import { BalancerTiming, balancerConfig, IMDS_ADDRESS, IMDS_LOCAL_PORT, forwarderAgent, healthCheckerAgent, imdsAgent } from './agents';
-import { prepareApache } from './apache';
 import { TargetState } from './balancer-rules';
 import { killNamespaceProcesses, removeIfEmpty } from './cleanup';
-import { run, sleep, waitForListen } from './exec';
+import { ControlServer, SYSTEMD_SOCKET } from './control-server';
+import { listeningPorts, run, sleep, waitForListen } from './exec';
 import { applySecurityGroups, imdsRedirectRuleset, internetGatewayRuleset } from './firewall';
+import { InitSystem, UnitAction } from './init-system';
+import { Machine, prepareMachine } from './machine';
 import { DeploymentNames, RUN_ROOT } from './naming';
 import { Network } from './network';
 import { Publisher } from './publisher';
 import { ProcessSpec, Supervisor } from './supervisor';
-import { prepareUwsgi } from './uwsgi';
-import { Topology } from '../model/topology';
 
 /** Options of {@link LocalDeployment.up}. */
 export interface DeployOptions extends BalancerTiming {
@@ -42,26 +45,26 @@ export interface PublishedEndpoint {
   readonly url: string;
 }
 
-/** What a deployment writes to its state file, for stale cleanup and for tests that inspect it. */
+/** What a deployment writes to its state file, for stale cleanup, `reprovision` and tests that inspect it. */
 export interface DeploymentState {
   readonly id: string;
   readonly ownerPid: number;
   readonly stackName: string;
   readonly namespaces: string[];
-  readonly hosts: Array<{ name: string; instanceId: string; namespace: string; address: string }>;
+  readonly hosts: Array<{ name: string; instanceId: string; namespace: string; address: string; initPid?: number }>;
   readonly balancers: Array<{ name: string; namespace: string; address: string; stateFile: string; targetGroups: string[] }>;
   readonly processes: Array<{ name: string; namespace: string; pid: number; restarts: number }>;
   readonly endpoints: PublishedEndpoint[];
 }
 
-/** How long one server may take to start listening. */
+/** How long a host's init may take to set up its filesystem, and a server to start listening. */
 const START_TIMEOUT_MS = 20_000;
 
 /**
- * A topology running on this machine. `up` brings it up in order (network, firewall, metadata,
- * balancers, servers, publication) and, if any step fails, tears down what it made before raising.
- * `down` always leaves nothing: processes (by pid), namespaces with their links and rules,
- * /etc/netns folders and the run folder.
+ * A topology running on this machine. `up` brings it up in order (network, firewall, hosts with
+ * their own filesystems, metadata, balancers, provisioning, publication) and, if any step fails,
+ * tears down what it made before raising. `down` always leaves nothing: processes (by pid),
+ * namespaces with their links, rules and mounts, /etc/netns folders and the run folder.
  */
 export class LocalDeployment {
   /**
@@ -82,9 +85,14 @@ export class LocalDeployment {
   }
 
   public readonly endpoints: PublishedEndpoint[] = [];
+  /** What the first provisioning of every host did. */
+  public provisioning: HostProvisioning[] = [];
   private readonly network: Network;
   private readonly supervisor: Supervisor;
   private readonly publishers: Publisher[] = [];
+  private readonly controlServers: ControlServer[] = [];
+  private readonly initSystems: InitSystem[] = [];
+  private readonly machines: Machine[] = [];
   private readonly createdNamespaces: string[] = [];
   private downPromise?: Promise<void>;
 
@@ -122,13 +130,24 @@ export class LocalDeployment {
     return Math.max(0, ...checks.map(hc => (hc.healthyThreshold + 1) * hc.intervalSeconds * 1000 * this.options.healthCheckTimeScale));
   }
 
+  /** The unit state changes that `systemctl` caused on every host so far. */
+  public get unitActions(): UnitAction[] {
+    return this.initSystems.flatMap(i => i.actions);
+  }
+
   public get state(): DeploymentState {
     return {
       id: this.names.id,
       ownerPid: process.pid,
       stackName: this.topology.stackName,
       namespaces: [...this.createdNamespaces],
-      hosts: this.topology.hosts.map(h => ({ name: h.name, instanceId: h.instanceId, namespace: this.names.namespace(h.name), address: h.address })),
+      hosts: this.topology.hosts.map(h => ({
+        name: h.name,
+        instanceId: h.instanceId,
+        namespace: this.names.namespace(h.name),
+        address: h.address,
+        initPid: this.machines.find(m => m.host.name === h.name)?.initPid,
+      })),
       balancers: this.topology.balancers.map(b => ({
         name: b.name,
         namespace: this.names.namespace(b.name),
@@ -153,6 +172,8 @@ export class LocalDeployment {
     fs.chmodSync(RUN_ROOT, 0o755);
     // The state file exists before the first namespace, so an interrupted run is always found again.
     this.writeState();
+    // `reprovision` runs the associations of this deployment again from another process.
+    fs.writeFileSync(names.topologyFile, JSON.stringify(topology));
     options.log(`Creating ${this.network.namespaces.length} namespaces (deployment ${names.id})`);
     this.network.up(ns => {
       this.createdNamespaces.push(ns);
@@ -167,10 +188,9 @@ export class LocalDeployment {
     }
     for (const b of topology.balancers) applySecurityGroups(names.namespace(b.name), topology, b, true);
 
+    await Promise.all(topology.hosts.map(h => this.startMachine(h)));
     for (const h of topology.hosts) {
-      const dir = names.hostDir(h.name);
-      fs.mkdirSync(dir, { recursive: true });
-      await this.startAndWait(imdsAgent(dir, names.namespace(h.name), h, topology), IMDS_ADDRESS, IMDS_LOCAL_PORT);
+      await this.startAndWait(imdsAgent(names.hostDir(h.name), names.namespace(h.name), h, topology), IMDS_ADDRESS, IMDS_LOCAL_PORT);
     }
     for (const b of topology.balancers) {
       const dir = names.hostDir(b.name);
@@ -178,37 +198,84 @@ export class LocalDeployment {
       const config = balancerConfig(b, topology, this.balancerStateFile(b.name), options);
       this.supervisor.start(healthCheckerAgent(dir, names.namespace(b.name), b, config));
     }
-    for (const h of topology.hosts) {
-      for (const service of h.services) {
-        const dir = names.hostDir(h.name);
-        const ns = names.namespace(h.name);
-        if (service.kind === 'uwsgi') {
-          options.log(`${h.name} (${h.instanceId}, ${h.address}): uWSGI on port ${service.port}`);
-          await this.startAndWait(prepareUwsgi(dir, ns, h, service), h.address, service.port);
-        } else {
-          options.log(`${h.name} (${h.instanceId}, ${h.address}): Apache httpd on port ${service.listenPort}`);
-          await this.startAndWait(prepareApache(dir, ns, h, service), h.address, service.listenPort);
+
+    await this.provision();
+    await this.publish();
+    this.writeState();
+  }
+
+  /** A host's own filesystem (its init holds the mount namespace) and its init system's socket. */
+  private async startMachine(host: Topology['hosts'][number]) {
+    const { names } = this;
+    const dir = names.hostDir(host.name);
+    fs.mkdirSync(dir, { recursive: true });
+    const spec = prepareMachine(dir, names.namespace(host.name), host);
+    this.checkNotTornDown();
+    this.supervisor.start(spec);
+    const machine = new Machine(host, names.namespace(host.name), 0, dir);
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (!fs.existsSync(machine.dirs.readyFile)) {
+      this.checkNotTornDown();
+      if (this.supervisor.hasExited(spec.name) || Date.now() > deadline) {
+        throw new LocalDeployError(`${host.name}: its filesystem could not be set up. Last lines of ${spec.logFile}:\n${tail(spec.logFile)}`, ExitCode.DEPLOY_FAILED);
+      }
+      await sleep(20);
+    }
+    const running = new Machine(host, machine.namespace, this.supervisor.pid(spec.name)!, dir);
+    this.machines.push(running);
+    const journal = path.join(dir, 'systemd');
+    fs.mkdirSync(journal, { recursive: true });
+    const initSystem = new InitSystem(running, this.supervisor, path.join(journal, 'journal.jsonl'));
+    this.initSystems.push(initSystem);
+    const server = new ControlServer(path.join(running.dirs.control, SYSTEMD_SOCKET), initSystem,
+      e => this.options.log(`${host.name}: the local init system failed:\n${e.stack}`));
+    await server.listen();
+    this.controlServers.push(server);
+  }
+
+  private async provision() {
+    const withAssociations = this.machines.filter(m => m.host.associations.length > 0);
+    if (withAssociations.length === 0) return;
+    this.options.log(`Provisioning ${withAssociations.length} hosts: every association's document runs on its targets, as SSM Agent runs it`);
+    const started = Date.now();
+    this.provisioning = await provisionHosts(this.machines, this.topology, this.names.runDir);
+    this.checkNotTornDown();
+    for (const line of describeProvisioning(this.provisioning)) this.options.log(line);
+    if (this.provisioning.some(r => !r.succeeded)) throw new ProvisioningError(this.provisioning);
+    const actions = this.unitActions.map(a => `${a.host} ${a.action} ${a.unit}`);
+    this.options.log(`Provisioned in ${((Date.now() - started) / 1000).toFixed(1)}s; systemctl: ${actions.join(', ') || 'no unit started'}`);
+  }
+
+  /** Publishes each Elastic IP's ports that its security groups open to the Internet and that a server listens on. */
+  private async publish() {
+    const { names, options } = this;
+    for (const h of this.topology.hosts.filter(x => x.elasticIp && x.publishedPorts.length > 0)) {
+      const namespace = names.namespace(h.name);
+      const deadline = Date.now() + START_TIMEOUT_MS;
+      let ports: number[] = [];
+      while ((ports = listeningPorts(namespace).filter(p => h.publishedPorts.includes(p))).length === 0) {
+        this.checkNotTornDown();
+        if (Date.now() > deadline) {
+          throw new LocalDeployError(`${h.name}: nothing listens on ${h.publishedPorts.map(p => `port ${p}`).join(' or ')} ` +
+            `(what its security groups open to the Internet) within ${START_TIMEOUT_MS / 1000}s after provisioning`, ExitCode.DEPLOY_FAILED);
         }
+        await sleep(100);
+      }
+      for (const port of ports) {
+        const socket = names.publishSocket(h.name, port);
+        this.supervisor.start(forwarderAgent(names.runDir, names.internetNamespace, h, port, socket));
+        await waitForFile(socket, START_TIMEOUT_MS);
+        this.checkNotTornDown();
+        const publisher = new Publisher(socket);
+        this.publishers.push(publisher);
+        const wanted = this.endpoints.length === 0 ? options.publishPort : 0;
+        const local = await publisher.listen(wanted).catch((e: Error) => {
+          throw new LocalDeployError(`Cannot publish ${h.name} on 127.0.0.1:${wanted}: ${e.message} (choose another with --publish-port)`, ExitCode.DEPLOY_FAILED);
+        });
+        this.endpoints.push({ host: h.name, elasticIp: h.elasticIp!, servedPort: port, port: local, url: `http://127.0.0.1:${local}/` });
+        options.log(`${h.name}: Elastic IP ${h.elasticIp}:${port} published on http://127.0.0.1:${local}/`);
       }
     }
-
-    for (const h of topology.hosts) {
-      const apache = h.services.find(s => s.kind === 'apache');
-      if (!h.elasticIp || !apache || apache.kind !== 'apache') continue;
-      const socket = names.publishSocket(h.name);
-      this.supervisor.start(forwarderAgent(names.runDir, names.internetNamespace, h, apache.listenPort, socket));
-      await waitForFile(socket, START_TIMEOUT_MS);
-      this.checkNotTornDown();
-      const publisher = new Publisher(socket);
-      this.publishers.push(publisher);
-      const wanted = this.endpoints.length === 0 ? options.publishPort : 0;
-      const port = await publisher.listen(wanted).catch((e: Error) => {
-        throw new LocalDeployError(`Cannot publish ${h.name} on 127.0.0.1:${wanted}: ${e.message} (choose another with --publish-port)`, ExitCode.DEPLOY_FAILED);
-      });
-      this.endpoints.push({ host: h.name, elasticIp: h.elasticIp, servedPort: apache.listenPort, port, url: `http://127.0.0.1:${port}/` });
-      options.log(`${h.name}: Elastic IP ${h.elasticIp}:${apache.listenPort} published on http://127.0.0.1:${port}/`);
-    }
-    this.writeState();
   }
 
   private async startAndWait(spec: ProcessSpec, address: string, port: number) {
@@ -216,8 +283,7 @@ export class LocalDeployment {
     this.supervisor.start(spec);
     if (!(await waitForListen(spec.namespace, address, port, START_TIMEOUT_MS, () => this.supervisor.hasExited(spec.name)))) {
       this.checkNotTornDown();
-      const log = fs.existsSync(spec.logFile) ? fs.readFileSync(spec.logFile, 'utf-8').trim().split('\n').slice(-15).join('\n') : '';
-      throw new LocalDeployError(`${spec.name} did not listen on ${address}:${port} within ${START_TIMEOUT_MS / 1000}s. Last lines of ${spec.logFile}:\n${log}`, ExitCode.DEPLOY_FAILED);
+      throw new LocalDeployError(`${spec.name} did not listen on ${address}:${port} within ${START_TIMEOUT_MS / 1000}s. Last lines of ${spec.logFile}:\n${tail(spec.logFile)}`, ExitCode.DEPLOY_FAILED);
     }
   }
 
@@ -228,7 +294,10 @@ export class LocalDeployment {
 
   private async tearDown() {
     for (const p of this.publishers) await p.close();
+    for (const s of this.controlServers) await s.close();
     await this.supervisor.stopAll();
+    // Processes the services left (a forked daemon, a provisioning step) die with their namespace's;
+    // the hosts' mount namespaces go with their last process.
     for (const ns of this.network.namespaces) killNamespaceProcesses(ns);
     this.network.down();
     fs.rmSync(this.names.runDir, { recursive: true, force: true });
@@ -245,6 +314,10 @@ export class LocalDeployment {
     fs.writeFileSync(`${this.names.stateFile}.tmp`, JSON.stringify(this.state, null, 2));
     fs.renameSync(`${this.names.stateFile}.tmp`, this.names.stateFile);
   }
+}
+
+function tail(file: string): string {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf-8').trim().split('\n').slice(-15).join('\n') : '';
 }
 
 async function waitForFile(file: string, timeoutMs: number) {

@@ -53,6 +53,13 @@ export async function waitForListen(namespace: string, address: string, port: nu
   return false;
 }
 
+/** The TCP ports something listens on inside a namespace, on an address other hosts can reach (not loopback). */
+export function listeningPorts(namespace: string): number[] {
+  const locals = runIn(namespace, 'ss', ['-Hltn'], { allowFailure: true }).stdout.split('\n')
+    .map(l => l.trim().split(/\s+/)[3]).filter((l): l is string => !!l && !l.startsWith('127.') && !l.startsWith('[::1]'));
+  return [...new Set(locals.map(l => Number(l.slice(l.lastIndexOf(':') + 1))))];
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
 }

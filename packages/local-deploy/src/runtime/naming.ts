@@ -36,8 +36,13 @@ export class DeploymentNames {
     return path.join(this.runDir, 'state.json');
   }
 
-  /** Unix socket through which the root namespace reaches the Internet namespace. */
-  public publishSocket(host: string): string {
-    return path.join(this.runDir, `publish-${host}.sock`);
+  /** The topology as mapped, for commands that act on a live deployment (`reprovision`). */
+  public get topologyFile(): string {
+    return path.join(this.runDir, 'topology.json');
+  }
+
+  /** Unix socket through which the root namespace reaches a port of an Elastic IP from the Internet namespace. */
+  public publishSocket(host: string, port: number): string {
+    return path.join(this.runDir, `publish-${host}-${port}.sock`);
   }
 }

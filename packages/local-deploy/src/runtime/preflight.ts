@@ -1,21 +1,19 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ExitCode, LocalDeployError } from '../errors';
 import { hasProgram, run } from './exec';
 import { removeNamespace } from './network';
 import { Topology } from '../model/topology';
+import { provisioningPackages } from '../provisioning/packages';
 
-/** Debian packages every local deployment needs, whatever it runs. */
-const BASE_PACKAGES = ['iproute2', 'nftables'];
+/** Debian packages every local deployment needs, whatever it runs (util-linux: unshare, nsenter). */
+const BASE_PACKAGES = ['iproute2', 'nftables', 'util-linux'];
 
-/** The Debian packages a topology needs: the base tools plus what its servers map to. */
+/** The Debian packages a topology needs: the base tools, and what provisioning runs with when a host has associations. */
 export function requiredPackages(topology: Topology): string[] {
-  const packages = new Set(BASE_PACKAGES);
-  for (const h of topology.hosts) {
-    for (const s of h.services) {
-      if (s.kind === 'apache') packages.add('apache2-bin');
-      else s.debianPackages.forEach(p => packages.add(p));
-    }
-  }
-  return [...packages].sort();
+  const provisioned = topology.hosts.some(h => h.associations.length > 0);
+  return [...new Set([...BASE_PACKAGES, ...(provisioned ? provisioningPackages() : [])])].sort();
 }
 
 /** Fails with a clear message when this is not a Linux machine or the tool is not root. */
@@ -70,6 +68,9 @@ export function ensurePackages(packages: string[], log: (line: string) => void) 
  */
 export function probeKernel() {
   const ns = `nlbtprobe${process.pid}`;
+  const layers = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbt-probe-'));
+  fs.mkdirSync(path.join(layers, 'upper'));
+  fs.mkdirSync(path.join(layers, 'work'));
   const steps: Array<[string, string[], string?]> = [
     ['network namespaces', ['ip', 'netns', 'add', ns]],
     ['veth pairs', ['ip', '-n', ns, 'link', 'add', 'probe0', 'type', 'veth', 'peer', 'name', 'probe1']],
@@ -78,6 +79,8 @@ export function probeKernel() {
       'table ip probe {\n chain p { type nat hook prerouting priority dstnat; tcp dport 1 dnat ip to jhash ip saddr mod 1 map { 0 : 10.0.0.1 . 1 }; }\n chain o { type nat hook postrouting priority srcnat; ct status dnat snat ip to 10.0.0.2; }\n}\n'],
     ['nftables filtering', ['ip', 'netns', 'exec', ns, 'nft', '-f', '-'],
       'table inet probe {\n chain i { type filter hook prerouting priority -150; ct state established accept; counter drop; }\n}\n'],
+    ['private mount namespaces with overlayfs (a host\'s own /etc, /usr, /var)', ['ip', 'netns', 'exec', ns, 'unshare', '--mount', '--propagation', 'private', '--',
+      'mount', '-t', 'overlay', 'nlbt-probe', '-o', `lowerdir=/etc,upperdir=${layers}/upper,workdir=${layers}/work`, '/etc']],
   ];
   try {
     for (const [feature, [cmd, ...args], input] of steps) {
@@ -88,5 +91,6 @@ export function probeKernel() {
     }
   } finally {
     removeNamespace(ns);
+    fs.rmSync(layers, { recursive: true, force: true });
   }
 }

@@ -12,7 +12,7 @@ describe('runCommand', () => {
   test('plan prints what would run and returns 0 (no root needed)', async () => {
     const { lines, session: s } = session();
     await expect(runCommand(['plan', REFERENCE.dir, REFERENCE.stack], s)).resolves.toBe(ExitCode.OK);
-    expect(lines.join('\n')).toMatch(/host web1 .* \[Apache :80\]/);
+    expect(lines.join('\n')).toMatch(/host web1 .* EIP 203.0.113.11 :80 Amazon Linux 2023/);
   });
 
   test('help prints the usage and returns 0', async () => {

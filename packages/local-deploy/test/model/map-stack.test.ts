@@ -1,11 +1,12 @@
 import { CloudAssembly } from '../../src/assembly/cloud-assembly';
 import { ExitCode } from '../../src/errors';
 import { mapStack, UnsupportedResourcesError } from '../../src/model/map-stack';
-import { ApacheService, Topology, UwsgiService } from '../../src/model/topology';
+import { RunShellScriptStep } from '../../src/provisioning/documents';
 import { CUSTOM_APP, editedFixture, readStack, REFERENCE } from '../fixtures';
 
-function services<K extends 'apache' | 'uwsgi'>(t: Topology, kind: K) {
-  return t.hosts.flatMap(h => h.services).filter(s => s.kind === kind) as Array<K extends 'apache' ? ApacheService : UwsgiService>;
+/** The script of a host's first shell step, as its association runs it. */
+function firstScript(host: { associations: Array<{ steps: Array<{ action: string }> }> }): string {
+  return (host.associations[0].steps.find(s => s.action === 'aws:runShellScript') as RunShellScriptStep).script;
 }
 
 describe('mapStack on the reference architecture', () => {
@@ -41,25 +42,40 @@ describe('mapStack on the reference architecture', () => {
     });
   });
 
-  test('Apache proxies to the NLB DNS name, which the hosts resolve to the local balancer', () => {
-    const [apache] = services(topology, 'apache');
+  test('the web server runs AWS-RunShellScript with the synthesized commands, the NLB\'s DNS name resolved to the local balancer', () => {
+    const [web] = topology.hosts;
     const balancer = topology.balancers[0];
-    expect(apache.listenPort).toBe(80);
-    expect(apache.proxyConfig).toContain(`ProxyPass "/" "uwsgi://${balancer.dnsName}:9090/"`);
+    expect(web.associations.map(a => [a.logicalId, a.documentName, a.steps.map(s => s.name)])).toEqual([
+      ['WebServerProvisioningC974554E', 'AWS-RunShellScript', ['0.aws:runShellScript']],
+    ]);
+    expect(firstScript(web)).toMatch(/^#!\/bin\/bash\n/);
+    expect(firstScript(web)).toContain(`ProxyPass "/" "uwsgi://${balancer.dnsName}:9090/"`);
+    const executionTimeout = readStack(REFERENCE).template.Resources!.WebServerProvisioningC974554E.Properties!.Parameters.executionTimeout;
+    expect((web.associations[0].steps[0] as RunShellScriptStep).timeoutSeconds).toBe(Number(executionTimeout[0]));
     expect(topology.hosts[0].hostsEntries).toEqual([{ name: balancer.dnsName, address: balancer.address }]);
   });
 
-  test('the app hosts run the asset\'s uwsgi.ini and app, restarted as the unit says', () => {
-    const uwsgi = services(topology, 'uwsgi');
-    expect(uwsgi).toHaveLength(2);
-    expect(uwsgi[0]).toMatchObject({
-      port: 9090,
-      appDir: '/opt/nlb-tiers/app',
-      restart: { restart: 'on-failure', restartSeconds: 3 },
-      killSignal: 'SIGQUIT',
-      debianPackages: ['uwsgi-core', 'uwsgi-plugin-python3', 'python3-flask'],
+  test('the Elastic IP publishes what the web server\'s security group opens to the Internet', () => {
+    expect(topology.hosts.map(h => h.publishedPorts)).toEqual([[80], [], []]);
+  });
+
+  test('the app hosts run the fleet\'s own document: the playbook asset downloaded, then its script', () => {
+    const [, app1, app2] = topology.hosts;
+    expect(app2.associations).toEqual(app1.associations);
+    const [download, run] = app1.associations[0].steps;
+    expect(download).toMatchObject({
+      action: 'aws:downloadContent',
+      name: 'downloadPlaybook',
+      destinationPath: '/var/lib/nlb-tiers/playbook.zip',
+      asset: { path: expect.stringMatching(/asset\.[0-9a-f]{64}$/), packaging: 'zip' },
     });
-    expect(uwsgi[0].originalIni).toContain('module = run:app');
+    expect(run).toMatchObject({ action: 'aws:runShellScript', name: 'runPlaybook', timeoutSeconds: 2100 });
+    expect((run as RunShellScriptStep).script).toContain("--extra-vars 'SSM=True' -v playbook.yml");
+    expect((run as RunShellScriptStep).script).toContain("if [ 'True' != 'True' ]; then");
+  });
+
+  test('every host presents the image of its launch template or instance', () => {
+    expect(topology.hosts.map(h => h.image.name)).toEqual(['Amazon Linux 2023', 'Amazon Linux 2023', 'Amazon Linux 2023']);
   });
 
   test('IMDSv2 is required where the launch template says so', () => {
@@ -85,13 +101,12 @@ describe('mapStack follows the props', () => {
   const topology = mapStack(readStack(CUSTOM_APP));
 
   test('port, capacity, thresholds, the web port and the custom app all change the local deployment', () => {
-    expect(topology.hosts.filter(h => h.services.some(s => s.kind === 'uwsgi'))).toHaveLength(3);
+    expect(topology.hosts.filter(h => h.name.startsWith('app') && h.associations.length === 1)).toHaveLength(3);
     const [listener] = topology.balancers[0].listeners;
     expect(listener.port).toBe(9191);
     expect(listener.targetGroup.healthCheck).toMatchObject({ intervalSeconds: 15, healthyThreshold: 3, unhealthyThreshold: 4 });
-    expect(services(topology, 'apache')[0].listenPort).toBe(8080);
-    expect(services(topology, 'uwsgi')[0].originalIni).toContain('module = greeter.wsgi:application');
-    expect(services(topology, 'uwsgi')[0].port).toBe(9191);
+    expect(topology.hosts[0].publishedPorts).toEqual([8080]);
+    expect(firstScript(topology.hosts[0])).toContain('Listen 8080');
   });
 
   test('exports are kept for the assertion stack\'s Fn::ImportValue', () => {
@@ -129,10 +144,24 @@ describe('mapStack reports everything it cannot run, before anything starts', ()
     expect(() => mapStack(CloudAssembly.read(dir).stack(REFERENCE.stack))).toThrow(/SSM document AWS-RunPowerShellScript/);
   });
 
-  test('a shell script without the proxy configuration is unsupported', () => {
+  test('a document with a step the tool cannot run is unsupported, named with its step', () => {
     const dir = editedFixture(REFERENCE, t => {
-      t.Resources.WebServerProvisioningC974554E.Properties.Parameters.commands = ['#!/bin/bash', 'echo hello'];
+      t.Resources.AppFleetProvisioningDocument61426BDF.Properties.Content.mainSteps[0].action = 'aws:runPowerShellScript';
     });
-    expect(() => mapStack(CloudAssembly.read(dir).stack(REFERENCE.stack))).toThrow(/does not write an nlb-tiers proxy configuration/);
+    expect(() => mapStack(CloudAssembly.read(dir).stack(REFERENCE.stack))).toThrow(/step downloadPlaybook: action aws:runPowerShellScript is not run locally/);
+  });
+
+  test('an association parameter the document does not allow is unsupported, as SSM would refuse it', () => {
+    const dir = editedFixture(REFERENCE, t => {
+      t.Resources.AppFleetProvisioningDBA744E0.Properties.Parameters.InstallAnsible = ['Maybe'];
+    });
+    expect(() => mapStack(CloudAssembly.read(dir).stack(REFERENCE.stack))).toThrow(/parameter InstallAnsible is "Maybe", not one of True, False/);
+  });
+
+  test('an image other than Amazon Linux 2023 is unsupported', () => {
+    const dir = editedFixture(REFERENCE, t => {
+      t.Resources.WebServer6E276FE3.Properties.ImageId = 'ami-0123456789abcdef0';
+    });
+    expect(() => mapStack(CloudAssembly.read(dir).stack(REFERENCE.stack))).toThrow(/WebServer6E276FE3 \(AWS::EC2::Instance\): image "ami-0123456789abcdef0": the local hosts emulate Amazon Linux 2023 only/);
   });
 });

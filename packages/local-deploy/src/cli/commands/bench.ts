@@ -9,7 +9,7 @@ import { Session } from '../session';
 /** `bench <cdk.out> <stack>`: start-up time, latency, throughput and failover time of a deployment. */
 export async function benchCommand({ operands: [assemblyDir, stackName], options }: ParsedArgs, session: Session): Promise<ExitCode> {
   const { log } = session;
-  const topology = mapStack(CloudAssembly.read(assemblyDir).stack(stackName));
+  const topology = mapStack(CloudAssembly.read(assemblyDir).stack(stackName), { desiredCapacity: options.desiredCapacity });
   const started = Date.now();
   const deployment = await session.deploy(topology, { ...options, publishPort: 0 });
   try {

@@ -12,7 +12,7 @@ import { Session } from '../session';
  */
 export async function deployCommand({ operands: [assemblyDir, stackName], options }: ParsedArgs, session: Session): Promise<ExitCode> {
   const { log } = session;
-  const topology = mapStack(CloudAssembly.read(assemblyDir).stack(stackName));
+  const topology = mapStack(CloudAssembly.read(assemblyDir).stack(stackName), { desiredCapacity: options.desiredCapacity });
   log(describeTopology(topology, options.healthCheckTimeScale));
   const started = Date.now();
   const deployment = await session.deploy(topology, options);

@@ -7,6 +7,6 @@ import { Session } from '../session';
 
 /** `plan <cdk.out> <stack>`: what a deployment would run, or every resource it cannot run. Needs no root. */
 export async function planCommand({ operands: [assemblyDir, stackName], options }: ParsedArgs, session: Session): Promise<ExitCode> {
-  session.log(describeTopology(mapStack(CloudAssembly.read(assemblyDir).stack(stackName)), options.healthCheckTimeScale));
+  session.log(describeTopology(mapStack(CloudAssembly.read(assemblyDir).stack(stackName), { desiredCapacity: options.desiredCapacity }), options.healthCheckTimeScale));
   return ExitCode.OK;
 }

@@ -1,0 +1,85 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ExitCode, LocalDeployError } from '../errors';
+import { Topology } from '../model/topology';
+import { Machine } from '../runtime/machine';
+import { formatRecap } from './ansible';
+import { HostProvisioning, provisionHost, StepResult } from './association-runner';
+
+/**
+ * How the local deploy runs Ansible, set in the environment of every provisioning step (the
+ * playbook and the document stay as synthesized), because every host's run shares the machine's
+ * cores: modules are piped to the interpreter instead of copied, the interpreter is not
+ * discovered (Amazon Linux's is /usr/bin/python3 too), and fact gathering collects the `min`
+ * subset (distribution, package and service manager, not hardware or network facts).
+ */
+export const ANSIBLE_ENVIRONMENT: Record<string, string> = {
+  ANSIBLE_PIPELINING: 'True',
+  ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3',
+  ANSIBLE_GATHER_SUBSET: 'min',
+};
+
+/** How many lines of a failed step's output the report shows. */
+const TAIL_LINES = 15;
+
+/** Provisioning failed on at least one host; the message names each failed step. */
+export class ProvisioningError extends LocalDeployError {
+  constructor(public readonly results: HostProvisioning[]) {
+    super(results.filter(r => !r.succeeded).map(describeFailure).join('\n\n'), ExitCode.DEPLOY_FAILED);
+  }
+}
+
+/** Runs every host's associations, all hosts at once, as State Manager applies them to their targets. */
+export async function provisionHosts(machines: Machine[], topology: Topology, runDir: string): Promise<HostProvisioning[]> {
+  return Promise.all(machines.filter(m => m.host.associations.length > 0).map(m => provisionHost(m, m.host.associations, {
+    outputDir: path.join(m.hostDir, 'provisioning'),
+    assetCacheDir: path.join(runDir, 'assets'),
+    region: topology.region,
+    environment: ANSIBLE_ENVIRONMENT,
+  })));
+}
+
+/** One line per step: host, association, document, step, exit code, duration; the play recap for Ansible. */
+export function describeProvisioning(results: HostProvisioning[]): string[] {
+  const lines: string[] = [];
+  for (const host of results) {
+    for (const run of host.runs) {
+      for (const step of run.steps) {
+        const recap = step.ansible?.recap ? `  play recap: ${formatRecap(step.ansible.recap)}` : '';
+        lines.push(`  ${host.host.padEnd(6)} ${run.association} (${run.documentName}) ${step.name}: ${outcome(step)} in ${seconds(step.durationMs)}${recap}`);
+      }
+    }
+  }
+  return lines;
+}
+
+/** What failed on a host: the step, its exit code, the command or task, and the last lines of its output. */
+export function describeFailure(host: HostProvisioning): string {
+  const lines = [`Provisioning failed on ${host.host} (${host.instanceId}):`];
+  for (const run of host.runs.filter(r => !r.succeeded)) {
+    const step = run.steps[run.steps.length - 1];
+    lines.push(`  association ${run.association} (document ${run.documentName}), step ${step.name}: ${outcome(step)} after ${seconds(step.durationMs)}`);
+    if (step.ansible?.failedTask) lines.push(`  failed task: ${step.ansible.failedTask.name}: ${step.ansible.failedTask.message}`);
+    else if (step.failedCommand) lines.push(`  failed command: ${step.failedCommand}`);
+    if (step.ansible?.recap) lines.push(`  play recap: ${formatRecap(step.ansible.recap)}`);
+    for (const stream of ['stdout', 'stderr']) {
+      const tail = lastLines(path.join(step.outputDir, stream), TAIL_LINES);
+      if (tail.length > 0) lines.push(`  last lines of ${stream}:`, ...tail.map(l => `    ${l}`));
+    }
+  }
+  return lines.join('\n');
+}
+
+function outcome(step: StepResult): string {
+  if (step.timedOut) return `timed out (exit ${step.exitCode})`;
+  return step.exitCode === 0 ? 'exit 0' : step.exitCode === -1 ? 'could not run' : `exit ${step.exitCode}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+function lastLines(file: string, count: number): string[] {
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf-8').trimEnd().split('\n').filter(l => l.length > 0).slice(-count);
+}

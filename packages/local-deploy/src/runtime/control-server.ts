@@ -1,0 +1,62 @@
+import * as fs from 'fs';
+import * as net from 'net';
+import { InitSystem, SystemctlResult } from './init-system';
+
+/** The socket file of a host's init system, in its control folder (the host sees it under /run/nlb-tiers-local). */
+export const SYSTEMD_SOCKET = 'systemd.sock';
+
+/**
+ * Serves one host's `systemctl` shim: one JSON line `{"argv": [...]}` in, one JSON answer
+ * `{"exitCode", "stdout", "stderr"}` out. The socket lives in the host's control folder, which
+ * only that host (and the tool) can reach, so the connection itself says which host asks.
+ */
+export class ControlServer {
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(private readonly socketPath: string, private readonly initSystem: InitSystem, private readonly onError: (e: Error) => void) {
+    this.server = net.createServer(socket => this.serve(socket));
+  }
+
+  public listen(): Promise<void> {
+    fs.rmSync(this.socketPath, { force: true });
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.socketPath, () => resolve());
+    });
+  }
+
+  public close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    return new Promise(resolve => this.server.close(() => resolve()));
+  }
+
+  private serve(socket: net.Socket) {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let buffer = '';
+    socket.on('data', chunk => {
+      buffer += chunk.toString('utf-8');
+      const newline = buffer.indexOf('\n');
+      if (newline < 0) return;
+      const line = buffer.slice(0, newline);
+      buffer = '';
+      void this.answer(line).then(result => socket.end(JSON.stringify(result)));
+    });
+  }
+
+  private async answer(line: string): Promise<SystemctlResult> {
+    try {
+      const request = JSON.parse(line) as { argv?: unknown };
+      if (!Array.isArray(request.argv) || !request.argv.every(a => typeof a === 'string')) {
+        return { exitCode: 1, stdout: '', stderr: 'systemctl: malformed request\n' };
+      }
+      return await this.initSystem.systemctl(request.argv as string[]);
+    } catch (e) {
+      // A bug of the init system: the host's systemctl fails, and the tool shows the stack trace.
+      this.onError(e as Error);
+      return { exitCode: 1, stdout: '', stderr: `systemctl: the local init system failed: ${(e as Error).message}\n` };
+    }
+  }
+}

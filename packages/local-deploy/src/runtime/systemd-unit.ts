@@ -1,0 +1,134 @@
+/** A unit file asks for something the local init system does not do; systemctl reports it as systemd would a bad unit. */
+export class UnitFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnitFileError';
+  }
+}
+
+/** How the supervisor treats a service's exit, after systemd's `Restart=` and `RestartSec=`. */
+export interface RestartPolicy {
+  readonly restart: 'no' | 'on-failure' | 'always';
+  readonly restartSeconds: number;
+}
+
+/** What the local init system takes from a systemd service unit. */
+export interface ServiceUnit {
+  readonly description?: string;
+  /** `Type=`; simple, exec and notify start the same way locally (no readiness notification). */
+  readonly type: string;
+  readonly execStart: string;
+  readonly execReload?: string;
+  /** `Environment=` assignments, in order. */
+  readonly environment: Record<string, string>;
+  /** `EnvironmentFile=`; a leading `-` makes a missing file fine. */
+  readonly environmentFiles: string[];
+  readonly workingDirectory?: string;
+  /** `RuntimeDirectory=`: folders under /run created before the service starts. */
+  readonly runtimeDirectories: string[];
+  readonly restart: RestartPolicy;
+  readonly killSignal: NodeJS.Signals;
+  /** `WantedBy=` of `[Install]`: where `enable` links the unit. */
+  readonly wantedBy: string[];
+}
+
+/** Service types the local init system starts: it forks the main process and does not wait for a notification. */
+export const STARTABLE_TYPES = ['simple', 'exec', 'notify', 'idle'];
+
+/** Reads a unit file's `[Service]` and `[Install]` sections, with systemd's defaults for what it leaves out. */
+export function parseServiceUnit(text: string): ServiceUnit {
+  const sections: Record<string, Array<[string, string]>> = {};
+  let section = '';
+  for (const raw of text.replace(/\\\n/g, ' ').split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) {
+      section = header[1];
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq > 0) (sections[section] ??= []).push([line.slice(0, eq).trim(), line.slice(eq + 1).trim()]);
+  }
+  const all = (s: string, key: string) => (sections[s] ?? []).filter(([k]) => k === key).map(([, v]) => v);
+  const last = (s: string, key: string) => all(s, key).pop();
+  const restart = last('Service', 'Restart') ?? 'no';
+  if (!['no', 'on-failure', 'always'].includes(restart)) {
+    throw new UnitFileError(`Restart=${restart} is not emulated locally (emulated: no, on-failure, always)`);
+  }
+  const restartSec = last('Service', 'RestartSec');
+  return {
+    description: last('Unit', 'Description'),
+    type: last('Service', 'Type') ?? 'simple',
+    execStart: last('Service', 'ExecStart') ?? '',
+    execReload: last('Service', 'ExecReload'),
+    environment: Object.assign({}, ...all('Service', 'Environment').map(assignments)),
+    environmentFiles: all('Service', 'EnvironmentFile'),
+    workingDirectory: last('Service', 'WorkingDirectory'),
+    runtimeDirectories: all('Service', 'RuntimeDirectory').flatMap(v => v.split(/\s+/)).filter(Boolean),
+    restart: {
+      restart: restart as RestartPolicy['restart'],
+      // systemd's default RestartSec is 100ms.
+      restartSeconds: restartSec !== undefined ? parseSeconds(restartSec) : 0.1,
+    },
+    killSignal: (last('Service', 'KillSignal') ?? 'SIGTERM') as NodeJS.Signals,
+    wantedBy: all('Install', 'WantedBy').flatMap(v => v.split(/\s+/)).filter(Boolean),
+  };
+}
+
+/** `KEY=value` lines of an environment file (comments and blank lines skipped, quotes removed). */
+export function parseEnvironmentFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n').map(l => l.trim())) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (m) out[m[1]] = m[2].replace(/^"(.*)"$|^'(.*)'$/, (_q, d?: string, single?: string) => d ?? single ?? '');
+  }
+  return out;
+}
+
+/**
+ * Splits a command line of a unit as systemd does: quoted words, `${VAR}` inside a word, and a
+ * bare `$VAR` word becomes the variable's words (none when it is unset or empty). The prefixes
+ * `-@:+!` of the first word are dropped.
+ */
+export function commandLine(line: string, environment: Record<string, string>): string[] {
+  const words = splitWords(line);
+  const out: string[] = [];
+  for (const w of words) {
+    const bare = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(w.text);
+    if (bare && !w.quoted) {
+      out.push(...(environment[bare[1]] ?? '').split(/\s+/).filter(Boolean));
+      continue;
+    }
+    out.push(w.text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => environment[name] ?? ''));
+  }
+  if (out.length > 0) out[0] = out[0].replace(/^[-@:+!]+/, '');
+  return out;
+}
+
+function splitWords(line: string): Array<{ text: string; quoted: boolean }> {
+  const words: Array<{ text: string; quoted: boolean }> = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  for (const m of line.matchAll(re)) {
+    if (m[1] !== undefined) words.push({ text: m[1].replace(/\\(.)/g, '$1'), quoted: true });
+    else if (m[2] !== undefined) words.push({ text: m[2], quoted: true });
+    else words.push({ text: m[3], quoted: false });
+  }
+  return words;
+}
+
+function assignments(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const w of splitWords(text)) {
+    const eq = w.text.indexOf('=');
+    if (eq > 0) out[w.text.slice(0, eq)] = w.text.slice(eq + 1);
+  }
+  return out;
+}
+
+function parseSeconds(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|sec|min)?$/.exec(value);
+  if (!m) throw new UnitFileError(`RestartSec=${value} is not a duration the local init system reads`);
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n / 1000 : m[2] === 'min' ? n * 60 : n;
+}

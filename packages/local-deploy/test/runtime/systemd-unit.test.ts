@@ -1,0 +1,48 @@
+import { commandLine, parseEnvironmentFile, parseServiceUnit } from '../../src/runtime/systemd-unit';
+
+describe('parseServiceUnit', () => {
+  test('reads what the init system runs: ExecStart=, ExecReload=, Environment=, Restart=, RestartSec=, KillSignal=, WantedBy=', () => {
+    const unit = parseServiceUnit([
+      '[Unit]', 'Description=The Apache HTTP Server',
+      '[Service]', 'Type=notify', 'Environment=LANG=C', 'EnvironmentFile=-/etc/sysconfig/httpd',
+      'ExecStart=/usr/sbin/httpd $OPTIONS -DFOREGROUND', 'ExecReload=/usr/sbin/httpd $OPTIONS -k graceful',
+      'Restart=on-failure', 'RestartSec=3', 'KillSignal=SIGWINCH', 'RuntimeDirectory=httpd',
+      '[Install]', 'WantedBy=multi-user.target',
+    ].join('\n'));
+    expect(unit).toEqual({
+      description: 'The Apache HTTP Server',
+      type: 'notify',
+      execStart: '/usr/sbin/httpd $OPTIONS -DFOREGROUND',
+      execReload: '/usr/sbin/httpd $OPTIONS -k graceful',
+      environment: { LANG: 'C' },
+      environmentFiles: ['-/etc/sysconfig/httpd'],
+      workingDirectory: undefined,
+      runtimeDirectories: ['httpd'],
+      restart: { restart: 'on-failure', restartSeconds: 3 },
+      killSignal: 'SIGWINCH',
+      wantedBy: ['multi-user.target'],
+    });
+  });
+
+  test('applies systemd\'s defaults', () => {
+    expect(parseServiceUnit('[Service]\nExecStart=/bin/x\n')).toMatchObject({ type: 'simple', restart: { restart: 'no', restartSeconds: 0.1 }, killSignal: 'SIGTERM', wantedBy: [] });
+    expect(parseServiceUnit('[Service]\nRestart=always\nRestartSec=500ms\n').restart).toEqual({ restart: 'always', restartSeconds: 0.5 });
+  });
+
+  test('fails on a Restart= it does not emulate', () => {
+    expect(() => parseServiceUnit('[Service]\nRestart=on-watchdog\n')).toThrow(/Restart=on-watchdog is not emulated locally/);
+  });
+});
+
+describe('commandLine', () => {
+  test('a bare $VAR becomes its words, none when unset; ${VAR} is replaced inside a word; quotes group', () => {
+    expect(commandLine('/usr/sbin/httpd $OPTIONS -DFOREGROUND', {})).toEqual(['/usr/sbin/httpd', '-DFOREGROUND']);
+    expect(commandLine('/usr/sbin/httpd $OPTIONS -DFOREGROUND', { OPTIONS: '-e debug -X' })).toEqual(['/usr/sbin/httpd', '-e', 'debug', '-X', '-DFOREGROUND']);
+    expect(commandLine('-/bin/kill -HUP ${MAINPID}', { MAINPID: '42' })).toEqual(['/bin/kill', '-HUP', '42']);
+    expect(commandLine('/bin/sh -c "echo a b"', {})).toEqual(['/bin/sh', '-c', 'echo a b']);
+  });
+
+  test('reads environment files', () => {
+    expect(parseEnvironmentFile('# httpd\nOPTIONS="-e debug"\n\nLANG=C\n')).toEqual({ OPTIONS: '-e debug', LANG: 'C' });
+  });
+});
