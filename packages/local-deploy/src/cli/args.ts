@@ -1,7 +1,7 @@
 import { ExitCode, LocalDeployError } from '../errors';
 
 /** The commands of `nlb-tiers-local`. */
-export type CommandName = 'deploy' | 'plan' | 'integ' | 'bench' | 'clean' | 'help';
+export type CommandName = 'deploy' | 'plan' | 'integ' | 'bench' | 'reprovision' | 'clean' | 'help';
 
 /** Options shared by the commands; each command reads the ones it uses. */
 export interface Options {
@@ -34,6 +34,7 @@ export const USAGE = `Usage:
   nlb-tiers-local plan <cdk.out> <stack>               show what would run (no root needed)
   nlb-tiers-local integ <integ folder> [options]       deploy each integ.*.ts snapshot and run its assertions
   nlb-tiers-local bench <cdk.out> <stack> [options]    measure latency, throughput and failover time
+  nlb-tiers-local reprovision [<deployment>]           run every association of a live (--hold) deployment again
   nlb-tiers-local clean                                remove what interrupted runs left behind
 
 Options:
@@ -56,12 +57,13 @@ const NUMBER_OPTIONS = {
 
 export const DEFAULT_OPTIONS: Options = { requests: 20, concurrency: 4, hold: false, publishPort: 8080, healthCheckTimeScale: 0.1 };
 
-/** The operands each command takes. */
+/** The operands each command takes; `[<x>]` is optional. */
 const OPERANDS: Record<Exclude<CommandName, 'help'>, string[]> = {
   deploy: ['<cdk.out>', '<stack>'],
   plan: ['<cdk.out>', '<stack>'],
   integ: ['<integ folder>'],
   bench: ['<cdk.out>', '<stack>'],
+  reprovision: ['[<deployment>]'],
   clean: [],
 };
 
@@ -89,7 +91,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (!(command in OPERANDS)) throw usage(`Unknown command "${command}"`);
   const name = command as keyof typeof OPERANDS;
   const wanted = OPERANDS[name];
-  if (operands.length !== wanted.length) {
+  const required = wanted.filter(o => !o.startsWith('[')).length;
+  if (operands.length < required || operands.length > wanted.length) {
     throw usage(`${name} takes ${wanted.length === 0 ? 'no operands' : wanted.join(' ')}, got ${operands.length === 0 ? 'none' : operands.join(' ')}`);
   }
   return { command: name, operands, options };

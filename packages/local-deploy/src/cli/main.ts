@@ -6,6 +6,7 @@ import { cleanCommand } from './commands/clean';
 import { deployCommand } from './commands/deploy';
 import { integCommand } from './commands/integ';
 import { planCommand } from './commands/plan';
+import { reprovisionCommand } from './commands/reprovision';
 import { Session } from './session';
 
 /** One command of the tool: returns its exit code; never exits, never traps signals. */
@@ -16,6 +17,7 @@ const COMMANDS: Record<CommandName, Command> = {
   plan: planCommand,
   integ: integCommand,
   bench: benchCommand,
+  reprovision: reprovisionCommand,
   clean: cleanCommand,
   help: async (_args, session) => {
     session.log(USAGE);

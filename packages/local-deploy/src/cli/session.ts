@@ -26,7 +26,17 @@ export class Session {
     probeKernel();
     const stale = cleanupStaleDeployments();
     if (stale.length > 0) this.log(`Removed what interrupted runs left behind: ${stale.join(', ')}`);
-    return LocalDeployment.up(topology, { ...options, log: this.log }, d => this.live.add(d));
+    let created: LocalDeployment | undefined;
+    try {
+      return await LocalDeployment.up(topology, { ...options, log: this.log }, d => {
+        created = d;
+        this.live.add(d);
+      });
+    } catch (e) {
+      // `up` has torn down what it made; say so, as after any deployment.
+      if (created) await this.tearDown(created);
+      throw e;
+    }
   }
 
   /** Tears a deployment down and says so. */

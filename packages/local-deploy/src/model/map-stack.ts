@@ -55,7 +55,9 @@ export function mapStack(stack: StackArtifact, options: MapStackOptions = {}): T
 
   const addresses = new SubnetAddresses();
   const roles = hostRoles({ stack, references: placing, unsupported });
-  const placed = mapHosts({ resources, references: placing, ids, subnets: network.subnets, addresses, unsupported, roles, desiredCapacity: options.desiredCapacity });
+  const placed = mapHosts({
+    resources, references: placing, ids, subnets: network.subnets, addresses, unsupported, roles, desiredCapacity: options.desiredCapacity,
+  });
   const references = placing.with(placed.values);
   const balancers = mapLoadBalancers({ resources, references, subnets: network.subnets, addresses, unsupported, hosts: placed.hosts });
   const associations = mapProvisioning({ stack, references, unsupported }, placed.hosts);

@@ -1,10 +1,10 @@
 import { StackArtifact, TemplateResource } from '../assembly/cloud-assembly';
 import { UnsupportedFeatureError } from '../errors';
-import { awsDocument, documentSteps, parameterValues, SsmDocument } from '../provisioning/documents';
 import { PlacedHost } from './hosts';
 import { References } from './references';
 import { Association } from './topology';
 import { UnsupportedResources } from './unsupported';
+import { awsDocument, documentSteps, parameterValues, SsmDocument } from '../provisioning/documents';
 
 /** What the provisioning mapping needs from the rest of the stack. */
 export interface ProvisioningContext {

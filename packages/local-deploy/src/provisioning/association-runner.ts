@@ -3,10 +3,10 @@ import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Association } from '../model/topology';
-import { Machine } from '../runtime/machine';
 import { AnsibleReport, readAnsibleOutput } from './ansible';
 import { DocumentStep, DownloadContentStep, RunShellScriptStep } from './documents';
+import { Association } from '../model/topology';
+import { Machine } from '../runtime/machine';
 
 /** How one step of a document ended. */
 export interface StepResult {
@@ -56,12 +56,13 @@ export interface ProvisionOptions {
 /** The environment SSM Agent gives a command on Amazon Linux 2023 (no HOME, as the agent's own service). */
 const AGENT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /**
- * Sourced by bash before a script (BASH_ENV), not part of the document: remembers the command that
- * failed last, so a failure report can name it. BASH_ENV is unset at once so that the scripts the
- * script runs do not inherit the trap.
+ * Sourced by bash before a script (BASH_ENV), not part of the document: in the bash that runs the
+ * script itself (not the shell that starts it, nor the scripts it runs), remembers the command
+ * that failed last, so that a failure report can name it.
  */
-function failedCommandTrap(file: string): string {
+function failedCommandTrap(script: string, file: string): string {
   return [
+    `[ "$0" = ${script} ] || return 0`,
     'unset BASH_ENV',
     `trap 'nlbt_status=$?; printf "%s (line %s, exit %s)\\n" "$BASH_COMMAND" "$LINENO" "$nlbt_status" > ${file} 2>/dev/null || true' ERR`,
   ].join('\n') + '\n';
@@ -93,14 +94,16 @@ export async function provisionHost(machine: Machine, associations: Association[
     }
     runs.push({ association: association.logicalId, documentName: association.documentName, steps, succeeded: steps.every(s => s.exitCode === 0) });
   }
-  return { host: machine.host.name, instanceId: machine.host.instanceId, runs, succeeded: runs.every(r => r.succeeded), durationMs: Date.now() - started };
+  const { name: host, instanceId } = machine.host;
+  return { host, instanceId, runs, succeeded: runs.every(r => r.succeeded), durationMs: Date.now() - started };
 }
 
-async function runShellScript(machine: Machine, step: RunShellScriptStep, orchestration: string, outputDir: string, options: ProvisionOptions): Promise<StepResult> {
+async function runShellScript(machine: Machine, step: RunShellScriptStep, orchestration: string, outputDir: string,
+  options: ProvisionOptions): Promise<StepResult> {
   const script = `${orchestration}/_script.sh`;
   const trap = `${orchestration}/.nlb-tiers-errtrap.sh`;
   fs.writeFileSync(machine.path(script), step.script, { mode: 0o700 });
-  fs.writeFileSync(machine.path(trap), failedCommandTrap(`${orchestration}/.nlb-tiers-failed-command`), { mode: 0o600 });
+  fs.writeFileSync(machine.path(trap), failedCommandTrap(script, `${orchestration}/.nlb-tiers-failed-command`), { mode: 0o600 });
   const env: Record<string, string> = {
     PATH: AGENT_PATH,
     LANG: 'C.UTF-8',
@@ -149,13 +152,15 @@ async function runShellScript(machine: Machine, step: RunShellScriptStep, orches
   };
 }
 
-function downloadContent(machine: Machine, step: DownloadContentStep, orchestration: string, outputDir: string, options: ProvisionOptions): StepResult {
+function downloadContent(machine: Machine, step: DownloadContentStep, orchestration: string, outputDir: string,
+  options: ProvisionOptions): StepResult {
   const started = Date.now();
   const source = step.asset.packaging === 'zip' ? zipOf(step.asset.path, options.assetCacheDir) : step.asset.path;
   const objectName = step.sourcePath.split('/').pop()!;
   let destination = step.destinationPath ? path.posix.resolve(orchestration, step.destinationPath) : `${orchestration}/${objectName}`;
   // An existing folder receives the object under its own name; any other path is the file itself.
-  if (fs.existsSync(machine.path(destination)) && fs.statSync(machine.path(destination)).isDirectory()) destination = path.posix.join(destination, objectName);
+  const existing = machine.path(destination);
+  if (fs.existsSync(existing) && fs.statSync(existing).isDirectory()) destination = path.posix.join(destination, objectName);
   let exitCode = 0;
   let message = `Content downloaded to ${destination}\n`;
   try {

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ExitCode, LocalDeployError } from '../errors';
-import { Topology } from '../model/topology';
-import { Machine } from '../runtime/machine';
 import { formatRecap } from './ansible';
 import { HostProvisioning, provisionHost, StepResult } from './association-runner';
+import { Topology } from '../model/topology';
+import { Machine } from '../runtime/machine';
 
 /**
  * How the local deploy runs Ansible, set in the environment of every provisioning step (the

@@ -2,21 +2,21 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ExitCode, LocalDeployError } from '../errors';
-import { Topology } from '../model/topology';
-import { HostProvisioning } from '../provisioning/association-runner';
-import { describeProvisioning, ProvisioningError, provisionHosts } from '../provisioning/run-provisioning';
 import { BalancerTiming, balancerConfig, IMDS_ADDRESS, IMDS_LOCAL_PORT, forwarderAgent, healthCheckerAgent, imdsAgent } from './agents';
 import { TargetState } from './balancer-rules';
 import { killNamespaceProcesses, removeIfEmpty } from './cleanup';
 import { ControlServer, SYSTEMD_SOCKET } from './control-server';
 import { listeningPorts, run, sleep, waitForListen } from './exec';
 import { applySecurityGroups, imdsRedirectRuleset, internetGatewayRuleset } from './firewall';
-import { InitSystem, UnitAction } from './init-system';
+import { InitSystem, journalFile, UnitAction } from './init-system';
 import { Machine, prepareMachine } from './machine';
 import { DeploymentNames, RUN_ROOT } from './naming';
 import { Network } from './network';
 import { Publisher } from './publisher';
 import { ProcessSpec, Supervisor } from './supervisor';
+import { Topology } from '../model/topology';
+import { HostProvisioning } from '../provisioning/association-runner';
+import { describeProvisioning, ProvisioningError, provisionHosts } from '../provisioning/run-provisioning';
 
 /** Options of {@link LocalDeployment.up}. */
 export interface DeployOptions extends BalancerTiming {
@@ -223,9 +223,9 @@ export class LocalDeployment {
     }
     const running = new Machine(host, machine.namespace, this.supervisor.pid(spec.name)!, dir);
     this.machines.push(running);
-    const journal = path.join(dir, 'systemd');
-    fs.mkdirSync(journal, { recursive: true });
-    const initSystem = new InitSystem(running, this.supervisor, path.join(journal, 'journal.jsonl'));
+    const journal = journalFile(dir);
+    fs.mkdirSync(path.dirname(journal), { recursive: true });
+    const initSystem = new InitSystem(running, this.supervisor, journal);
     this.initSystems.push(initSystem);
     const server = new ControlServer(path.join(running.dirs.control, SYSTEMD_SOCKET), initSystem,
       e => this.options.log(`${host.name}: the local init system failed:\n${e.stack}`));

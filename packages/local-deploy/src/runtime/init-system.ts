@@ -22,6 +22,26 @@ export interface UnitAction {
   readonly unit: string;
 }
 
+/** One `systemctl` call as the journal keeps it. */
+export interface JournalEntry {
+  readonly time: string;
+  readonly argv: string[];
+  readonly exitCode: number;
+  /** The state changes it caused, e.g. `restart uwsgi.service`. */
+  readonly actions: string[];
+}
+
+/** The journal entries written after `offset` bytes (what a later run of provisioning did). */
+export function readJournal(file: string, offset = 0): JournalEntry[] {
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file).subarray(offset).toString('utf-8').split('\n').filter(Boolean).map(l => JSON.parse(l));
+}
+
+/** The journal of a host's init system, in its folder of the deployment. */
+export function journalFile(hostDir: string): string {
+  return path.join(hostDir, 'systemd', 'journal.jsonl');
+}
+
 /** Where systemd looks for unit files, first match wins. */
 const UNIT_PATHS = ['/etc/systemd/system', '/run/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
 /** The environment systemd gives services (`DefaultEnvironment`). */
@@ -48,7 +68,7 @@ interface FoundUnit {
 export class InitSystem {
   private readonly unitActions: UnitAction[] = [];
 
-  constructor(private readonly machine: Machine, private readonly supervisor: Supervisor, private readonly journalFile: string) {}
+  constructor(private readonly machine: Machine, private readonly supervisor: Supervisor, private readonly journal: string) {}
 
   /** The state changes `systemctl` caused on this host so far. */
   public get actions(): readonly UnitAction[] {
@@ -67,8 +87,8 @@ export class InitSystem {
       if (!(e instanceof UnitFileError)) throw e;
       result = { exitCode: 1, stdout: '', stderr: `Failed to ${verb} ${units.join(' ')}: ${e.message}\n` };
     }
-    const entry = { time: new Date().toISOString(), argv, exitCode: result.exitCode, actions: this.unitActions.slice(before).map(a => `${a.action} ${a.unit}`) };
-    fs.appendFileSync(this.journalFile, JSON.stringify(entry) + '\n');
+    const entry: JournalEntry = { time: new Date().toISOString(), argv, exitCode: result.exitCode, actions: this.unitActions.slice(before).map(a => `${a.action} ${a.unit}`) };
+    fs.appendFileSync(this.journal, JSON.stringify(entry) + '\n');
     return result;
   }
 
@@ -117,7 +137,7 @@ export class InitSystem {
       if (!found) return { exitCode: 1, stdout: '', stderr: `${stderr}Failed to ${verb} unit: Unit file ${u} does not exist.\n` };
       const wantedBy = parseServiceUnit(found.text).wantedBy;
       if (wantedBy.length === 0) {
-        stderr += `The unit files have no installation config (WantedBy=, RequiredBy=, Also=, Alias= settings in the [Install] section).\n`;
+        stderr += 'The unit files have no installation config (WantedBy=, RequiredBy=, Also=, Alias= settings in the [Install] section).\n';
         continue;
       }
       for (const target of wantedBy) {

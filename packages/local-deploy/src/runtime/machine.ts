@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { ProcessSpec } from './supervisor';
 import { Host } from '../model/topology';
 import { PROVISIONING_FILES } from '../provisioning/documents';
-import { ProcessSpec } from './supervisor';
 
 /** Where a host sees its own control folder (the init system's socket). */
 export const HOST_CONTROL_DIR = '/run/nlb-tiers-local';

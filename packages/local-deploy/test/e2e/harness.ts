@@ -64,8 +64,12 @@ export function tcpProbe(namespace: string, host: string, port: number, timeoutM
   return spawnSync('ip', ['netns', 'exec', namespace, process.execPath, '-e', script], { encoding: 'utf-8', timeout: timeoutMs + 5000 }).stdout.trim();
 }
 
-/** What is left of a deployment: namespaces, /etc/netns folders, its run folder, live processes. */
-export function leftovers(state: DeploymentState): string[] {
+/**
+ * What is left of a deployment: namespaces, /etc/netns folders, its run folder, live processes
+ * (those it recorded, and any process whose command line names its folder, such as a host's init),
+ * mounts that name it in this mount namespace.
+ */
+export function leftovers(state: Pick<DeploymentState, 'id' | 'processes'>): string[] {
   const out: string[] = [];
   const namespaces = spawnSync('ip', ['netns', 'list'], { encoding: 'utf-8' }).stdout;
   for (const line of namespaces.split('\n')) {
@@ -78,7 +82,40 @@ export function leftovers(state: DeploymentState): string[] {
   for (const p of state.processes) {
     if (isAlive(p.pid)) out.push(`process ${p.name} (pid ${p.pid})`);
   }
+  const folder = path.join(RUN_ROOT, state.id);
+  for (const pid of fs.readdirSync('/proc').filter(d => /^\d+$/.test(d))) {
+    let cmdline = '';
+    try {
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf-8').split('\0').join(' ');
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (cmdline.includes(`${folder}/`) && isAlive(Number(pid))) out.push(`process ${pid}: ${cmdline.slice(0, 120)}`);
+  }
+  for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf-8').split('\n')) {
+    if (line.includes(folder) || line.includes(`${NAMESPACE_PREFIX}${state.id}-`)) out.push(`mount ${line.split(' ').slice(3, 5).join(' ')}`);
+  }
   return out;
+}
+
+/** The deployment id a run of the tool printed ("Creating 6 namespaces (deployment 3f2a)"). */
+export function deploymentId(output: string): string | undefined {
+  return /\(deployment ([0-9a-f]+)\)/.exec(output)?.[1];
+}
+
+/** Runs the tool to its end (bounded) and returns its exit code and output. */
+export function runTool(args: string[], timeoutMs = 240_000): Promise<{ code: number | null; output: string }> {
+  return new Promise(resolve => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', d => (output += d));
+    child.stderr!.on('data', d => (output += d));
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.on('exit', code => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -86,7 +123,7 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Waits (bounded) until nothing of a deployment is left, and returns what still is. */
-export async function leftoversAfter(state: DeploymentState, timeoutMs = 5000): Promise<string[]> {
+export async function leftoversAfter(state: Pick<DeploymentState, 'id' | 'processes'>, timeoutMs = 5000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   let left = leftovers(state);
   while (left.length > 0 && Date.now() < deadline) {
@@ -94,4 +131,22 @@ export async function leftoversAfter(state: DeploymentState, timeoutMs = 5000): 
     left = leftovers(state);
   }
   return left;
+}
+
+/** Pids of the processes that run in a network namespace other than this process's own (inside some deployment). */
+export function namespacedPids(): Set<number> {
+  const own = netNamespace('self');
+  const pids = fs.readdirSync('/proc').filter(d => /^\d+$/.test(d)).map(Number);
+  return new Set(pids.filter(pid => {
+    const ns = netNamespace(String(pid));
+    return ns !== undefined && ns !== own && isAlive(pid);
+  }));
+}
+
+function netNamespace(pid: string): string | undefined {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return undefined;
+  }
 }

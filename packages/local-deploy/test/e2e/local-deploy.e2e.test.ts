@@ -1,17 +1,21 @@
 /**
- * End-to-end tests: real namespaces, nftables, Apache, uWSGI. They need root on Linux and skip
- * (saying so) otherwise. Every request goes to 127.0.0.1 or to addresses inside the namespaces the
- * tool created, and every loop is bounded.
+ * End-to-end tests: real namespaces, nftables, provisioning (the web server's shell script, the
+ * fleet's playbook with ansible-playbook), Apache, uWSGI. They need root on Linux and skip (saying
+ * so) otherwise. Every request goes to 127.0.0.1 or to addresses inside the namespaces the tool
+ * created, and every loop is bounded.
  */
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CLI, HeldDeployment, IS_ROOT, leftovers, leftoversAfter, readState, sleep, startHeld, stop, tcpProbe } from './harness';
+import {
+  CLI, deploymentId, HeldDeployment, IS_ROOT, leftovers, leftoversAfter, namespacedPids, readState, runTool, sleep, startHeld, stop, tcpProbe,
+} from './harness';
 import { get } from '../../src/checks/http-requests';
 import { mapStack } from '../../src/model/map-stack';
-import { UwsgiService } from '../../src/model/topology';
+import { DownloadContentStep } from '../../src/provisioning/documents';
 import { TargetHealth } from '../../src/runtime/deployment';
+import { parseServiceUnit } from '../../src/runtime/systemd-unit';
 import { editedFixture, readStack, REFERENCE } from '../fixtures';
 
 // The fixture's own health check and restart settings; its checks run every second locally.
@@ -20,7 +24,9 @@ const HEALTH_CHECK = FIXTURE.balancers[0].listeners[0].targetGroup.healthCheck;
 const TIME_SCALE = 1 / HEALTH_CHECK.intervalSeconds;
 const INTERVAL_MS = 1000;
 const { unhealthyThreshold: UNHEALTHY_THRESHOLD, healthyThreshold: HEALTHY_THRESHOLD } = HEALTH_CHECK;
-const RESTART_SEC = (FIXTURE.hosts.flatMap(h => h.services).find(s => s.kind === 'uwsgi') as UwsgiService).restart.restartSeconds;
+// The unit the playbook installs on the app hosts, from its asset.
+const PLAYBOOK_ASSET = (FIXTURE.hosts[1].associations[0].steps.find(s => s.action === 'aws:downloadContent') as DownloadContentStep).asset.path;
+const RESTART_SEC = parseServiceUnit(fs.readFileSync(path.join(PLAYBOOK_ASSET, 'files', 'uwsgi.service'), 'utf-8')).restart.restartSeconds;
 
 const describeAsRoot = IS_ROOT ? describe : describe.skip;
 if (!IS_ROOT) {
@@ -60,6 +66,58 @@ describeAsRoot('a deployment of the reference architecture', () => {
 
   afterAll(async () => {
     if (held) await stop(held.child);
+  });
+
+  test('each host\'s association ran as SSM Agent would: document, step, exit code, duration; the play recap', () => {
+    const output = held.output();
+    expect(output).toMatch(/web1 +WebServerProvisioning\w+ \(AWS-RunShellScript\) 0\.aws:runShellScript: exit 0 in \d+\.\ds/);
+    for (const app of ['app1', 'app2']) {
+      expect(output).toMatch(new RegExp(`${app} +AppFleetProvisioning\\w+ \\(\\S+ProvisioningDocument\\S+\\) downloadPlaybook: exit 0 in \\d+\\.\\ds`));
+      expect(output).toMatch(new RegExp(`${app} +AppFleetProvisioning\\w+ \\(\\S+\\) runPlaybook: exit 0 in \\d+\\.\\ds  play recap: ok=\\d+ changed=[1-9]\\d* unreachable=0 failed=0`));
+    }
+    // What the script and the playbook asked systemd for: the servers run from the units they installed.
+    expect(output).toMatch(/systemctl: .*web1 start httpd\.service/);
+    expect(output).toMatch(/app1 start uwsgi\.service/);
+  });
+
+  test('each host has files of its own: what provisioning wrote is there, not on this machine', () => {
+    const inHost = (name: string, command: string) => spawnSync('nsenter', [`--target=${host(name).initPid}`, '--mount', '--uts', 'sh', '-c', command], { encoding: 'utf-8' }).stdout;
+    expect(inHost('web1', 'cat /etc/os-release')).toMatch(/^NAME="Amazon Linux"$/m);
+    expect(inHost('web1', 'hostname')).toBe(`ip-${host('web1').address.replace(/\./g, '-')}.local-1.compute.internal\n`);
+    expect(inHost('web1', 'ls /etc/httpd/conf.d')).toBe('nlb-tiers-uwsgi-proxy.conf\n');
+    expect(inHost('app1', 'id -un flaskapp; stat -c "%U %G %a" /opt/nlb-tiers/uwsgi.ini')).toBe('flaskapp\nroot flaskapp 640\n');
+    expect(inHost('app1', 'ls /opt/nlb-tiers')).toBe('app\nuwsgi.ini\nvenv\n');
+    expect(inHost('web1', 'ls /opt')).toBe('');
+    expect(fs.existsSync('/etc/httpd') || fs.existsSync('/opt/nlb-tiers')).toBe(false);
+    expect(fs.readFileSync('/etc/passwd', 'utf-8')).not.toMatch(/^flaskapp:/m);
+  });
+
+  test('reprovision changes nothing and restarts nothing, while requests keep succeeding', async () => {
+    const servers = () => readState(held.state.id)!.processes.filter(p => /\/(httpd|uwsgi)$/.test(p.name)).map(p => `${p.name}:${p.pid}`).sort();
+    const before = servers();
+    expect(before).toHaveLength(3);
+    const reprovision = runTool(['reprovision', held.state.id]);
+    let done = false;
+    void reprovision.then(() => (done = true));
+    // A bounded loop: at most 400 requests or 60 s, ending 1 s after the run.
+    const statuses: Array<number | undefined> = [];
+    const deadline = Date.now() + 60_000;
+    let doneAt: number | undefined;
+    while (statuses.length < 400 && Date.now() < deadline && (doneAt === undefined || Date.now() - doneAt < 1000)) {
+      statuses.push((await get(url, 5000)).status);
+      if (done && doneAt === undefined) doneAt = Date.now();
+      await sleep(20);
+    }
+    const { code, output } = await reprovision;
+    expect(code).toBe(0);
+    expect(statuses.length).toBeGreaterThan(10);
+    expect(statuses.filter(x => x !== 200)).toEqual([]);
+    for (const app of ['app1', 'app2']) expect(output).toMatch(new RegExp(`${app} .* runPlaybook: exit 0 .* play recap: ok=\\d+ changed=0 unreachable=0 failed=0`));
+    expect(output).toMatch(/web1 .* 0\.aws:runShellScript: exit 0/);
+    expect(output).not.toMatch(/Ansible changed/);
+    // No unit was started, stopped, restarted or reloaded: the web script saw its file unchanged and did not reload httpd.
+    expect(output).toMatch(/systemctl: no unit started, stopped, restarted or reloaded/);
+    expect(servers()).toEqual(before);
   });
 
   test('answers through 127.0.0.1 from every app instance', async () => {
@@ -190,6 +248,53 @@ describeAsRoot('the command line', () => {
     expect(await leftoversAfter(state)).toEqual([]);
   });
 
+  test('a shell script that exits non-zero: exit 6, the host, document, step and command named, everything torn down', async () => {
+    const dir = editedFixture(REFERENCE, t => {
+      const commands: string[] = t.Resources.WebServerProvisioningC974554E.Properties.Parameters.commands;
+      commands.splice(commands.indexOf('set -euo pipefail') + 1, 0, 'ls /etc/httpd/conf.d/missing.conf');
+    });
+    const before = namespacedPids();
+    const { code, output } = await runTool(['deploy', dir, REFERENCE.stack, '--publish-port', '0']);
+    expect(code).toBe(6);
+    expect(output).toMatch(/Provisioning failed on web1 \(i-[0-9a-f]{17}\):\n {2}association WebServerProvisioning\w+ \(document AWS-RunShellScript\), step 0\.aws:runShellScript: exit 2 after/);
+    expect(output).toMatch(/failed command: ls \/etc\/httpd\/conf\.d\/missing\.conf \(line \d+, exit 2\)/);
+    expect(output).toMatch(/last lines of stderr:\n {4}ls: cannot access '\/etc\/httpd\/conf\.d\/missing\.conf': No such file or directory/);
+    expect(output).toContain('Torn down');
+    expect(await leftoversAfter({ id: deploymentId(output)!, processes: [] })).toEqual([]);
+    expect([...namespacedPids()].filter(pid => !before.has(pid))).toEqual([]);
+  });
+
+  test('a playbook task that fails: exit 6, the host, document, step and task named, everything torn down', async () => {
+    const dir = editedFixture(REFERENCE, () => undefined);
+    const playbook = path.join(dir, path.basename(PLAYBOOK_ASSET), 'playbook.yml');
+    fs.writeFileSync(playbook, fs.readFileSync(playbook, 'utf-8').replace('  tasks:\n', [
+      '  tasks:',
+      '    - name: Read a file the image does not have',
+      '      ansible.builtin.command: cat /etc/nlb-tiers-missing.conf',
+      '      changed_when: false',
+      '',
+    ].join('\n')));
+    const before = namespacedPids();
+    const { code, output } = await runTool(['deploy', dir, REFERENCE.stack, '--publish-port', '0']);
+    expect(code).toBe(6);
+    expect(output).toMatch(/Provisioning failed on app1 \(i-[0-9a-f]{17}\):\n {2}association AppFleetProvisioning\w+ \(document \S+ProvisioningDocument\S+\), step runPlaybook: exit 2 after/);
+    expect(output).toMatch(/failed task: Read a file the image does not have: non-zero return code/);
+    expect(output).toMatch(/play recap: ok=\d+ changed=0 unreachable=0 failed=1/);
+    expect(output).toContain('Provisioning failed on app2');
+    expect(output).toContain('Torn down');
+    expect(await leftoversAfter({ id: deploymentId(output)!, processes: [] })).toEqual([]);
+    expect([...namespacedPids()].filter(pid => !before.has(pid))).toEqual([]);
+  });
+
+  test('8 app hosts are provisioned and serve within 30 s on this machine', async () => {
+    const { code, output } = await runTool(['deploy', REFERENCE.dir, REFERENCE.stack, '--publish-port', '0', '--requests', '24', '--desired-capacity', '8']);
+    expect(output).toMatch(/Summary: 24\/24 succeeded, 0 errors/);
+    expect(code).toBe(0);
+    expect(output.match(/app\d +AppFleetProvisioning\w+ .* runPlaybook: exit 0/g)).toHaveLength(8);
+    const upSeconds = Number(/Up in (\d+\.\d)s/.exec(output)![1]);
+    expect(upSeconds).toBeLessThan(30);
+  });
+
   test('unsupported resources: a list, exit code 5, nothing started', () => {
     const dir = editedFixture(REFERENCE, t => {
       t.Resources.Queue = { Type: 'AWS::SQS::Queue', Properties: {} };
@@ -204,7 +309,9 @@ describeAsRoot('the command line', () => {
   test('not root: a clear message, exit code 3, nothing started', () => {
     // A copy everyone can read, run as the unprivileged user "nobody".
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlb-tiers-nobody-'));
-    fs.cpSync(path.dirname(CLI), path.join(dir, 'lib'), { recursive: true });
+    // The tool's lib/ and src/ (where the shims and AWS documents are), as in the package.
+    const packageDir = path.join(path.dirname(CLI), '..', '..');
+    for (const d of ['lib', 'src']) fs.cpSync(path.join(packageDir, d), path.join(dir, d), { recursive: true });
     fs.cpSync(REFERENCE.dir, path.join(dir, 'assembly'), { recursive: true });
     spawnSync('chmod', ['-R', 'a+rX', dir]);
     const before = spawnSync('ip', ['netns', 'list'], { encoding: 'utf-8' }).stdout;

@@ -7,6 +7,7 @@ import { Session } from '../session';
 
 /** `plan <cdk.out> <stack>`: what a deployment would run, or every resource it cannot run. Needs no root. */
 export async function planCommand({ operands: [assemblyDir, stackName], options }: ParsedArgs, session: Session): Promise<ExitCode> {
-  session.log(describeTopology(mapStack(CloudAssembly.read(assemblyDir).stack(stackName), { desiredCapacity: options.desiredCapacity }), options.healthCheckTimeScale));
+  const topology = mapStack(CloudAssembly.read(assemblyDir).stack(stackName), { desiredCapacity: options.desiredCapacity });
+  session.log(describeTopology(topology, options.healthCheckTimeScale));
   return ExitCode.OK;
 }
