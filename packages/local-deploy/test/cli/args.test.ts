@@ -26,6 +26,15 @@ describe('parseArgs', () => {
     });
   });
 
+  test('reprovision takes a deployment id, or none when one deployment is live', () => {
+    expect(parseArgs(['reprovision']).operands).toEqual([]);
+    expect(parseArgs(['reprovision', '3f2a']).operands).toEqual(['3f2a']);
+  });
+
+  test('--desired-capacity sets the instances of every Auto Scaling group', () => {
+    expect(parseArgs(['deploy', 'a', 'b', '--desired-capacity', '8']).options.desiredCapacity).toBe(8);
+  });
+
   test('no command, or --help, asks for the usage', () => {
     expect(parseArgs([]).command).toBe('help');
     expect(parseArgs(['deploy', '--help']).command).toBe('help');
@@ -40,6 +49,7 @@ describe('parseArgs', () => {
     [['deploy', 'a', 'b', '--publish-port', '65536'], /--publish-port must be a whole number from 0 to 65535, got "65536"/],
     [['deploy', 'a', 'b', '--health-check-time-scale', '0'], /--health-check-time-scale must be a number from 0.01 to 1, got "0"/],
     [['deploy', 'a', 'b', '--health-check-time-scale', 'fast'], /--health-check-time-scale must be a number from 0.01 to 1, got "fast"/],
+    [['deploy', 'a', 'b', '--desired-capacity', '17'], /--desired-capacity must be a whole number from 1 to 16, got "17"/],
   ])('fails on a value out of range, naming the range: %j', (argv, message) => {
     const e = usageError(argv);
     expect(e.message).toMatch(message);
@@ -53,6 +63,7 @@ describe('parseArgs', () => {
     [['deploy', 'cdk.out'], /deploy takes <cdk.out> <stack>, got cdk.out/],
     [['integ'], /integ takes <integ folder>, got none/],
     [['clean', 'now'], /clean takes no operands, got now/],
+    [['reprovision', 'a', 'b'], /reprovision takes \[<deployment>\], got a b/],
   ])('fails on a malformed command line: %j', (argv, message) => {
     const e = usageError(argv);
     expect(e.message).toMatch(message);

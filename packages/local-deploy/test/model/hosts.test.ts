@@ -6,7 +6,7 @@ import { mapSubnets, SubnetAddresses } from '../../src/model/subnets';
 import { UnsupportedResources } from '../../src/model/unsupported';
 import { readStack, REFERENCE } from '../fixtures';
 
-function hostsOf(stack = readStack(REFERENCE)) {
+function hostsOf(stack = readStack(REFERENCE), desiredCapacity?: number) {
   const resources = stack.template.Resources!;
   const ids = new LocalIdentities(stack.stackName, 'local-1', '123456789012');
   const ignored = Object.entries(resources).filter(([id, r]) => resourceKind(id, r)?.kind === 'ignored').map(([logicalId, r]) => ({ logicalId, type: r.Type, reason: '' }));
@@ -15,7 +15,8 @@ function hostsOf(stack = readStack(REFERENCE)) {
   const references = identified.with(network.values);
   const unsupported = new UnsupportedResources(id => resources[id]?.Type);
   const roles = new Map([['WebServer6E276FE3', 'web'], ['AppFleetASG62DF6EAA', 'app']]);
-  const result = mapHosts({ resources, references, ids, subnets: network.subnets, addresses: new SubnetAddresses(), unsupported, roles });
+  const addresses = new SubnetAddresses();
+  const result = mapHosts({ resources, references, ids, subnets: network.subnets, addresses, unsupported, roles, desiredCapacity });
   return { ...result, unsupported };
 }
 
@@ -37,6 +38,12 @@ describe('mapHosts', () => {
   test('the values that only placement gives: private and public IPs, for Ref and Fn::GetAtt', () => {
     expect(values.WebServer6E276FE3).toEqual({ attributes: { PrivateIp: '10.0.0.10', AvailabilityZone: hosts[0].metadata.availabilityZone, PublicIp: '203.0.113.11' } });
     expect(values.WebServerElasticIp17ACDE27).toEqual({ ref: '203.0.113.11', attributes: { PublicIp: '203.0.113.11' } });
+  });
+
+  test('a desired capacity replaces the group\'s, the instances spread over its subnets in turn', () => {
+    const scaled = hostsOf(readStack(REFERENCE), 5).hosts.filter(h => h.name.startsWith('app'));
+    expect(scaled.map(h => h.address)).toEqual(['10.0.2.10', '10.0.3.10', '10.0.2.11', '10.0.3.11', '10.0.2.12']);
+    expect(new Set(scaled.map(h => h.instanceId)).size).toBe(5);
   });
 
   test('the NAT gateway\'s Elastic IP needs nothing locally', () => {

@@ -1,0 +1,120 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Host } from '../../src/model/topology';
+import { InitSystem, readJournal } from '../../src/runtime/init-system';
+import { Machine } from '../../src/runtime/machine';
+import { Supervisor } from '../../src/runtime/supervisor';
+
+/** A host whose files are a temporary folder and whose commands run right here (no namespaces: no root needed). */
+class FolderMachine extends Machine {
+  constructor(private readonly root: string) {
+    super({ name: 'app1' } as Host, 'test', 0, path.join(root, '.host'));
+    fs.mkdirSync(this.hostDir, { recursive: true });
+  }
+
+  public enter(argv: string[]): string[] {
+    return argv;
+  }
+
+  public path(inHost: string): string {
+    return path.join(this.root, inHost);
+  }
+}
+
+function writeUnit(root: string, dir: string, name: string, lines: string[]) {
+  fs.mkdirSync(path.join(root, dir), { recursive: true });
+  fs.writeFileSync(path.join(root, dir, name), lines.join('\n') + '\n');
+}
+
+describe('InitSystem', () => {
+  let root: string;
+  let supervisor: Supervisor;
+  let init: InitSystem;
+  const journal = () => readJournal(path.join(root, 'journal.jsonl'));
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbt-init-'));
+    supervisor = new Supervisor();
+    init = new InitSystem(new FolderMachine(root), supervisor, path.join(root, 'journal.jsonl'));
+    writeUnit(root, 'etc/systemd/system', 'uwsgi.service', [
+      '[Service]', 'ExecStart=/bin/sleep 30', 'ExecReload=/bin/true', 'Restart=on-failure', 'KillSignal=SIGTERM', '[Install]', 'WantedBy=multi-user.target',
+    ]);
+  });
+
+  afterEach(async () => {
+    await supervisor.stopAll();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test('enable links the unit where [Install] says; is-enabled reads the link; a second enable changes nothing', async () => {
+    expect(await init.systemctl(['is-enabled', 'uwsgi', '-l'])).toMatchObject({ exitCode: 1, stdout: 'disabled\n' });
+    expect(await init.systemctl(['enable', 'uwsgi'])).toEqual({
+      exitCode: 0,
+      stdout: '',
+      stderr: 'Created symlink /etc/systemd/system/multi-user.target.wants/uwsgi.service → /etc/systemd/system/uwsgi.service.\n',
+    });
+    expect(fs.readlinkSync(path.join(root, 'etc/systemd/system/multi-user.target.wants/uwsgi.service'))).toBe('/etc/systemd/system/uwsgi.service');
+    expect(await init.systemctl(['is-enabled', 'uwsgi'])).toMatchObject({ exitCode: 0, stdout: 'enabled\n' });
+    expect(await init.systemctl(['enable', 'uwsgi'])).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+  });
+
+  test('start runs ExecStart under the supervisor; is-active and show see it; a second start does nothing', async () => {
+    expect(await init.systemctl(['is-active', '--quiet', 'uwsgi'])).toEqual({ exitCode: 3, stdout: '', stderr: '' });
+    expect(await init.systemctl(['start', 'uwsgi'])).toMatchObject({ exitCode: 0 });
+    const pid = supervisor.pid('app1/uwsgi');
+    expect(pid).toBeGreaterThan(0);
+    expect(await init.systemctl(['is-active', 'uwsgi'])).toEqual({ exitCode: 0, stdout: 'active\n', stderr: '' });
+    expect((await init.systemctl(['show', 'uwsgi'])).stdout).toMatch(new RegExp(`^LoadState=loaded\\nActiveState=active\\nSubState=running\\nUnitFileState=disabled\\n.*MainPID=${pid}\\n`, 'ms'));
+    await init.systemctl(['start', 'uwsgi']);
+    expect(supervisor.pid('app1/uwsgi')).toBe(pid);
+    expect(init.actions.map(a => `${a.action} ${a.unit}`)).toEqual(['start uwsgi.service']);
+  });
+
+  test('restart replaces the process; reload runs ExecReload and keeps it; stop makes it inactive', async () => {
+    await init.systemctl(['start', 'uwsgi']);
+    const first = supervisor.pid('app1/uwsgi');
+    await init.systemctl(['restart', 'uwsgi']);
+    const second = supervisor.pid('app1/uwsgi');
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+    expect(await init.systemctl(['reload', 'uwsgi'])).toMatchObject({ exitCode: 0 });
+    expect(supervisor.pid('app1/uwsgi')).toBe(second);
+    await init.systemctl(['stop', 'uwsgi']);
+    expect(await init.systemctl(['is-active', 'uwsgi'])).toMatchObject({ exitCode: 3, stdout: 'inactive\n' });
+    expect(init.actions.map(a => a.action)).toEqual(['start', 'restart', 'reload', 'stop']);
+    expect(journal().map(e => [e.argv.join(' '), e.exitCode, e.actions])).toEqual([
+      ['start uwsgi', 0, ['start uwsgi.service']],
+      ['restart uwsgi', 0, ['restart uwsgi.service']],
+      ['reload uwsgi', 0, ['reload uwsgi.service']],
+      ['stop uwsgi', 0, ['stop uwsgi.service']],
+      ['is-active uwsgi', 3, []],
+    ]);
+  });
+
+  test('units of the vendor folder are found; $OPTIONS from a missing optional EnvironmentFile= expands to nothing', async () => {
+    writeUnit(root, 'usr/lib/systemd/system', 'httpd.service', ['[Service]', 'EnvironmentFile=-/etc/sysconfig/httpd', 'ExecStart=/bin/sleep $OPTIONS 30']);
+    expect(await init.systemctl(['start', 'httpd'])).toMatchObject({ exitCode: 0 });
+    expect(await init.systemctl(['is-enabled', 'httpd'])).toMatchObject({ exitCode: 0, stdout: 'static\n' });
+  });
+
+  test('fails as systemctl does: a unit that is not there, a service that exits at once, a reload without ExecReload=', async () => {
+    expect(await init.systemctl(['start', 'nginx'])).toEqual({ exitCode: 5, stdout: '', stderr: 'Failed to start nginx.service: Unit nginx.service not found.\n' });
+    writeUnit(root, 'etc/systemd/system', 'broken.service', ['[Service]', 'ExecStart=/bin/false']);
+    const started = await init.systemctl(['start', 'broken']);
+    expect(started.exitCode).toBe(1);
+    expect(started.stderr).toMatch(/^Job for broken.service failed because the control process exited with error code \(code 1\)/);
+    expect(await init.systemctl(['is-active', 'broken'])).toMatchObject({ exitCode: 3, stdout: 'failed\n' });
+    writeUnit(root, 'etc/systemd/system', 'plain.service', ['[Service]', 'ExecStart=/bin/sleep 30']);
+    await init.systemctl(['start', 'plain']);
+    expect(await init.systemctl(['reload', 'plain'])).toMatchObject({ exitCode: 1, stderr: 'Failed to reload plain.service: Job type reload is not applicable for unit plain.service.\n' });
+    expect(await init.systemctl(['isolate', 'rescue.target'])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/systemctl isolate: not emulated/) });
+  });
+
+  test('a unit asking for what the init system does not do fails its start, with the reason', async () => {
+    writeUnit(root, 'etc/systemd/system', 'forking.service', ['[Service]', 'Type=forking', 'ExecStart=/bin/true']);
+    expect(await init.systemctl(['start', 'forking'])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/Type=forking is not emulated locally/) });
+    writeUnit(root, 'etc/systemd/system', 'watchdog.service', ['[Service]', 'ExecStart=/bin/true', 'Restart=on-watchdog']);
+    expect(await init.systemctl(['start', 'watchdog'])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/Restart=on-watchdog is not emulated locally/) });
+  });
+});
