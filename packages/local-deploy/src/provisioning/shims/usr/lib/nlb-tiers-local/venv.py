@@ -9,7 +9,7 @@ import sys
 
 PIP_WRAPPER = '''#!/bin/sh
 # pip of this virtual environment on a local host: requirements are served by Debian packages.
-exec /usr/bin/python3 /usr/lib/nlb-tiers-local/pip.py --venv "{venv}" "$@"
+exec /usr/bin/python3 -S /usr/lib/nlb-tiers-local/pip.py --venv "{venv}" "$@"
 '''
 
 
