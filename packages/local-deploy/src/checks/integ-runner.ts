@@ -146,8 +146,8 @@ function loadTestCases(dir: string, file: string, log: (line: string) => void): 
 /** Synthesizes an integ test into a fresh folder, as integ-runner does (ts-node, CDK_OUTDIR). */
 function synthesize(dir: string, file: string): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `nlb-tiers-${file.replace(/\.ts$/, '')}-`));
-  const tsconfig = path.join(dir, 'tsconfig.json');
-  const r = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(dir, file)], {
+  const tsconfig = path.resolve(dir, 'tsconfig.json');
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register', path.resolve(dir, file)], {
     cwd: path.dirname(path.resolve(dir)),
     env: { ...process.env, CDK_OUTDIR: out, ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : {}) },
     encoding: 'utf-8',

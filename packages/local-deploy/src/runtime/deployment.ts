@@ -9,13 +9,12 @@ import { ControlServer, SYSTEMD_SOCKET } from './control-server';
 import { listeningPorts, run, sleep, waitForListen } from './exec';
 import { applySecurityGroups, imdsRedirectRuleset, internetGatewayRuleset } from './firewall';
 import { InitSystem, journalFile, UnitAction } from './init-system';
-import { Machine, prepareMachine } from './machine';
+import { Machine, MachineDirs, prepareMachine } from './machine';
 import { DeploymentNames, RUN_ROOT } from './naming';
 import { Network } from './network';
 import { Publisher } from './publisher';
 import { ProcessSpec, Supervisor } from './supervisor';
 import { Topology } from '../model/topology';
-import { HostProvisioning } from '../provisioning/association-runner';
 import { describeProvisioning, ProvisioningError, provisionHosts } from '../provisioning/run-provisioning';
 
 /** Options of {@link LocalDeployment.up}. */
@@ -85,8 +84,6 @@ export class LocalDeployment {
   }
 
   public readonly endpoints: PublishedEndpoint[] = [];
-  /** What the first provisioning of every host did. */
-  public provisioning: HostProvisioning[] = [];
   private readonly network: Network;
   private readonly supervisor: Supervisor;
   private readonly publishers: Publisher[] = [];
@@ -212,16 +209,16 @@ export class LocalDeployment {
     const spec = prepareMachine(dir, names.namespace(host.name), host);
     this.checkNotTornDown();
     this.supervisor.start(spec);
-    const machine = new Machine(host, names.namespace(host.name), 0, dir);
+    const dirs = new MachineDirs(dir);
     const deadline = Date.now() + START_TIMEOUT_MS;
-    while (!fs.existsSync(machine.dirs.readyFile)) {
+    while (!fs.existsSync(dirs.readyFile)) {
       this.checkNotTornDown();
       if (this.supervisor.hasExited(spec.name) || Date.now() > deadline) {
         throw new LocalDeployError(`${host.name}: its filesystem could not be set up. Last lines of ${spec.logFile}:\n${tail(spec.logFile)}`, ExitCode.DEPLOY_FAILED);
       }
       await sleep(20);
     }
-    const running = new Machine(host, machine.namespace, this.supervisor.pid(spec.name)!, dir);
+    const running = new Machine(host, spec.namespace, this.supervisor.pid(spec.name)!, dir);
     this.machines.push(running);
     const journal = journalFile(dir);
     fs.mkdirSync(path.dirname(journal), { recursive: true });
@@ -238,10 +235,10 @@ export class LocalDeployment {
     if (withAssociations.length === 0) return;
     this.options.log(`Provisioning ${withAssociations.length} hosts: every association's document runs on its targets, as SSM Agent runs it`);
     const started = Date.now();
-    this.provisioning = await provisionHosts(this.machines, this.topology, this.names.runDir);
+    const results = await provisionHosts(this.machines, this.topology, this.names.runDir);
     this.checkNotTornDown();
-    for (const line of describeProvisioning(this.provisioning)) this.options.log(line);
-    if (this.provisioning.some(r => !r.succeeded)) throw new ProvisioningError(this.provisioning);
+    for (const line of describeProvisioning(results)) this.options.log(line);
+    if (results.some(r => !r.succeeded)) throw new ProvisioningError(results);
     const actions = this.unitActions.map(a => `${a.host} ${a.action} ${a.unit}`);
     this.options.log(`Provisioned in ${((Date.now() - started) / 1000).toFixed(1)}s; systemctl: ${actions.join(', ') || 'no unit started'}`);
   }
