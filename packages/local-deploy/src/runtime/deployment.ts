@@ -15,7 +15,7 @@ import { Network } from './network';
 import { Publisher } from './publisher';
 import { ProcessSpec, Supervisor } from './supervisor';
 import { Topology } from '../model/topology';
-import { describeProvisioning, ProvisioningError, provisionHosts } from '../provisioning/run-provisioning';
+import { describeProvisioning, ProvisioningError, provisioningParallelism, provisionHosts } from '../provisioning/run-provisioning';
 
 /** Options of {@link LocalDeployment.up}. */
 export interface DeployOptions extends BalancerTiming {
@@ -233,7 +233,8 @@ export class LocalDeployment {
   private async provision() {
     const withAssociations = this.machines.filter(m => m.host.associations.length > 0);
     if (withAssociations.length === 0) return;
-    this.options.log(`Provisioning ${withAssociations.length} hosts: every association's document runs on its targets, as SSM Agent runs it`);
+    this.options.log(`Provisioning ${withAssociations.length} hosts (${provisioningParallelism()} at a time): ` +
+      'every association\'s document runs on its targets, as SSM Agent runs it');
     const started = Date.now();
     const results = await provisionHosts(this.machines, this.topology, this.names.runDir);
     this.checkNotTornDown();
