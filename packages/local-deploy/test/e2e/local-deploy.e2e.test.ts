@@ -262,6 +262,7 @@ describeAsRoot('the command line', () => {
     expect(output).toContain('Torn down');
     expect(await leftoversAfter({ id: deploymentId(output)!, processes: [] })).toEqual([]);
     expect([...namespacedPids()].filter(pid => !before.has(pid))).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('a playbook task that fails: exit 6, the host, document, step and task named, everything torn down', async () => {
@@ -284,6 +285,7 @@ describeAsRoot('the command line', () => {
     expect(output).toContain('Torn down');
     expect(await leftoversAfter({ id: deploymentId(output)!, processes: [] })).toEqual([]);
     expect([...namespacedPids()].filter(pid => !before.has(pid))).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('8 app hosts are provisioned and serve; they need less than 30 s of 2 cores', async () => {
