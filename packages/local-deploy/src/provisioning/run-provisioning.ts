@@ -42,13 +42,13 @@ export function provisioningParallelism(): number {
 /** Runs every host's associations, hosts in parallel (see {@link provisioningParallelism}), as State Manager applies them to their targets. */
 export async function provisionHosts(machines: Machine[], topology: Topology, runDir: string): Promise<HostProvisioning[]> {
   const limit = provisioningParallelism();
-  const todo = machines.filter(m => m.host.associations.length > 0);
-  const results: HostProvisioning[] = new Array(todo.length);
+  const pending = machines.filter(m => m.host.associations.length > 0);
+  const results: HostProvisioning[] = new Array(pending.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, todo.length) }, async () => {
-    while (next < todo.length) {
+  await Promise.all(Array.from({ length: Math.min(limit, pending.length) }, async () => {
+    while (next < pending.length) {
       const i = next++;
-      const m = todo[i];
+      const m = pending[i];
       results[i] = await provisionHost(m, m.host.associations, {
         outputDir: path.join(m.hostDir, 'provisioning'),
         assetCacheDir: path.join(runDir, 'assets'),
