@@ -214,6 +214,7 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
     const script = renderProvisioningScript({
       httpPort,
       upstreamHosts,
+      zonal: props.upstream.upstreamZonalHosts !== undefined,
       upstreamPort: props.upstream.upstreamPort,
       failoverAttempts,
       connectTimeoutSeconds: connectTimeout.toSeconds(),

@@ -183,9 +183,9 @@ describe('ApacheUwsgiWebServer', () => {
     new ApacheUwsgiWebServer(stack, 'Web', { vpc, upstream, proxyFailoverAttempts: 2 });
 
     const script = association(Template.fromStack(stack)).Parameters.commands.join('\n');
-    expect(script.match(/^ +BalancerMember "uwsgi:\/\/[^"]+"/gm)).toEqual([
-      '    BalancerMember "uwsgi://zone-a.nlb.example:9090"',
-      '    BalancerMember "uwsgi://zone-b.nlb.example:9090"',
+    expect(script.match(/^ +BalancerMember .*$/gm)).toEqual([
+      '    BalancerMember "uwsgi://zone-a.nlb.example:9090" retry=0 connectiontimeout=5 timeout=60',
+      '    BalancerMember "uwsgi://zone-b.nlb.example:9090" retry=0 connectiontimeout=5 timeout=60',
     ]);
     expect(script).toContain('ProxySet lbmethod=byrequests maxattempts=2');
   });

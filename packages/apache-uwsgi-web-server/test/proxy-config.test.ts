@@ -7,6 +7,7 @@ import { ProxyConfigOptions, renderProvisioningScript, renderProxyConfig } from 
 const OPTIONS: ProxyConfigOptions = {
   httpPort: 80,
   upstreamHosts: ['zone-a.nlb.internal.example', 'zone-b.nlb.internal.example'],
+  zonal: true,
   upstreamPort: 9090,
   failoverAttempts: 5,
   connectTimeoutSeconds: 5,
@@ -23,8 +24,8 @@ describe('renderProxyConfig', () => {
 
     expect(config.split('\n').filter(l => !l.startsWith('#'))).toEqual([
       '<Proxy "balancer://nlb-tiers-upstream">',
-      '    BalancerMember "uwsgi://zone-a.nlb.internal.example:9090" retry=0 disablereuse=On connectiontimeout=5 timeout=60',
-      '    BalancerMember "uwsgi://zone-b.nlb.internal.example:9090" retry=0 disablereuse=On connectiontimeout=5 timeout=60',
+      '    BalancerMember "uwsgi://zone-a.nlb.internal.example:9090" retry=0 connectiontimeout=5 timeout=60',
+      '    BalancerMember "uwsgi://zone-b.nlb.internal.example:9090" retry=0 connectiontimeout=5 timeout=60',
       '    ProxySet lbmethod=byrequests maxattempts=5',
       '</Proxy>',
       'ProxyPass "/" "balancer://nlb-tiers-upstream/"',
@@ -32,8 +33,8 @@ describe('renderProxyConfig', () => {
     ]);
   });
 
-  test('one name makes a balancer of one member, which still sends a refused request again', () => {
-    const config = renderProxyConfig({ ...OPTIONS, upstreamHosts: ['nlb.internal.example'], failoverAttempts: 3 });
+  test('one regional name makes a balancer of one member, resolved for every request, which still sends a refused request again', () => {
+    const config = renderProxyConfig({ ...OPTIONS, upstreamHosts: ['nlb.internal.example'], zonal: false, failoverAttempts: 3 });
 
     expect(config.match(/^ +BalancerMember .*$/gm)).toEqual(['    BalancerMember "uwsgi://nlb.internal.example:9090" retry=0 disablereuse=On connectiontimeout=5 timeout=60']);
     expect(config).toMatch(/^ +ProxySet lbmethod=byrequests maxattempts=3$/m);

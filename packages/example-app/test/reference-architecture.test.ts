@@ -78,7 +78,7 @@ describe('the reference architecture', () => {
         'Fn::Join': ['', [
           '    BalancerMember "uwsgi://',
           { 'Fn::Join': ['.', [{ 'Fn::Select': [zone, { 'Fn::GetAZs': '' }] }, { 'Fn::GetAtt': [nlb, 'DNSName'] }]] },
-          ':9090" retry=0 disablereuse=On connectiontimeout=5 timeout=60',
+          ':9090" retry=0 connectiontimeout=5 timeout=60',
         ]],
       });
     }

@@ -8,6 +8,12 @@ export interface ProxyConfigOptions {
   readonly httpPort: number;
   /** The names of the upstream, one balancer member each: an NLB's zonal names, or its one name. */
   readonly upstreamHosts: string[];
+  /**
+   * Whether the names are zonal, each with an address that never changes (an NLB node's static
+   * address in its zone): httpd then resolves each once. A single regional name is resolved again
+   * for every request, so that requests follow its DNS.
+   */
+  readonly zonal: boolean;
   readonly upstreamPort: number;
   /** How many more times a request is sent after its connection failed. */
   readonly failoverAttempts: number;
@@ -21,7 +27,7 @@ export function renderProxyConfig(options: ProxyConfigOptions): string {
     // httpd.conf of Amazon Linux already listens on 80; a second `Listen 80` would not start.
     listenDirective: options.httpPort === 80 ? '# httpd.conf already listens on port 80.' : `Listen ${options.httpPort}`,
     balancerMembers: options.upstreamHosts.map(host =>
-      `    BalancerMember "uwsgi://${host}:${options.upstreamPort}" retry=0 disablereuse=On `
+      `    BalancerMember "uwsgi://${host}:${options.upstreamPort}" retry=0 ${options.zonal ? '' : 'disablereuse=On '}`
       + `connectiontimeout=${options.connectTimeoutSeconds} timeout=${options.timeoutSeconds}`).join('\n'),
     failoverAttempts: options.failoverAttempts,
   }).trimEnd();
