@@ -1,0 +1,11 @@
+import { App } from 'aws-cdk-lib';
+import { ArticleConfigurationStack } from './article-configuration';
+import { ReferenceArchitectureStack } from '../src/reference-architecture-stack';
+
+// The two configurations `npx projen bench` compares on the same local topology.
+const app = new App();
+/** A: the article's uWSGI, Apache and app settings and its health checks. */
+new ArticleConfigurationStack(app, 'BenchArticle');
+/** B: the constructs' defaults (the example app). */
+new ReferenceArchitectureStack(app, 'BenchDefaults');
+app.synth();
