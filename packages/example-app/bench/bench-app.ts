@@ -8,4 +8,10 @@ const app = new App();
 new ArticleConfigurationStack(app, 'BenchArticle');
 /** B: the constructs' defaults (the example app). */
 new ReferenceArchitectureStack(app, 'BenchDefaults');
+/** B with more app servers: how long a local deploy takes as the group grows. */
+for (const appServers of [8, 32]) {
+  new ReferenceArchitectureStack(app, `BenchScale${appServers}`, {
+    fleet: { minCapacity: appServers, maxCapacity: appServers, desiredCapacity: appServers },
+  });
+}
 app.synth();
