@@ -138,7 +138,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   bench.spawn(prepareLocal);
   bench.exec('npx cdk synth -q --app "npx ts-node -P tsconfig.json --prefer-ts-exts bench/bench-app.ts" -o cdk.bench.out', { cwd: exampleDir });
   bench.exec(`node ${toolDir}/lib/bench/main.js ${exampleDir}/cdk.bench.out BenchArticle BenchDefaults `
-    + `--scale-stacks BenchScale8,BenchScale32 --synth-app ${exampleDir} --output docs/benchmarks.md`, { receiveArgs: true });
+    + `--scale-stacks BenchScale8,BenchScale32 --scale-in-stack BenchScaleIn --synth-app ${exampleDir} --output docs/benchmarks.md`, { receiveArgs: true });
 
   return { project, fixtures, rootChecks };
 }

@@ -14,4 +14,6 @@ for (const appServers of [8, 32]) {
     fleet: { minCapacity: appServers, maxCapacity: appServers, desiredCapacity: appServers },
   });
 }
+/** B with one app server more than its minimum: scaled in by one under load. */
+new ReferenceArchitectureStack(app, 'BenchScaleIn', { fleet: { minCapacity: 2, maxCapacity: 3, desiredCapacity: 3 } });
 app.synth();
