@@ -23,6 +23,10 @@ describe('renderProxyConfig', () => {
     const config = renderProxyConfig(OPTIONS);
 
     expect(config.split('\n').filter(l => !l.startsWith('#'))).toEqual([
+      '<IfModule mpm_event_module>',
+      '    ThreadsPerChild 64',
+      '    MaxRequestWorkers 384',
+      '</IfModule>',
       '<Proxy "balancer://nlb-tiers-upstream">',
       '    BalancerMember "uwsgi://zone-a.nlb.internal.example:9090" retry=0 connectiontimeout=5 timeout=60',
       '    BalancerMember "uwsgi://zone-b.nlb.internal.example:9090" retry=0 connectiontimeout=5 timeout=60',
