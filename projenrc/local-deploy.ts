@@ -127,7 +127,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   benchLocal.spawn(synthExample);
   benchLocal.exec(`${cli} bench ${exampleDir}/cdk.out ${options.exampleStackName} --requests 300 --concurrency 4`, { receiveArgs: true });
 
-  // The example app's second CDK app (bench/bench-app.ts): the article's configuration (A), the
+  // The example app's second CDK app (src/bench/bench-app.ts): the article's configuration (A), the
   // constructs' defaults (B), and the defaults with more app servers, for the deploy timings.
   options.exampleApp.gitignore.exclude('/cdk.bench.out/');
   const bench = root.addTask('bench', {
@@ -136,7 +136,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
     receiveArgs: true,
   });
   bench.spawn(prepareLocal);
-  bench.exec('npx cdk synth -q --app "npx ts-node -P tsconfig.json --prefer-ts-exts bench/bench-app.ts" -o cdk.bench.out', { cwd: exampleDir });
+  bench.exec('npx cdk synth -q --app "npx ts-node -P tsconfig.json --prefer-ts-exts src/bench/bench-app.ts" -o cdk.bench.out', { cwd: exampleDir });
   bench.exec(`node ${toolDir}/lib/bench/main.js ${exampleDir}/cdk.bench.out BenchArticle BenchDefaults `
     + `--scale-stacks BenchScale8,BenchScale32 --scale-in-stack BenchScaleIn --synth-app ${exampleDir} --output docs/benchmarks.md`, { receiveArgs: true });
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ArticleConfigurationStack, articleUwsgiIni, withProxyConfig } from '../bench/article-configuration';
+import { ArticleConfigurationStack, articleUwsgiIni, withProxyConfig } from '../src/bench/article-configuration';
 
 /** Configuration A of the benchmark, synthesized, with the folder of each asset by its object key. */
 function synthArticle() {

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { ArticleConfigurationStack } from './article-configuration';
-import { ReferenceArchitectureStack } from '../src/reference-architecture-stack';
+import { ReferenceArchitectureStack } from '../reference-architecture-stack';
 
 // The two configurations `npx projen bench` compares on the same local topology.
 const app = new App();

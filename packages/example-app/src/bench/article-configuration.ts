@@ -6,10 +6,10 @@ import { AssetStaging, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { ReferenceArchitectureStack } from '../src/reference-architecture-stack';
+import { ReferenceArchitectureStack } from '../reference-architecture-stack';
 
 /** The article's files, verbatim (see article/README.md). */
-export const ARTICLE_DIR = path.join(__dirname, 'article');
+export const ARTICLE_DIR = path.join(__dirname, '..', '..', 'bench', 'article');
 
 /** The marker of the heredoc that carries the proxy configuration in the web server's script. */
 const PROXY_CONF_MARKER = 'NLB_TIERS_PROXY_CONF';
@@ -34,7 +34,13 @@ const PROXY_CONF_MARKER = 'NLB_TIERS_PROXY_CONF';
 export class ArticleConfigurationStack extends ReferenceArchitectureStack {
   constructor(scope: Construct, id: string) {
     super(scope, id, {
-      tier: { healthCheckInterval: Duration.seconds(10), healthyThresholdCount: 2, unhealthyThresholdCount: 2, deregistrationDelay: Duration.seconds(300) },
+      tier: {
+        healthCheckInterval: Duration.seconds(10),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 2,
+        // The article sets none: ELB's default.
+        deregistrationDelay: Duration.seconds(300),
+      },
       fleet: { application: articleApplication() },
     });
 
