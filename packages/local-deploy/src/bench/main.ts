@@ -86,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
       void Promise.all([...live].map(d => d.down())).finally(() => process.exit(ExitCode.INTERRUPTED));
     });
   }
-  const command = `npx projen bench   # nlb-tiers-local bench ${argv.join(' ')}`;
+  const command = `npx projen bench (node packages/local-deploy/lib/bench/main.js ${argv.join(' ')})`;
   const results = await runBench({ ...args, command }, { log, track: d => live.add(d) });
   const report = renderBenchmarks(results);
   if (args.output) {

@@ -141,6 +141,9 @@ export function renderBenchmarks(r: BenchResults): string {
     lines.push(
       '## Local deploy and synthesis times',
       '',
+      'Up: from nothing to every server provisioned (each association\'s document runs on its hosts, as SSM Agent runs it) and',
+      'serving; down: until no namespace, process or rule is left. Deployments run one at a time, with no load.',
+      '',
       '| Stack | App hosts | Up (s) | Then all targets healthy (s) | Down (s) |',
       '| --- | ---: | ---: | ---: | ---: |',
       ...r.deploys.map(d => `| ${d.stack} | ${d.appHosts} | ${d.upSeconds.toFixed(1)} | ${d.healthySeconds.toFixed(1)} | ${d.downSeconds.toFixed(1)} |`),
