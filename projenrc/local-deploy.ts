@@ -38,6 +38,7 @@ export interface LocalDeploy {
  *   overlap (the tests compare the machine's namespaces before and after) nor share the cores
  *   with the rest of the build (they measure failover times), so the root build runs this task
  *   once, alone, after every other step.
+ * - `bench`: compares the article's configuration with the constructs' defaults and writes docs/benchmarks.md.
  */
 export function addLocalDeploy(root: typescript.TypeScriptProject, options: LocalDeployOptions): LocalDeploy {
   const integDir = options.integDirectory ?? 'integ';
@@ -125,6 +126,19 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   });
   benchLocal.spawn(synthExample);
   benchLocal.exec(`${cli} bench ${exampleDir}/cdk.out ${options.exampleStackName} --requests 300 --concurrency 4`, { receiveArgs: true });
+
+  // The example app's second CDK app (src/bench/bench-app.ts): the article's configuration (A), the
+  // constructs' defaults (B), and the defaults with more app servers, for the deploy timings.
+  options.exampleApp.gitignore.exclude('/cdk.bench.out/');
+  const bench = root.addTask('bench', {
+    description: 'Compare the article\'s configuration with the constructs\' defaults on the same local topology (wrk, failover, '
+      + 'deploy timings, synth time) and write docs/benchmarks.md; root, Linux',
+    receiveArgs: true,
+  });
+  bench.spawn(prepareLocal);
+  bench.exec('npx cdk synth -q --app "npx ts-node -P tsconfig.json --prefer-ts-exts src/bench/bench-app.ts" -o cdk.bench.out', { cwd: exampleDir });
+  bench.exec(`node ${toolDir}/lib/bench/main.js ${exampleDir}/cdk.bench.out BenchArticle BenchDefaults `
+    + `--scale-stacks BenchScale8,BenchScale32 --scale-in-stack BenchScaleIn --synth-app ${exampleDir} --output docs/benchmarks.md`, { receiveArgs: true });
 
   return { project, fixtures, rootChecks };
 }

@@ -24,13 +24,16 @@ else
   echo "unchanged: $conf"
 fi
 httpd -t
-# Without mod_proxy_uwsgi every request would fail with a 500 ("No protocol handler"): fail here.
-# Amazon Linux's httpd loads it by default (Fedora httpd.spec, 2.4.33-1).
+# Without mod_proxy_uwsgi every request would fail with a 500 ("No protocol handler"), and without
+# the balancer modules httpd would not start: fail here. Amazon Linux's httpd loads them all by
+# default (Fedora's httpd package: 00-proxy.conf, and 00-base.conf for slotmem_shm).
 modules="$(httpd -M 2>/dev/null)"
-case "$modules" in
-  *proxy_uwsgi_module*) ;;
-  *) echo "httpd has no proxy_uwsgi_module loaded: cannot proxy to uwsgi" >&2; exit 1 ;;
-esac
+for module in proxy_uwsgi_module proxy_balancer_module lbmethod_byrequests_module slotmem_shm_module; do
+  case "$modules" in
+    *"$module"*) ;;
+    *) echo "httpd has no $module loaded: cannot proxy to uwsgi" >&2; exit 1 ;;
+  esac
+done
 
 systemctl enable httpd
 if ! systemctl is-active --quiet httpd; then

@@ -109,8 +109,10 @@ describe('ApacheUwsgiWebServer', () => {
     const commands: string[] = association(template).Parameters.commands;
     const script = commands.join('\n');
     expect(script).toContain('yum install -y httpd');
-    expect(script).toContain('ProxyPass "/" "uwsgi://app.internal.example:9090/" retry=0 disablereuse=On connectiontimeout=5 timeout=60');
-    expect(script).toContain('ProxyPassReverse "/" "uwsgi://app.internal.example:9090/"');
+    expect(script).toContain('BalancerMember "uwsgi://app.internal.example:9090" retry=0 disablereuse=On connectiontimeout=5 timeout=60');
+    expect(script).toContain('ProxySet lbmethod=byrequests maxattempts=5');
+    expect(script).toContain('ProxyPass "/" "balancer://nlb-tiers-upstream/"');
+    expect(script).toContain('ProxyPassReverse "/" "balancer://nlb-tiers-upstream/"');
     expect(script).toContain('systemctl enable httpd');
     expect(script).toContain('systemctl start httpd');
   });
@@ -174,6 +176,20 @@ describe('ApacheUwsgiWebServer', () => {
     });
   });
 
+  test('balances over the upstream\'s zonal names, one member each, and fails over as many times as asked', () => {
+    const { stack, vpc } = fixture();
+    const upstream = new UwsgiEndpoint({ host: 'nlb.example', port: 9090, zonalHosts: ['zone-a.nlb.example', 'zone-b.nlb.example'] });
+
+    new ApacheUwsgiWebServer(stack, 'Web', { vpc, upstream, proxyFailoverAttempts: 2 });
+
+    const script = association(Template.fromStack(stack)).Parameters.commands.join('\n');
+    expect(script.match(/^ +BalancerMember .*$/gm)).toEqual([
+      '    BalancerMember "uwsgi://zone-a.nlb.example:9090" retry=0 connectiontimeout=5 timeout=60',
+      '    BalancerMember "uwsgi://zone-b.nlb.example:9090" retry=0 connectiontimeout=5 timeout=60',
+    ]);
+    expect(script).toContain('ProxySet lbmethod=byrequests maxattempts=2');
+  });
+
   test('launches only once its public subnet routes to the internet gateway', () => {
     const { template } = synth();
 
@@ -227,6 +243,10 @@ describe('ApacheUwsgiWebServer', () => {
     // Timeouts
     ['a proxy timeout of 0', { proxyTimeout: Duration.seconds(0) }, undefined, "invalid proxyTimeout: got '0 seconds', expected a whole number of seconds from 1 to 3600"],
     ['a proxy connect timeout of 301 s', { proxyConnectTimeout: Duration.seconds(301) }, undefined, "invalid proxyConnectTimeout: got '301 seconds', expected a whole number of seconds from 1 to 300"],
+    // Failover
+    ['21 proxy failover attempts', { proxyFailoverAttempts: 21 }, undefined, 'invalid proxyFailoverAttempts: got 21, expected an integer from 0 to 20'],
+    ['an upstream with an empty list of zonal names', { upstream: new UwsgiEndpoint({ host: 'nlb.example', port: 9090, zonalHosts: [] }) }, undefined,
+      "invalid upstream.upstreamZonalHosts: got '[]', expected at least one host name, or none given to use upstreamHost"],
     ['a provisioning timeout of 2 days and 1 second', { provisioningTimeout: Duration.seconds(172801) }, undefined, "invalid provisioningTimeout: got '172801 seconds', expected a whole number of seconds from 600 to 172800"],
     // Image and tags
     ['an x86_64 image for the default t4g instance type', { machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.X86_64 }) }, undefined,

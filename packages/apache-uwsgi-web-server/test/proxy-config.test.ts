@@ -6,20 +6,42 @@ import { ProxyConfigOptions, renderProvisioningScript, renderProxyConfig } from 
 
 const OPTIONS: ProxyConfigOptions = {
   httpPort: 80,
-  upstreamHost: 'nlb.internal.example',
+  upstreamHosts: ['zone-a.nlb.internal.example', 'zone-b.nlb.internal.example'],
+  zonal: true,
   upstreamPort: 9090,
+  failoverAttempts: 5,
   connectTimeoutSeconds: 5,
   timeoutSeconds: 60,
 };
 
+/** What `httpd -M` lists on Amazon Linux, for the modules the configuration needs. */
+const ALL_MODULES = ['proxy_module', 'proxy_uwsgi_module', 'proxy_balancer_module', 'lbmethod_byrequests_module', 'slotmem_shm_module']
+  .map(m => ` ${m} (shared)`).join('\n');
+
 describe('renderProxyConfig', () => {
-  test('proxies everything to the uwsgi upstream, retrying at once after a refused connection', () => {
+  test('proxies everything through a balancer of the upstream\'s names that sends a refused request again', () => {
     const config = renderProxyConfig(OPTIONS);
 
     expect(config.split('\n').filter(l => !l.startsWith('#'))).toEqual([
-      'ProxyPass "/" "uwsgi://nlb.internal.example:9090/" retry=0 disablereuse=On connectiontimeout=5 timeout=60',
-      'ProxyPassReverse "/" "uwsgi://nlb.internal.example:9090/"',
+      '<IfModule mpm_event_module>',
+      '    ThreadsPerChild 64',
+      '    MaxRequestWorkers 384',
+      '</IfModule>',
+      '<Proxy "balancer://nlb-tiers-upstream">',
+      '    BalancerMember "uwsgi://zone-a.nlb.internal.example:9090" retry=0 connectiontimeout=5 timeout=60',
+      '    BalancerMember "uwsgi://zone-b.nlb.internal.example:9090" retry=0 connectiontimeout=5 timeout=60',
+      '    ProxySet lbmethod=byrequests maxattempts=5',
+      '</Proxy>',
+      'ProxyPass "/" "balancer://nlb-tiers-upstream/"',
+      'ProxyPassReverse "/" "balancer://nlb-tiers-upstream/"',
     ]);
+  });
+
+  test('one regional name makes a balancer of one member, resolved for every request, which still sends a refused request again', () => {
+    const config = renderProxyConfig({ ...OPTIONS, upstreamHosts: ['nlb.internal.example'], zonal: false, failoverAttempts: 3 });
+
+    expect(config.match(/^ +BalancerMember .*$/gm)).toEqual(['    BalancerMember "uwsgi://nlb.internal.example:9090" retry=0 disablereuse=On connectiontimeout=5 timeout=60']);
+    expect(config).toMatch(/^ +ProxySet lbmethod=byrequests maxattempts=3$/m);
   });
 
   test('adds a Listen directive for a port other than 80 only', () => {
@@ -33,7 +55,7 @@ describe('renderProvisioningScript', () => {
    * Runs the script against a scratch configuration folder, with yum, rpm, httpd and systemctl
    * replaced by stand-ins that log their calls and keep httpd's state in files.
    */
-  function runScript(scratch: string, script: string, loadedModules = 'proxy_module (shared)\n proxy_uwsgi_module (shared)'): string[] {
+  function runScript(scratch: string, script: string, loadedModules = ALL_MODULES): string[] {
     return runScriptWithOutput(scratch, script, loadedModules).calls;
   }
 
@@ -73,7 +95,7 @@ describe('renderProvisioningScript', () => {
     const conf = path.join(scratch, 'conf.d', 'nlb-tiers-uwsgi-proxy.conf');
     const before = { text: fs.readFileSync(conf, 'utf-8'), mtime: fs.statSync(conf).mtimeMs };
 
-    const { calls, stdout } = runScriptWithOutput(scratch, script, 'proxy_uwsgi_module (shared)');
+    const { calls, stdout } = runScriptWithOutput(scratch, script, ALL_MODULES);
 
     expect(calls).toEqual(['rpm -q httpd', 'httpd -t', 'httpd -M', 'systemctl enable httpd', 'systemctl is-active --quiet httpd']);
     expect(stdout).not.toMatch(/^(changed|started|reloaded):/m);
@@ -90,13 +112,14 @@ describe('renderProvisioningScript', () => {
     const calls = runScript(scratch, renderProvisioningScript({ ...OPTIONS, upstreamPort: 9191 }));
 
     expect(calls).toContain('systemctl reload httpd');
-    expect(fs.readFileSync(path.join(scratch, 'conf.d', 'nlb-tiers-uwsgi-proxy.conf'), 'utf-8')).toContain('uwsgi://nlb.internal.example:9191/');
+    expect(fs.readFileSync(path.join(scratch, 'conf.d', 'nlb-tiers-uwsgi-proxy.conf'), 'utf-8')).toContain('uwsgi://zone-a.nlb.internal.example:9191"');
   });
 
-  test('fails, before starting httpd, when httpd has no mod_proxy_uwsgi', () => {
+  test.each(['proxy_uwsgi_module', 'proxy_balancer_module', 'lbmethod_byrequests_module', 'slotmem_shm_module'])('fails, before starting httpd, when httpd has no %s', missing => {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'web-provision-'));
+    const loaded = ALL_MODULES.split('\n').filter(m => !m.includes(missing)).join('\n');
 
-    expect(() => runScript(scratch, renderProvisioningScript(OPTIONS), 'proxy_module (shared)')).toThrow(/no proxy_uwsgi_module loaded/);
+    expect(() => runScript(scratch, renderProvisioningScript(OPTIONS), loaded)).toThrow(new RegExp(`no ${missing} loaded`));
     expect(fs.readFileSync(path.join(scratch, 'state', 'calls'), 'utf-8')).not.toContain('systemctl start');
   });
 });

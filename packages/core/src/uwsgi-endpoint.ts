@@ -8,6 +8,12 @@ export interface UwsgiEndpointProps {
   /** The TCP port the endpoint answers on. */
   readonly port: number;
   /**
+   * Host names that each reach the whole endpoint on their own path (an NLB's zonal DNS names).
+   *
+   * @default - `host` alone
+   */
+  readonly zonalHosts?: string[];
+  /**
    * The security groups of whatever receives the traffic.
    *
    * @default - none: the endpoint's firewall is managed elsewhere
@@ -22,11 +28,13 @@ export interface UwsgiEndpointProps {
 export class UwsgiEndpoint implements IUwsgiUpstream {
   public readonly upstreamHost: string;
   public readonly upstreamPort: number;
+  public readonly upstreamZonalHosts?: string[];
   public readonly connections: ec2.Connections;
 
   constructor(props: UwsgiEndpointProps) {
     this.upstreamHost = props.host;
     this.upstreamPort = props.port;
+    this.upstreamZonalHosts = props.zonalHosts;
     this.connections = new ec2.Connections({
       securityGroups: props.securityGroups,
       defaultPort: ec2.Port.tcp(props.port),

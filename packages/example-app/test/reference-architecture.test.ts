@@ -45,7 +45,7 @@ describe('the reference architecture', () => {
     });
   });
 
-  test('internal NLB on TCP 9090 with TCP health checks 2/2/10 s and client IP not preserved', () => {
+  test('internal NLB on TCP 9090 with TCP health checks 2/2 every 5 s (the article checks every 10 s) and client IP not preserved', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Type: 'network' });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 9090, Protocol: 'TCP' });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
@@ -55,7 +55,7 @@ describe('the reference architecture', () => {
       HealthCheckProtocol: 'TCP',
       HealthyThresholdCount: 2,
       UnhealthyThresholdCount: 2,
-      HealthCheckIntervalSeconds: 10,
+      HealthCheckIntervalSeconds: 5,
       TargetGroupAttributes: Match.arrayWith([{ Key: 'preserve_client_ip.enabled', Value: 'false' }]),
     });
   });
@@ -69,13 +69,20 @@ describe('the reference architecture', () => {
     });
   });
 
-  test('the web server association writes the proxy to the NLB DNS name and port', () => {
+  test('the web server association writes the proxy to the NLB\'s zonal DNS names, one balancer member per zone, and port', () => {
     const associations = template.findResources('AWS::SSM::Association', { Properties: { Name: 'AWS-RunShellScript' } });
     const commands = Object.values(associations)[0].Properties.Parameters.commands;
     const nlb = logicalId('AWS::ElasticLoadBalancingV2::LoadBalancer', 'AppTier');
-    expect(commands).toContainEqual({
-      'Fn::Join': ['', ['ProxyPass "/" "uwsgi://', { 'Fn::GetAtt': [nlb, 'DNSName'] }, ':9090/" retry=0 disablereuse=On connectiontimeout=5 timeout=60']],
-    });
+    for (const zone of [0, 1]) {
+      expect(commands).toContainEqual({
+        'Fn::Join': ['', [
+          '    BalancerMember "uwsgi://',
+          { 'Fn::Join': ['.', [{ 'Fn::Select': [zone, { 'Fn::GetAZs': '' }] }, { 'Fn::GetAtt': [nlb, 'DNSName'] }]] },
+          ':9090" retry=0 connectiontimeout=5 timeout=60',
+        ]],
+      });
+    }
+    expect(commands).toContain('ProxyPass "/" "balancer://nlb-tiers-upstream/"');
   });
 
   test('both associations write to the one shared log bucket, each under its own prefix, and wait 40 minutes', () => {
@@ -122,7 +129,7 @@ describe('the reference architecture', () => {
   });
 
   test('health checks carry a timeout no longer than their interval', () => {
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckIntervalSeconds: 10, HealthCheckTimeoutSeconds: 10 });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 5 });
   });
 
   test('outputs the web URL of the Elastic IP', () => {

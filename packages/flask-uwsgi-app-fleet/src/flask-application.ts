@@ -26,7 +26,11 @@ export interface FlaskApplicationOptions {
 export class FlaskApplication {
   /**
    * The default app: `/` answers with the EC2 instance id, read from the instance metadata
-   * service with the IMDSv2 token flow.
+   * service with the IMDSv2 token flow on a worker's first request and then served from memory
+   * (an instance's id never changes; a metadata round trip per request would double the app's
+   * work and IMDS throttles busy callers).
+   *
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html#instancedata-throttling
    */
   public static instanceIdEcho(): FlaskApplication {
     return new FlaskApplication(path.join(__dirname, '..', 'assets', 'default-app'), 'run', 'app');

@@ -64,11 +64,20 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps {
   /**
    * uWSGI worker processes per instance (1-64).
    *
+   * Python runs one thread at a time per process (the GIL), so an app that spends its time on the
+   * CPU uses as many cores as it has processes: the default matches the two vCPUs of the default
+   * `t4g.micro`. Raise it with the instance type's vCPUs.
+   *
    * @default 2
+   * @see https://uwsgi-docs.readthedocs.io/en/latest/ThingsToKnow.html
    */
   readonly processes?: number;
   /**
    * Threads per uWSGI worker (1-64).
+   *
+   * Threads let a worker serve another request while one waits on I/O (a database, an AWS API,
+   * the metadata service). Two per worker keep a CPU-bound app from being slowed down by the GIL's
+   * switching and still overlap an occasional wait; raise it for apps that mostly wait.
    *
    * @default 2
    */

@@ -10,6 +10,7 @@ describe('renderUwsgiIni', () => {
       'module = run:app',
       'virtualenv = /opt/nlb-tiers/venv',
       'socket = 0.0.0.0:9090',
+      'listen = 1024',
       'master = true',
       'processes = 2',
       'threads = 2',
@@ -17,6 +18,9 @@ describe('renderUwsgiIni', () => {
       'gid = flaskapp',
       'need-app = true',
       'vacuum = true',
+      'disable-logging = true',
+      'log-4xx = true',
+      'log-5xx = true',
     ]);
   });
 });

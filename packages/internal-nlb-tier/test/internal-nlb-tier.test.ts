@@ -50,10 +50,10 @@ describe('InternalNlbTier', () => {
       HealthCheckPort: 'traffic-port',
       HealthyThresholdCount: 2,
       UnhealthyThresholdCount: 2,
-      HealthCheckIntervalSeconds: 10,
-      HealthCheckTimeoutSeconds: 10,
+      HealthCheckIntervalSeconds: 5,
+      HealthCheckTimeoutSeconds: 5,
       TargetGroupAttributes: Match.arrayWith([
-        { Key: 'deregistration_delay.timeout_seconds', Value: '300' },
+        { Key: 'deregistration_delay.timeout_seconds', Value: '60' },
         { Key: 'preserve_client_ip.enabled', Value: 'false' },
       ]),
     });
@@ -139,7 +139,7 @@ describe('InternalNlbTier', () => {
   test.each([
     [{ healthCheckTimeout: Duration.seconds(1) }, "invalid healthCheckTimeout: got '1 seconds', expected a whole number of seconds from 2 to 120"],
     [{ healthCheckTimeout: Duration.seconds(121), healthCheckInterval: Duration.seconds(300) }, "invalid healthCheckTimeout: got '121 seconds', expected a whole number of seconds from 2 to 120"],
-    [{ healthCheckTimeout: Duration.seconds(11) }, "invalid healthCheckTimeout: got '11 seconds', expected at most healthCheckInterval (10 seconds): Elastic Load Balancing rejects a timeout longer than the interval"],
+    [{ healthCheckTimeout: Duration.seconds(11), healthCheckInterval: Duration.seconds(10) }, "invalid healthCheckTimeout: got '11 seconds', expected at most healthCheckInterval (10 seconds): Elastic Load Balancing rejects a timeout longer than the interval"],
     [{ healthCheckTimeout: Duration.seconds(6), healthCheckInterval: Duration.seconds(5) }, "invalid healthCheckTimeout: got '6 seconds', expected at most healthCheckInterval (5 seconds): Elastic Load Balancing rejects a timeout longer than the interval"],
   ])('fails on a health-check timeout ELB rejects: %o', (props, message) => {
     const { stack, vpc } = fixture();
@@ -201,6 +201,15 @@ describe('InternalNlbTier', () => {
 
     expect(stack.resolve(tier.upstreamHost)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Tier/), 'DNSName'] });
     expect(tier.upstreamPort).toBe(9090);
+  });
+
+  test('offers the DNS name of its node in each zone, <zone>.<DNS name>, for a web server to fail over between', () => {
+    const { stack, tier } = synth();
+
+    const dnsName = { 'Fn::GetAtt': [expect.stringMatching(/^Tier/), 'DNSName'] };
+    expect(stack.resolve(tier.upstreamZonalHosts)).toEqual([0, 1].map(i => ({
+      'Fn::Join': ['.', [{ 'Fn::Select': [i, { 'Fn::GetAZs': '' }] }, dnsName]],
+    })));
   });
 
   test.each([

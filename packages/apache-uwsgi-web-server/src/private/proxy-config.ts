@@ -6,8 +6,17 @@ const ASSETS = path.join(__dirname, '..', '..', 'assets');
 /** What the web server proxies to, and how. */
 export interface ProxyConfigOptions {
   readonly httpPort: number;
-  readonly upstreamHost: string;
+  /** The names of the upstream, one balancer member each: an NLB's zonal names, or its one name. */
+  readonly upstreamHosts: string[];
+  /**
+   * Whether the names are zonal, each with an address that never changes (an NLB node's static
+   * address in its zone): httpd then resolves each once. A single regional name is resolved again
+   * for every request, so that requests follow its DNS.
+   */
+  readonly zonal: boolean;
   readonly upstreamPort: number;
+  /** How many more times a request is sent after its connection failed. */
+  readonly failoverAttempts: number;
   readonly connectTimeoutSeconds: number;
   readonly timeoutSeconds: number;
 }
@@ -17,10 +26,10 @@ export function renderProxyConfig(options: ProxyConfigOptions): string {
   return renderTemplate(path.join(ASSETS, 'uwsgi-proxy.conf'), {
     // httpd.conf of Amazon Linux already listens on 80; a second `Listen 80` would not start.
     listenDirective: options.httpPort === 80 ? '# httpd.conf already listens on port 80.' : `Listen ${options.httpPort}`,
-    upstreamHost: options.upstreamHost,
-    upstreamPort: options.upstreamPort,
-    connectTimeoutSeconds: options.connectTimeoutSeconds,
-    timeoutSeconds: options.timeoutSeconds,
+    balancerMembers: options.upstreamHosts.map(host =>
+      `    BalancerMember "uwsgi://${host}:${options.upstreamPort}" retry=0 ${options.zonal ? '' : 'disablereuse=On '}`
+      + `connectiontimeout=${options.connectTimeoutSeconds} timeout=${options.timeoutSeconds}`).join('\n'),
+    failoverAttempts: options.failoverAttempts,
   }).trimEnd();
 }
 

@@ -65,6 +65,7 @@ function mapBalancer(context: LoadBalancersContext, id: string, name: string): B
     name,
     logicalId: id,
     dnsName: references.getAtt(id, 'DNSName') as string,
+    availabilityZones: [...new Set(subnetIds.map(s => subnetById(context.subnets, s, logicalId => references.ref(logicalId)).availabilityZone))],
     arn: references.ref(id) as string,
     subnet: subnet.logicalId,
     address: context.addresses.allocate(subnet),
@@ -101,6 +102,8 @@ function mapTargetGroup(context: LoadBalancersContext, id: string): TargetGroup 
     arn,
     port,
     preserveClientIp,
+    // ELB's default is 300 seconds.
+    deregistrationDelaySeconds: Number(attributes['deregistration_delay.timeout_seconds'] ?? 300),
     healthCheck: {
       port: !p.HealthCheckPort || p.HealthCheckPort === 'traffic-port' ? port : Number(p.HealthCheckPort),
       intervalSeconds: Number(p.HealthCheckIntervalSeconds ?? NLB_DEFAULTS.intervalSeconds),

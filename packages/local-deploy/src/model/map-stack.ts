@@ -66,7 +66,8 @@ export function mapStack(stack: StackArtifact, options: MapStackOptions = {}): T
 
   unsupported.throwIfAny(stack.stackName);
 
-  const hostsEntries = balancers.map(b => ({ name: b.dnsName, address: b.address }));
+  // The regional name and the zonal names `<zone>.<name>`; one balancer host stands for every node.
+  const hostsEntries = balancers.flatMap(b => [b.dnsName, ...b.availabilityZones.map(z => `${z}.${b.dnsName}`)].map(name => ({ name, address: b.address })));
   return {
     stackName: stack.stackName,
     region: ids.region,

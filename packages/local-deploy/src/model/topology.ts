@@ -105,6 +105,8 @@ export interface Balancer {
   readonly name: string;
   readonly logicalId: string;
   readonly dnsName: string;
+  /** The Availability Zones of its subnets: each has a node, named `<zone>.<dnsName>`. */
+  readonly availabilityZones: string[];
   readonly arn: string;
   readonly subnet: string;
   readonly address: string;
@@ -123,6 +125,8 @@ export interface TargetGroup {
   readonly arn: string;
   readonly port: number;
   readonly preserveClientIp: boolean;
+  /** `deregistration_delay.timeout_seconds`: how long a deregistered target may keep its connections. */
+  readonly deregistrationDelaySeconds: number;
   readonly healthCheck: HealthCheck;
   /** Names of the hosts registered as targets. */
   readonly targets: string[];

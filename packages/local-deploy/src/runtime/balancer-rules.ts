@@ -1,3 +1,5 @@
+import * as path from 'path';
+
 /** One listener of a local balancer, with the addresses of its targets. */
 export interface BalancerListenerConfig {
   readonly port: number;
@@ -20,8 +22,19 @@ export interface BalancerConfig {
   readonly stateFile: string;
 }
 
-/** An NLB target's health states (`initial` until the first verdict). */
-export type TargetState = 'initial' | 'healthy' | 'unhealthy';
+/**
+ * An NLB target's states: `initial` until the first verdict, then `healthy` or `unhealthy`;
+ * `draining` once deregistered (no new connections; open ones go on), then `unused`.
+ */
+export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unused';
+
+/** Deregistration states, by `<target group ARN> <target id>`, that the tool hands the health checker. */
+export type Deregistrations = Record<string, 'draining' | 'unused'>;
+
+/** The file, beside a balancer's state file, through which the tool deregisters targets. */
+export function deregistrationsFile(stateFile: string): string {
+  return path.join(path.dirname(stateFile), 'deregistered.json');
+}
 
 /**
  * The nftables ruleset of a balancer: DNAT over a flow hash of the 4-tuple to the targets in
@@ -53,8 +66,12 @@ export function balancerRuleset(config: Pick<BalancerConfig, 'address' | 'listen
   ].join('\n') + '\n';
 }
 
-/** NLB routing: healthy targets; none healthy -> every registered target (fail open). */
+/**
+ * NLB routing: healthy targets; none healthy -> every registered target (fail open). A draining or
+ * unused target is no longer registered: it gets no new connection, even when failing open.
+ */
 export function targetsInService(listener: BalancerListenerConfig, state: (targetId: string) => TargetState): BalancerListenerConfig['targets'] {
-  const healthy = listener.targets.filter(t => state(t.id) === 'healthy');
-  return healthy.length > 0 ? healthy : listener.targets;
+  const registered = listener.targets.filter(t => state(t.id) !== 'draining' && state(t.id) !== 'unused');
+  const healthy = registered.filter(t => state(t.id) === 'healthy');
+  return healthy.length > 0 ? healthy : registered;
 }

@@ -157,6 +157,14 @@ export class LocalDeployment {
     };
   }
 
+  /**
+   * Stops every process of a host, as when its instance is terminated; its namespace goes with the
+   * deployment. Used by scale-in once the host's target has drained.
+   */
+  public async stopHost(host: string): Promise<void> {
+    await Promise.all(this.supervisor.running.filter(p => p.name.startsWith(`${host}/`)).map(p => this.supervisor.stop(p.name)));
+  }
+
   /** Tears everything down; safe to call more than once and from signal handlers. */
   public down(): Promise<void> {
     this.downPromise ??= this.tearDown();

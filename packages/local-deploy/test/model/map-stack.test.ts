@@ -37,7 +37,8 @@ describe('mapStack on the reference architecture', () => {
     expect(listener.targetGroup).toMatchObject({
       port: 9090,
       preserveClientIp: false,
-      healthCheck: { port: 9090, intervalSeconds: 10, healthyThreshold: 2, unhealthyThreshold: 2 },
+      healthCheck: { port: 9090, intervalSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 },
+      deregistrationDelaySeconds: 60,
       targets: ['app1', 'app2'],
     });
   });
@@ -49,10 +50,13 @@ describe('mapStack on the reference architecture', () => {
       ['WebServerProvisioningC974554E', 'AWS-RunShellScript', ['0.aws:runShellScript']],
     ]);
     expect(firstScript(web)).toMatch(/^#!\/bin\/bash\n/);
-    expect(firstScript(web)).toContain(`ProxyPass "/" "uwsgi://${balancer.dnsName}:9090/"`);
+    expect(firstScript(web)).toContain(`BalancerMember "uwsgi://${balancer.availabilityZones[0]}.${balancer.dnsName}:9090"`);
     const executionTimeout = readStack(REFERENCE).template.Resources!.WebServerProvisioningC974554E.Properties!.Parameters.executionTimeout;
     expect((web.associations[0].steps[0] as RunShellScriptStep).timeoutSeconds).toBe(Number(executionTimeout[0]));
-    expect(topology.hosts[0].hostsEntries).toEqual([{ name: balancer.dnsName, address: balancer.address }]);
+    // The regional name and each zone's node name reach the one balancer host.
+    expect(balancer.availabilityZones).toEqual(['local-1a', 'local-1b']);
+    expect(topology.hosts[0].hostsEntries).toEqual([balancer.dnsName, `local-1a.${balancer.dnsName}`, `local-1b.${balancer.dnsName}`]
+      .map(name => ({ name, address: balancer.address })));
   });
 
   test('the Elastic IP publishes what the web server\'s security group opens to the Internet', () => {

@@ -12,7 +12,8 @@ describe('balancer rules', () => {
   const [listener] = config.listeners;
 
   test('timing is scaled, thresholds are not', () => {
-    expect(listener.check).toEqual({ port: 9090, intervalMs: 1000, timeoutMs: 1000, healthyThreshold: 2, unhealthyThreshold: 2 });
+    // The example app checks every 5 s: every 500 ms at the default scale of 0.1.
+    expect(listener.check).toEqual({ port: 9090, intervalMs: 500, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 });
     expect(listener.targets.map(t => t.address)).toEqual([app1.address, app2.address]);
   });
 

@@ -7,7 +7,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
-import { BalancerConfig, balancerRuleset, TargetState, targetsInService } from '../balancer-rules';
+import { BalancerConfig, balancerRuleset, Deregistrations, deregistrationsFile, TargetState, targetsInService } from '../balancer-rules';
 
 interface Health {
   state: TargetState;
@@ -36,25 +36,50 @@ function probe(address: string, port: number, timeoutMs: number): Promise<boolea
   });
 }
 
+/**
+ * Takes up the deregistrations the tool wrote since the last look: a draining target leaves the
+ * DNAT map at once (flows already placed keep it, through conntrack) and is no longer checked.
+ */
+let deregistrationsSeen = '';
+function readDeregistrations(): boolean {
+  const file = deregistrationsFile(config.stateFile);
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf-8') : '';
+  if (text === deregistrationsSeen) return false;
+  deregistrationsSeen = text;
+  const wanted: Deregistrations = text ? JSON.parse(text) : {};
+  let changed = false;
+  for (const [k, state] of Object.entries(wanted)) {
+    const h = health.get(k);
+    if (h && h.state !== state) changed = transition(k.split(' ')[1], h, state, state === 'draining' ? 'Target.DeregistrationInProgress' : 'Target.NotRegistered');
+  }
+  return changed;
+}
+
 function apply() {
   const ruleset = balancerRuleset(config, l => targetsInService(l, id => health.get(key(l.targetGroupArn, id))!.state));
   execFileSync('nft', ['-f', '-'], { input: ruleset });
   const state = {
     updatedAt: new Date().toISOString(),
-    targetGroups: Object.fromEntries(config.listeners.map(l => [l.targetGroupArn, l.targets.map(t => {
-      const h = health.get(key(l.targetGroupArn, t.id))!;
-      return { id: t.id, address: t.address, port: t.port, state: h.state, reason: h.reason };
-    })])),
+    // An unused target is no longer in its target group, as DescribeTargetHealth shows it.
+    targetGroups: Object.fromEntries(config.listeners.map(l => [l.targetGroupArn, l.targets
+      .filter(t => health.get(key(l.targetGroupArn, t.id))!.state !== 'unused')
+      .map(t => {
+        const h = health.get(key(l.targetGroupArn, t.id))!;
+        return { id: t.id, address: t.address, port: t.port, state: h.state, reason: h.reason };
+      })])),
   };
   fs.writeFileSync(`${config.stateFile}.tmp`, JSON.stringify(state, null, 2));
   fs.renameSync(`${config.stateFile}.tmp`, config.stateFile);
 }
 
 async function checkListener(l: BalancerConfig['listeners'][number]) {
-  const results = await Promise.all(l.targets.map(t => probe(t.address, l.check.port, l.check.timeoutMs)));
-  let changed = false;
-  l.targets.forEach((t, i) => {
+  let changed = readDeregistrations();
+  const checked = l.targets.filter(t => !['draining', 'unused'].includes(health.get(key(l.targetGroupArn, t.id))!.state));
+  const results = await Promise.all(checked.map(t => probe(t.address, l.check.port, l.check.timeoutMs)));
+  checked.forEach((t, i) => {
     const h = health.get(key(l.targetGroupArn, t.id))!;
+    // Deregistered while the check ran: its verdict no longer counts.
+    if (h.state === 'draining' || h.state === 'unused') return;
     if (results[i]) {
       h.successes++;
       h.failures = 0;
@@ -83,4 +108,8 @@ for (const l of config.listeners) {
   };
   tick();
 }
+// Deregistrations take effect within 50 ms, not at the next health check.
+setInterval(() => {
+  if (readDeregistrations()) apply();
+}, 50);
 process.on('SIGTERM', () => process.exit(0));

@@ -1,0 +1,19 @@
+import { App } from 'aws-cdk-lib';
+import { ArticleConfigurationStack } from './article-configuration';
+import { ReferenceArchitectureStack } from '../reference-architecture-stack';
+
+// The two configurations `npx projen bench` compares on the same local topology.
+const app = new App();
+/** A: the article's uWSGI, Apache and app settings and its health checks. */
+new ArticleConfigurationStack(app, 'BenchArticle');
+/** B: the constructs' defaults (the example app). */
+new ReferenceArchitectureStack(app, 'BenchDefaults');
+/** B with more app servers: how long a local deploy takes as the group grows. */
+for (const appServers of [8, 32]) {
+  new ReferenceArchitectureStack(app, `BenchScale${appServers}`, {
+    fleet: { minCapacity: appServers, maxCapacity: appServers, desiredCapacity: appServers },
+  });
+}
+/** B with one app server more than its minimum: scaled in by one under load. */
+new ReferenceArchitectureStack(app, 'BenchScaleIn', { fleet: { minCapacity: 2, maxCapacity: 3, desiredCapacity: 3 } });
+app.synth();

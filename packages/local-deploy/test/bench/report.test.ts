@@ -1,0 +1,102 @@
+import { checkTargets, explainThroughput, renderBenchmarks } from '../../src/bench/report';
+import { BenchResults, LoadRun, medianRun } from '../../src/bench/results';
+
+const run = (requestsPerSecond: number, p99Ms: number, errors = 0): LoadRun => ({
+  requestsPerSecond,
+  p50Ms: p99Ms / 3,
+  p99Ms,
+  errors,
+  socketErrors: 0,
+  requests: requestsPerSecond * 5,
+  wrkCores: 0.1,
+  cpu: { busy: 1, byProgram: { 'apache2': 0.8, 'uwsgi-core': 0.7, 'wrk': 0 } },
+});
+
+function results(overrides: Partial<BenchResults> = {}): BenchResults {
+  return {
+    date: '2026-11-26T19:00:00.000Z',
+    command: 'npx projen bench',
+    machine: { cores: 2, cpuModel: 'Test CPU', memoryGiB: 23.5, os: 'Debian GNU/Linux 12', loadAverage: [1, 2, 3] },
+    healthCheckTimeScale: 0.1,
+    durationSeconds: 5,
+    variants: { a: 'BenchArticle', b: 'BenchDefaults' },
+    throughput: [{ concurrency: 32, a: run(1000, 60), b: run(3100, 25), rounds: 3 }],
+    failover: {
+      a: { concurrency: 32, requests: 10000, failedRequests: 900, secondsUntilNoneFail: 2, markedUnhealthySeconds: 1.9 },
+      b: { concurrency: 32, requests: 30000, failedRequests: 50, secondsUntilNoneFail: 0.9, markedUnhealthySeconds: 0.9 },
+    },
+    deploys: [
+      { stack: 'BenchDefaults', appHosts: 2, upSeconds: 1.2, healthySeconds: 0.8, downSeconds: 1.1 },
+      { stack: 'BenchScale32', appHosts: 32, upSeconds: 12, healthySeconds: 2, downSeconds: 5 },
+    ],
+    synthSeconds: 12.3,
+    ...overrides,
+  };
+}
+
+describe('checkTargets', () => {
+  test('every target of issue 12 that was measured, met or not', () => {
+    expect(checkTargets(results()).map(c => [c.target, c.met])).toEqual([
+      ['B >= 3x A\'s requests/s at concurrency 32', true],
+      ['B\'s p99 <= 1/2 of A\'s at concurrency 32', true],
+      ['B: 0 errors in steady state (every concurrency, every round)', true],
+      ['Failover: B loses <= 1/10 of A\'s requests', true],
+      ['Local deploy of the example app: up < 5 s', true],
+      ['Local deploy of the example app: down < 2 s', true],
+      ['32 app hosts: up < 30 s', true],
+    ]);
+  });
+
+  test('fails a target the run misses, with the numbers', () => {
+    const checks = checkTargets(results({ throughput: [{ concurrency: 32, a: run(1000, 40), b: run(2500, 25, 1), rounds: 3 }] }));
+
+    expect(checks[0]).toEqual({ target: 'B >= 3x A\'s requests/s at concurrency 32', measured: '2.50x (2500 vs 1000)', met: false });
+    expect(checks[1].met).toBe(false);
+    expect(checks[2]).toMatchObject({ measured: '1 errors', met: false });
+  });
+
+  test('a scale-in with a failed request misses its target', () => {
+    const scaleIn = { stack: 'BenchScaleIn', from: 3, to: 2, concurrency: 32, requests: 9000, failedRequests: 1, drainSeconds: 2 };
+    expect(checkTargets(results({ scaleIn })).pop()).toEqual({ target: 'Scale-in 3 -> 2 under load: 0 failed requests', measured: '1 failed of 9000', met: false });
+  });
+});
+
+describe('renderBenchmarks', () => {
+  test('states the date, cores, memory and exact command, and a row per concurrency with B/A', () => {
+    const md = renderBenchmarks(results());
+
+    expect(md).toContain('Run on 2026-11-26T19:00:00.000Z: 2 cores (Test CPU), 23.5 GiB of memory, Debian GNU/Linux 12');
+    expect(md).toContain('Command: `npx projen bench`');
+    expect(md).toContain('| 32 | 1000 | 20.0 | 60.0 | 0 | 3100 | 8.3 | 25.0 | 0 | 3.10 | 0.42 |');
+    expect(md).toContain('| A | 32 | 10000 | 900 | 2.00 | 1.9 |');
+    expect(md).toContain('`cdk synth` of the example app: 12.3 s.');
+    expect(md).not.toMatch(/\*\*no\*\*/);
+  });
+});
+
+describe('medianRun', () => {
+  test('the run with the median throughput, with the errors and requests of every run', () => {
+    const m = medianRun([run(900, 50), run(1100, 70, 2), run(1000, 60, 1)]);
+
+    expect(m.requestsPerSecond).toBe(1000);
+    expect(m.p99Ms).toBe(60);
+    expect(m.errors).toBe(3);
+    expect(m.requests).toBe(15000);
+  });
+});
+
+describe('explainThroughput', () => {
+  test('explains a missed throughput target with the CPU cost per request when both runs saturated the machine', () => {
+    const r = results({ throughput: [{ concurrency: 32, a: run(1000, 60), b: run(2500, 25), rounds: 3 }] });
+
+    const [text] = explainThroughput(r);
+    expect(text).toContain('2.0 ms for A, 0.8 ms for B, a ratio of 2.50');
+  });
+
+  test('says nothing when the target is met or the machine had cores to spare', () => {
+
+    expect(explainThroughput(results())).toEqual([]);
+    const idle = { ...run(2500, 25), cpu: { busy: 0.5, byProgram: {} } };
+    expect(explainThroughput(results({ throughput: [{ concurrency: 32, a: run(1000, 60), b: idle, rounds: 3 }] }))).toEqual([]);
+  });
+});
