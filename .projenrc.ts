@@ -199,6 +199,9 @@ for (const lib of libraries) {
   compileJob.set(lib, graph.add({ name: `${dirOf(lib).replace('packages/', '')}:compile`, project: lib, task: lib.compileTask, needs }));
 }
 const allCompiled = libraries.map(l => compileJob.get(l)!);
+const toolCompiled = graph.add({ name: 'local-deploy:compile', project: localDeploy.project, task: localDeploy.project.compileTask });
+// apt-get waits on the network and disk more than on the cores: start it early.
+const preflightJob = graph.add({ name: 'local-deploy:preflight', project: localDeploy.project, task: localDeploy.preflight, needs: [toolCompiled] });
 const rosettaJob = graph.add({ name: 'libraries:rosetta', project: root, task: rosetta, needs: allCompiled });
 graph.add({ name: 'libraries:docgen', project: root, task: docgen, needs: allCompiled });
 graph.add({ name: 'libraries:package', project: root, task: packageLibraries, needs: [rosettaJob] });
@@ -209,10 +212,11 @@ for (const lib of libraries) {
   const name = dirOf(lib).replace('packages/', '');
   // jest and eslint read the siblings' compiled lib/, not the package's own.
   const siblingsCompiled = lib === core ? [] : [compileJob.get(core)!];
-  graph.add({ name: `${name}:test`, project: lib, task: lib.testTask, needs: siblingsCompiled });
+  // The fleet's tests run its default app with Debian's Flask.
+  const needs = lib === fleet ? [...siblingsCompiled, preflightJob] : siblingsCompiled;
+  graph.add({ name: `${name}:test`, project: lib, task: lib.testTask, needs });
 }
-graph.add({ name: 'local-deploy:test', project: localDeploy.project, task: localDeploy.project.testTask, needs: [fixturesJob] });
-graph.add({ name: 'local-deploy:compile', project: localDeploy.project, task: localDeploy.project.compileTask });
+graph.add({ name: 'local-deploy:test', project: localDeploy.project, task: localDeploy.project.testTask, needs: [fixturesJob, preflightJob] });
 graph.add({ name: 'readme:examples', project: root, task: readmeExamples, needs: allCompiled });
 // The integ tests' types come from the compiled libraries.
 graph.add({ name: 'root:eslint', project: root, task: root.eslint!.eslintTask, needs: allCompiled });

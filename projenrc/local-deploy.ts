@@ -21,6 +21,8 @@ export interface LocalDeploy {
   readonly fixtures: Task;
   /** Root task: as root, the tool's end-to-end tests, then `integ:local`. */
   readonly rootChecks: Task;
+  /** Package task: installs the Debian packages the tests and local deployments need (root). */
+  readonly preflight: Task;
 }
 
 /**
@@ -76,6 +78,13 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
     description: 'End-to-end tests: real deployments of the fixtures on this machine (need root on Linux; they say so and skip otherwise)',
     exec: 'jest --testPathIgnorePatterns /node_modules/ --coverage=false --maxWorkers=1 --testTimeout=240000 test/e2e',
   });
+  // Tests that need Debian packages (Flask, wrk, Apache, uWSGI, Ansible) fail under CI when they are
+  // missing, so the build installs them first. Outside CI, a build that is not root skips this and
+  // those tests, saying so; under CI the tool itself fails, as it must not be skipped.
+  const preflight = project.addTask('preflight', {
+    description: 'Install the Debian packages that the tests and local deployments need (root; `nlb-tiers-local preflight --install-packages`)',
+    exec: '[ "$(id -u)" != 0 ] && [ -z "${CI:-}" ] && echo "preflight skipped: installing Debian packages needs root" || node lib/cli/main.js preflight --install-packages',
+  });
   // Fixtures are cloud assemblies synthesized by the root `fixtures` task; only their README is committed.
   project.gitignore.exclude('/test/fixtures/*/');
 
@@ -117,8 +126,9 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
     env: { TS_NODE_TRANSPILE_ONLY: 'true' },
   });
   rootChecks.exec(`npx projen ${e2e.name}`, { cwd: toolDir });
-  // Deployments need root (CI runs as root); elsewhere the step says why it is skipped.
-  rootChecks.exec(`[ "$(id -u)" != 0 ] && echo "integ:local skipped: deploying locally needs root" || ${cli} integ ${integDir}`);
+  // Deployments need root (CI runs as root). Outside CI the step says why it is skipped; under CI
+  // the tool fails with the reason.
+  rootChecks.exec(`[ "$(id -u)" != 0 ] && [ -z "\${CI:-}" ] && echo "integ:local skipped: deploying locally needs root" || ${cli} integ ${integDir}`);
 
   const benchLocal = root.addTask('bench:local', {
     description: 'Measure the local deployment of the example app: start-up, latency, throughput, failover (numbers for docs/local-deploy.md)',
@@ -140,5 +150,5 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   bench.exec(`node ${toolDir}/lib/bench/main.js ${exampleDir}/cdk.bench.out BenchArticle BenchDefaults `
     + `--scale-stacks BenchScale8,BenchScale32 --scale-in-stack BenchScaleIn --synth-app ${exampleDir} --output docs/benchmarks.md`, { receiveArgs: true });
 
-  return { project, fixtures, rootChecks };
+  return { project, fixtures, rootChecks, preflight };
 }

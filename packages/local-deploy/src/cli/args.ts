@@ -1,7 +1,7 @@
 import { ExitCode, LocalDeployError } from '../errors';
 
 /** The commands of `nlb-tiers-local`. */
-export type CommandName = 'deploy' | 'plan' | 'integ' | 'bench' | 'reprovision' | 'clean' | 'help';
+export type CommandName = 'deploy' | 'plan' | 'integ' | 'bench' | 'reprovision' | 'clean' | 'preflight' | 'help';
 
 /** Options shared by the commands; each command reads the ones it uses. */
 export interface Options {
@@ -19,6 +19,8 @@ export interface Options {
   readonly healthCheckTimeScale: number;
   /** Instances of every Auto Scaling group instead of the template's DesiredCapacity. */
   readonly desiredCapacity?: number;
+  /** preflight: install the missing Debian packages with apt-get. */
+  readonly installPackages: boolean;
 }
 
 /** A command line, parsed and checked. */
@@ -36,6 +38,7 @@ export const USAGE = `Usage:
   nlb-tiers-local bench <cdk.out> <stack> [options]    measure latency, throughput and failover time
   nlb-tiers-local reprovision [<deployment>]           run every association of a live (--hold) deployment again
   nlb-tiers-local clean                                remove what interrupted runs left behind
+  nlb-tiers-local preflight [--install-packages]       check this machine and list the Debian packages every command needs
 
 Options:
   --requests <n>                  requests sent through the web server (default 20; 0 to 10000)
@@ -44,7 +47,8 @@ Options:
   --health-check-time-scale <x>   multiply health check intervals and timeouts by x (default 0.1; 0.01 to 1)
   --desired-capacity <n>          instances of every Auto Scaling group (default: the template's; 1 to 16)
   --concurrency <n>               bench: concurrent requests of the throughput run (default 4; 1 to 64)
-  --output <file>                 bench: append the results to this file, one JSON line per run`;
+  --output <file>                 bench: append the results to this file, one JSON line per run
+  --install-packages              preflight: install the missing Debian packages with apt-get`;
 
 /** What each option accepts; a value outside is an error, never adjusted. */
 const NUMBER_OPTIONS = {
@@ -55,7 +59,9 @@ const NUMBER_OPTIONS = {
   '--desired-capacity': { key: 'desiredCapacity', min: 1, max: 16, integer: true },
 } as const;
 
-export const DEFAULT_OPTIONS: Options = { requests: 20, concurrency: 4, hold: false, publishPort: 8080, healthCheckTimeScale: 0.1 };
+export const DEFAULT_OPTIONS: Options = {
+  requests: 20, concurrency: 4, hold: false, publishPort: 8080, healthCheckTimeScale: 0.1, installPackages: false,
+};
 
 /** The operands each command takes; `[<x>]` is optional. */
 const OPERANDS: Record<Exclude<CommandName, 'help'>, string[]> = {
@@ -65,6 +71,7 @@ const OPERANDS: Record<Exclude<CommandName, 'help'>, string[]> = {
   bench: ['<cdk.out>', '<stack>'],
   reprovision: ['[<deployment>]'],
   clean: [],
+  preflight: [],
 };
 
 /**
@@ -81,7 +88,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       if (i + 1 >= argv.length) throw usage(`${arg} needs a value`);
       return argv[++i];
     };
-    if (arg === '--hold') {options.hold = true;} else if (arg === '--output') {options.output = value();} else if (arg === '--help' || arg === '-h') {help = true;} else if (arg in NUMBER_OPTIONS) {
+    if (arg === '--hold') {options.hold = true;} else if (arg === '--install-packages') {options.installPackages = true;} else if (arg === '--output') {options.output = value();} else if (arg === '--help' || arg === '-h') {help = true;} else if (arg in NUMBER_OPTIONS) {
       const spec = NUMBER_OPTIONS[arg as keyof typeof NUMBER_OPTIONS];
       options[spec.key] = parseNumber(arg, value(), spec);
     } else if (arg.startsWith('-')) {throw usage(`Unknown option ${arg}`);} else {positional.push(arg);}

@@ -6,6 +6,7 @@ import { cleanCommand } from './commands/clean';
 import { deployCommand } from './commands/deploy';
 import { integCommand } from './commands/integ';
 import { planCommand } from './commands/plan';
+import { preflightCommand } from './commands/preflight';
 import { reprovisionCommand } from './commands/reprovision';
 import { Session } from './session';
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<CommandName, Command> = {
   bench: benchCommand,
   reprovision: reprovisionCommand,
   clean: cleanCommand,
+  preflight: preflightCommand,
   help: async (_args, session) => {
     session.log(USAGE);
     return ExitCode.OK;

@@ -5,6 +5,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { parseWrkOutput, wrkArgs, wrkScript, wrkShellCommand } from '../../src/bench/wrk';
+import { describeWhen } from '../machine-requirements';
 
 const hasWrk = spawnSync('sh', ['-c', 'command -v wrk']).status === 0;
 
@@ -78,7 +79,7 @@ function runWrk(url: string, failures: boolean): Promise<string> {
   });
 }
 
-(hasWrk ? describe : describe.skip)('the wrk script (needs wrk; loads 127.0.0.1 only, for two seconds)', () => {
+describeWhen(hasWrk, 'wrk: `nlb-tiers-local preflight --install-packages` installs it')('the wrk script (needs wrk; loads 127.0.0.1 only, for two seconds)', () => {
   test('reports requests, latency and wrk\'s own CPU time, and counts no failure when all succeed', async () => {
     const s = await server();
     try {

@@ -22,13 +22,19 @@ describe('parseArgs', () => {
     expect(args).toEqual({
       command: 'bench',
       operands: ['cdk.out', 'Stack'],
-      options: { requests: 5, concurrency: 8, output: 'out.jsonl', hold: true, publishPort: 0, healthCheckTimeScale: 0.5 },
+      options: { requests: 5, concurrency: 8, output: 'out.jsonl', hold: true, publishPort: 0, healthCheckTimeScale: 0.5, installPackages: false },
     });
   });
 
   test('reprovision takes a deployment id, or none when one deployment is live', () => {
     expect(parseArgs(['reprovision']).operands).toEqual([]);
     expect(parseArgs(['reprovision', '3f2a']).operands).toEqual(['3f2a']);
+  });
+
+  test('preflight takes no operand; --install-packages asks it to install what is missing', () => {
+    expect(parseArgs(['preflight'])).toEqual({ command: 'preflight', operands: [], options: DEFAULT_OPTIONS });
+    expect(parseArgs(['preflight', '--install-packages']).options.installPackages).toBe(true);
+    expect(() => parseArgs(['preflight', 'cdk.out'])).toThrow(/preflight takes no operands, got cdk.out/);
   });
 
   test('--desired-capacity sets the instances of every Auto Scaling group', () => {

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  CLI, deploymentId, HeldDeployment, IS_ROOT, leftovers, leftoversAfter, namespacedPids, readState, runTool, sleep, startHeld, stop, tcpProbe,
+  CLI, deploymentId, HeldDeployment, leftovers, leftoversAfter, namespacedPids, readState, runTool, sleep, startHeld, stop, tcpProbe,
 } from './harness';
 import { get } from '../../src/checks/http-requests';
 import { mapStack } from '../../src/model/map-stack';
@@ -17,6 +17,7 @@ import { DownloadContentStep } from '../../src/provisioning/documents';
 import { TargetHealth } from '../../src/runtime/deployment';
 import { parseServiceUnit } from '../../src/runtime/systemd-unit';
 import { editedFixture, readStack, REFERENCE } from '../fixtures';
+import { describeWhen, IS_ROOT } from '../machine-requirements';
 
 // The fixture's own health check and restart settings; its checks run every second locally.
 const FIXTURE = mapStack(readStack(REFERENCE));
@@ -28,11 +29,7 @@ const { unhealthyThreshold: UNHEALTHY_THRESHOLD, healthyThreshold: HEALTHY_THRES
 const PLAYBOOK_ASSET = (FIXTURE.hosts[1].associations[0].steps.find(s => s.action === 'aws:downloadContent') as DownloadContentStep).asset.path;
 const RESTART_SEC = parseServiceUnit(fs.readFileSync(path.join(PLAYBOOK_ASSET, 'files', 'uwsgi.service'), 'utf-8')).restart.restartSeconds;
 
-const describeAsRoot = IS_ROOT ? describe : describe.skip;
-if (!IS_ROOT) {
-  // eslint-disable-next-line no-console
-  console.log('Skipping the end-to-end tests of the local deploy: they need root on Linux (network namespaces, nftables).');
-}
+const describeAsRoot = describeWhen(IS_ROOT, 'root on Linux (network namespaces, nftables): run it as root, e.g. with sudo');
 
 function targets(held: HeldDeployment): TargetHealth[] {
   const [balancer] = held.state.balancers;
@@ -288,19 +285,13 @@ describeAsRoot('the command line', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('8 app hosts are provisioned and serve; they need less than 30 s of 2 cores', async () => {
-    const { code, output, cpuSeconds } = await runTool(['deploy', REFERENCE.dir, REFERENCE.stack, '--publish-port', '0', '--requests', '24', '--desired-capacity', '8']);
+  test('8 app hosts are provisioned and serve', async () => {
+    // How long they take, and how much CPU, is measured by `nlb-tiers-local bench` (docs/benchmarks.md).
+    const { code, output } = await runTool(['deploy', REFERENCE.dir, REFERENCE.stack, '--publish-port', '0', '--requests', '24', '--desired-capacity', '8']);
     expect(output).toMatch(/Summary: 24\/24 succeeded, 0 errors/);
     expect(code).toBe(0);
     expect(output.match(/app\d +AppFleetProvisioning\w+ .* runPlaybook: exit 0/g)).toHaveLength(8);
-    const upSeconds = Number(/Up in (\d+\.\d)s/.exec(output)![1]);
-    // eslint-disable-next-line no-console
-    console.log(`8 app hosts: up in ${upSeconds} s, ${cpuSeconds.toFixed(1)} CPU-seconds for the whole run`);
-    // The machine is shared (other builds take cores), so the wall time is bounded loosely and the
-    // work itself against the budget: all of it fits in 30 s of 2 cores.
-    expect(cpuSeconds).toBeGreaterThan(0);
-    expect(cpuSeconds).toBeLessThan(60);
-    expect(upSeconds).toBeLessThan(60);
+    expect(output).toContain('Torn down');
   });
 
   test('unsupported resources: a list, exit code 5, nothing started', () => {

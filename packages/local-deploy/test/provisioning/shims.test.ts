@@ -4,13 +4,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { provisioningPackages } from '../../src/provisioning/packages';
 import { SHIMS_DIR } from '../../src/runtime/machine';
+import { describeWhen } from '../machine-requirements';
 
 // The shims run inside a host, where the image layer puts them; here only what writes nothing outside a temporary folder.
 const LIB = path.join(SHIMS_DIR, 'usr', 'lib', 'nlb-tiers-local');
 // In a host the shims find their library at /usr/lib/nlb-tiers-local; here, through PYTHONPATH.
 const python = (args: string[]) => spawnSync('/usr/bin/python3', args, { encoding: 'utf-8', env: { ...process.env, PYTHONPATH: LIB } });
-const hasPython = fs.existsSync('/usr/bin/python3');
-const testWithPython = hasPython ? test : test.skip;
+const describeWithPython = describeWhen(fs.existsSync('/usr/bin/python3'), '/usr/bin/python3 (Debian package python3)');
 
 /** Whether everyone may run the file (its mode is 0755 or wider). */
 function isExecutable(file: string): boolean {
@@ -33,15 +33,15 @@ describe('the image layer', () => {
   });
 });
 
-describe('the pip shim', () => {
-  testWithPython('reads requirement names and requirements files as pip does', () => {
+describeWithPython('the pip shim', () => {
+  test('reads requirement names and requirements files as pip does', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbt-pip-'));
     fs.writeFileSync(path.join(dir, 'requirements.txt'), '# app\nFlask==3.1.1\n-r other.txt\n\nrequests[socks] # http\n');
     const r = python(['-c', `import sys; sys.path.insert(0, ${JSON.stringify(LIB)}); import pip as p; print(p.project_name("Jinja2>=3"), p.project_name("python_dateutil"), p.read_requirements(${JSON.stringify(path.join(dir, 'requirements.txt'))}))`]);
     expect(r.stdout.trim()).toBe("jinja2 python-dateutil ['Flask==3.1.1', 'requests[socks]']");
   });
 
-  testWithPython('a requirement without a Debian package installed fails, naming what to install; nothing is recorded', () => {
+  test('a requirement without a Debian package installed fails, naming what to install; nothing is recorded', () => {
     const venv = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbt-venv-'));
     const r = python([path.join(LIB, 'pip.py'), '--venv', venv, 'install', 'nlbt-no-such-project==1.0']);
     expect(r.status).toBe(1);
@@ -50,14 +50,14 @@ describe('the pip shim', () => {
   });
 });
 
-describe('the dnf and rpm shims', () => {
-  testWithPython('dnf fails on a package the local deploy does not know, as dnf does on one no repository has', () => {
+describeWithPython('the dnf and rpm shims', () => {
+  test('dnf fails on a package the local deploy does not know, as dnf does on one no repository has', () => {
     const r = python([path.join(SHIMS_DIR, 'usr', 'bin', 'dnf'), 'install', '-y', 'nginx']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^No match for argument: nginx\nError: Unable to find a match: nginx \(the local deploy knows these packages: .*httpd/);
   });
 
-  testWithPython('rpm answers queries only', () => {
+  test('rpm answers queries only', () => {
     expect(python([path.join(SHIMS_DIR, 'usr', 'bin', 'rpm'), '-ivh', 'x.rpm'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/only queries/) });
   });
 });
