@@ -76,7 +76,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   // The end-to-end tests start whole deployments one after the other.
   const e2e = project.addTask('test:e2e', {
     description: 'End-to-end tests: real deployments of the fixtures on this machine (need root on Linux; they say so and skip otherwise)',
-    exec: 'jest --testPathIgnorePatterns /node_modules/ --coverage=false --maxWorkers=1 --testTimeout=240000 test/e2e',
+    exec: 'jest --testPathIgnorePatterns /node_modules/ --coverage=false --maxWorkers=1 --testTimeout=900000 test/e2e',
   });
   // Tests that need Debian packages (Flask, wrk, Apache, uWSGI, Ansible) fail under CI when they are
   // missing, so the build installs them first. Outside CI, a build that is not root skips this and

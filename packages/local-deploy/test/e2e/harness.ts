@@ -22,7 +22,7 @@ export async function startHeld(dir: string, stack: string, extraArgs: string[] 
   child.stdout!.on('data', d => (output += d));
   child.stderr!.on('data', d => (output += d));
   // The first run on a fresh machine also installs the Debian packages.
-  const deadline = Date.now() + 300_000;
+  const deadline = Date.now() + 600_000;
   while (!output.includes('Holding the deployment up')) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`deploy --hold did not come up:\n${output}`);
     await sleep(200);
@@ -108,7 +108,7 @@ export interface ToolRun {
 }
 
 /** Runs the tool to its end; a run that hangs is stopped after `timeoutMs`. */
-export function runTool(args: string[], timeoutMs = 240_000): Promise<ToolRun> {
+export function runTool(args: string[], timeoutMs = 600_000): Promise<ToolRun> {
   return new Promise(resolve => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
