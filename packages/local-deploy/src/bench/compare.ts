@@ -6,13 +6,14 @@ import { runWrk } from './load';
 import { BenchResults, DeployTiming, FailoverResult, LoadRun, medianRun, ScaleInResult, ThroughputRow } from './results';
 import { WRK_PACKAGE } from './wrk';
 import { CloudAssembly } from '../assembly/cloud-assembly';
+import { LocalDeployment } from '../deploy/deployment';
+import { requiredPackages } from '../deploy/packages';
+import { scaleIn } from '../deploy/scaling';
 import { mapStack } from '../model/map-stack';
 import { Topology } from '../model/topology';
 import { cleanupStaleDeployments } from '../runtime/cleanup';
-import { LocalDeployment } from '../runtime/deployment';
 import { sleep } from '../runtime/exec';
-import { checkMachine, ensurePackages, probeKernel, requiredPackages } from '../runtime/preflight';
-import { scaleIn } from '../runtime/scaling';
+import { checkMachine, ensurePackages, probeKernel } from '../runtime/preflight';
 
 /** What a `bench` run measures. */
 export interface BenchPlan {

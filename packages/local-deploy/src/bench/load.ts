@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseWrkOutput, WrkOptions, WrkReport, wrkArgs, wrkScript, wrkShellCommand } from './wrk';
-import { LocalDeployment } from '../runtime/deployment';
+import { LocalDeployment } from '../deploy/deployment';
 import { run } from '../runtime/exec';
 
 /** The most a wrk run may take beyond its own duration before it is killed. */

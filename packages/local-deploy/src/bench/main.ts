@@ -7,8 +7,8 @@
 import * as fs from 'fs';
 import { BenchPlan, runBench } from './compare';
 import { renderBenchmarks } from './report';
+import { LocalDeployment } from '../deploy/deployment';
 import { ExitCode, LocalDeployError } from '../errors';
-import { LocalDeployment } from '../runtime/deployment';
 
 export const BENCH_USAGE = `Usage: bench <cdk.out> <stack A> <stack B> [options]
   --scale-stacks <s1,s2>          stacks only deployed up and down, for their timing

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { get } from './http-requests';
-import { LocalDeployment } from '../runtime/deployment';
+import { LocalDeployment } from '../deploy/deployment';
 import { sleep } from '../runtime/exec';
 
 /** Measurements of one benchmark run. */

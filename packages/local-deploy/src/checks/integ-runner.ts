@@ -7,11 +7,11 @@ import { DeployAssertion, inlineFunctions, readDeployAssertions } from './deploy
 import { CallResult, httpCall, rewriteUrls, sdkCall } from './local-api-calls';
 import { CloudAssembly, StackArtifact } from '../assembly/cloud-assembly';
 import { IntrinsicResolver } from '../assembly/intrinsics';
+import { LocalDeployment } from '../deploy/deployment';
 import { ExitCode, LocalDeployError } from '../errors';
 import { match } from './matchers';
 import { mapStack } from '../model/map-stack';
 import { Topology } from '../model/topology';
-import { LocalDeployment } from '../runtime/deployment';
 import { sleep } from '../runtime/exec';
 
 /** Options of {@link runIntegTests}. */

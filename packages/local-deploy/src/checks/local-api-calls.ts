@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { InlineFunction } from './deploy-assertions';
 import { get } from './http-requests';
-import { LocalDeployment, PublishedEndpoint } from '../runtime/deployment';
+import { LocalDeployment, PublishedEndpoint } from '../deploy/deployment';
 
 /** The answer of a call, or why it has no local equivalent. */
 export type CallResult = { readonly response: unknown } | { readonly unsupported: string } | { readonly error: string };

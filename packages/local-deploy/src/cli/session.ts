@@ -1,7 +1,8 @@
+import { LocalDeployment } from '../deploy/deployment';
+import { requiredPackages } from '../deploy/packages';
 import { Topology } from '../model/topology';
 import { cleanupStaleDeployments } from '../runtime/cleanup';
-import { LocalDeployment } from '../runtime/deployment';
-import { checkMachine, ensurePackages, probeKernel, requiredPackages } from '../runtime/preflight';
+import { checkMachine, ensurePackages, probeKernel } from '../runtime/preflight';
 
 /** How a session brings a topology up. */
 export interface SessionDeployOptions {

@@ -2,9 +2,9 @@ import { StackArtifact, TemplateResource } from '../assembly/cloud-assembly';
 import { UnsupportedFeatureError } from '../errors';
 import { PlacedHost } from './hosts';
 import { References } from './references';
+import { awsDocument, documentSteps, parameterValues, SsmDocument } from './ssm-documents';
 import { Association } from './topology';
 import { UnsupportedResources } from './unsupported';
-import { awsDocument, documentSteps, parameterValues, SsmDocument } from '../provisioning/documents';
 
 /** What the provisioning mapping needs from the rest of the stack. */
 export interface ProvisioningContext {

@@ -1,4 +1,4 @@
-import { DocumentStep } from '../provisioning/documents';
+import { DocumentStep } from './ssm-documents';
 
 /**
  * The local deployment as pure data: what the mapping step makes of a stack, and everything the

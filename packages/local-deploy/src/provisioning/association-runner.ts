@@ -4,9 +4,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AnsibleReport, readAnsibleOutput } from './ansible';
-import { DocumentStep, DownloadContentStep, RunShellScriptStep } from './documents';
+import { ProvisioningTarget } from './target';
+import { DocumentStep, DownloadContentStep, RunShellScriptStep } from '../model/ssm-documents';
 import { Association } from '../model/topology';
-import { Machine } from '../runtime/machine';
 
 /** How one step of a document ended. */
 export interface StepResult {
@@ -74,7 +74,7 @@ function failedCommandTrap(script: string, file: string): string {
  * orchestration folder, with the step's timeout; `aws:downloadContent` copies the S3 object (an
  * asset of the assembly) into the host. A failed step ends its association.
  */
-export async function provisionHost(machine: Machine, associations: Association[], options: ProvisionOptions): Promise<HostProvisioning> {
+export async function provisionHost(machine: ProvisioningTarget, associations: Association[], options: ProvisionOptions): Promise<HostProvisioning> {
   const started = Date.now();
   const runs: AssociationRun[] = [];
   for (const association of associations) {
@@ -98,7 +98,7 @@ export async function provisionHost(machine: Machine, associations: Association[
   return { host, instanceId, runs, succeeded: runs.every(r => r.succeeded), durationMs: Date.now() - started };
 }
 
-async function runShellScript(machine: Machine, step: RunShellScriptStep, orchestration: string, outputDir: string,
+async function runShellScript(machine: ProvisioningTarget, step: RunShellScriptStep, orchestration: string, outputDir: string,
   options: ProvisionOptions): Promise<StepResult> {
   const script = `${orchestration}/_script.sh`;
   const trap = `${orchestration}/.nlb-tiers-errtrap.sh`;
@@ -152,7 +152,7 @@ async function runShellScript(machine: Machine, step: RunShellScriptStep, orches
   };
 }
 
-function downloadContent(machine: Machine, step: DownloadContentStep, orchestration: string, outputDir: string,
+function downloadContent(machine: ProvisioningTarget, step: DownloadContentStep, orchestration: string, outputDir: string,
   options: ProvisionOptions): StepResult {
   const started = Date.now();
   const source = step.asset.packaging === 'zip' ? zipOf(step.asset.path, options.assetCacheDir) : step.asset.path;

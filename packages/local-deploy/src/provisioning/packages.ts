@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { SHIMS_DIR } from '../runtime/machine';
+import { SHIMS_DIR } from '../paths';
 
 /** The mapping the package manager shims use: Amazon Linux rpm and pip names to Debian packages. */
 interface PackageMapping {

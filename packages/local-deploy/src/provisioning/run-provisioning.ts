@@ -4,8 +4,8 @@ import * as path from 'path';
 import { ExitCode, LocalDeployError } from '../errors';
 import { formatRecap } from './ansible';
 import { HostProvisioning, provisionHost, StepResult } from './association-runner';
+import { ProvisioningTarget } from './target';
 import { Topology } from '../model/topology';
-import { Machine } from '../runtime/machine';
 
 /**
  * How the local deploy runs Ansible, set in the environment of every provisioning step (the
@@ -40,7 +40,7 @@ export function provisioningParallelism(): number {
 }
 
 /** Runs every host's associations, hosts in parallel (see {@link provisioningParallelism}), as State Manager applies them to their targets. */
-export async function provisionHosts(machines: Machine[], topology: Topology, runDir: string): Promise<HostProvisioning[]> {
+export async function provisionHosts(machines: ProvisioningTarget[], topology: Topology, runDir: string): Promise<HostProvisioning[]> {
   const limit = provisioningParallelism();
   const pending = machines.filter(m => m.host.associations.length > 0);
   const results: HostProvisioning[] = new Array(pending.length);

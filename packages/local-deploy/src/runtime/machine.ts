@@ -2,12 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ProcessSpec } from './supervisor';
 import { Host } from '../model/topology';
-import { PROVISIONING_FILES } from '../provisioning/documents';
+import { SHIMS_DIR } from '../paths';
 
 /** Where a host sees its own control folder (the init system's socket). */
 export const HOST_CONTROL_DIR = '/run/nlb-tiers-local';
-/** The image layer: files that make a host look like Amazon Linux 2023 (see shims/README.md). */
-export const SHIMS_DIR = path.join(PROVISIONING_FILES, 'shims');
 
 /** Folders of this machine that a host sees through a copy-on-write layer of its own. */
 const OVERLAID = ['etc', 'usr', 'var'];

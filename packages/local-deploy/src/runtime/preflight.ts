@@ -4,21 +4,9 @@ import * as path from 'path';
 import { ExitCode, LocalDeployError } from '../errors';
 import { hasProgram, run } from './exec';
 import { removeNamespace } from './network';
-import { Topology } from '../model/topology';
-import { provisioningPackages } from '../provisioning/packages';
 
 /** Debian packages every local deployment needs, whatever it runs (util-linux: unshare, nsenter). */
-const BASE_PACKAGES = ['iproute2', 'nftables', 'util-linux'];
-
-/** The Debian packages a topology needs: the base tools, and what provisioning runs with when a host has associations. */
-export function requiredPackages(topology: Topology): string[] {
-  return deploymentPackages(topology.hosts.some(h => h.associations.length > 0));
-}
-
-/** The Debian packages of a deployment: the base tools, and what provisioning runs with when it provisions hosts. */
-export function deploymentPackages(provisioned: boolean): string[] {
-  return [...new Set([...BASE_PACKAGES, ...(provisioned ? provisioningPackages() : [])])].sort();
-}
+export const BASE_PACKAGES = ['iproute2', 'nftables', 'util-linux'];
 
 /** Fails with a clear message when this is not a Linux machine or the tool is not root. */
 export function checkMachine(packages: string[]) {

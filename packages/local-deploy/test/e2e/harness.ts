@@ -1,8 +1,8 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { DeploymentState } from '../../src/deploy/deployment';
 import { isAlive } from '../../src/runtime/cleanup';
-import { DeploymentState } from '../../src/runtime/deployment';
 import { NAMESPACE_PREFIX, RUN_ROOT } from '../../src/runtime/naming';
 
 /** The compiled command-line tool: the end-to-end tests run it as a user would. */

@@ -12,9 +12,9 @@ import {
   CLI, deploymentId, HeldDeployment, leftovers, leftoversAfter, namespacedPids, readState, runTool, sleep, startHeld, stop, tcpProbe,
 } from './harness';
 import { get } from '../../src/checks/http-requests';
+import { TargetHealth } from '../../src/deploy/deployment';
 import { mapStack } from '../../src/model/map-stack';
-import { DownloadContentStep } from '../../src/provisioning/documents';
-import { TargetHealth } from '../../src/runtime/deployment';
+import { DownloadContentStep } from '../../src/model/ssm-documents';
 import { parseServiceUnit } from '../../src/runtime/systemd-unit';
 import { editedFixture, readStack, REFERENCE } from '../fixtures';
 import { describeWhen, IS_ROOT } from '../machine-requirements';

@@ -1,7 +1,7 @@
 import { CloudAssembly } from '../../src/assembly/cloud-assembly';
 import { ExitCode } from '../../src/errors';
 import { mapStack, UnsupportedResourcesError } from '../../src/model/map-stack';
-import { RunShellScriptStep } from '../../src/provisioning/documents';
+import { RunShellScriptStep } from '../../src/model/ssm-documents';
 import { CUSTOM_APP, editedFixture, readStack, REFERENCE } from '../fixtures';
 
 /** The script of a host's first shell step, as its association runs it. */

@@ -2,8 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { SHIMS_DIR } from '../../src/paths';
 import { provisioningPackages } from '../../src/provisioning/packages';
-import { SHIMS_DIR } from '../../src/runtime/machine';
 import { describeWhen } from '../machine-requirements';
 
 // The shims run inside a host, where the image layer puts them; here only what writes nothing outside a temporary folder.

@@ -1,6 +1,7 @@
 import { WRK_PACKAGE } from '../../bench/wrk';
 import { ExitCode } from '../../errors';
-import { checkMachine, deploymentPackages, ensurePackages, missingPackages, probeKernel } from '../../runtime/preflight';
+import { deploymentPackages } from '../../deploy/packages';
+import { checkMachine, ensurePackages, missingPackages, probeKernel } from '../../runtime/preflight';
 import { ParsedArgs } from '../args';
 import { Session } from '../session';
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
+import { attach } from '../../deploy/attach';
 import { ExitCode } from '../../errors';
 import { describeFailure, describeProvisioning, provisionHosts } from '../../provisioning/run-provisioning';
-import { attach } from '../../runtime/attach';
 import { journalFile, readJournal } from '../../runtime/init-system';
 import { checkMachine } from '../../runtime/preflight';
 import { ParsedArgs } from '../args';

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
-import { Deregistrations, deregistrationsFile } from './balancer-rules';
 import { LocalDeployment } from './deployment';
-import { runIn, sleep } from './exec';
 import { Host } from '../model/topology';
+import { Deregistrations, deregistrationsFile } from '../runtime/balancer-rules';
+import { runIn, sleep } from '../runtime/exec';
 
 /** What a scale-in did. */
 export interface ScaleInReport {

@@ -2,20 +2,20 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ExitCode, LocalDeployError } from '../errors';
-import { BalancerTiming, balancerConfig, IMDS_ADDRESS, IMDS_LOCAL_PORT, forwarderAgent, healthCheckerAgent, imdsAgent } from './agents';
-import { TargetState } from './balancer-rules';
-import { killNamespaceProcesses, removeIfEmpty } from './cleanup';
-import { ControlServer, SYSTEMD_SOCKET } from './control-server';
-import { listeningPorts, run, sleep, waitForListen } from './exec';
-import { applySecurityGroups, imdsRedirectRuleset, internetGatewayRuleset } from './firewall';
-import { InitSystem, journalFile, UnitAction } from './init-system';
-import { Machine, MachineDirs, prepareMachine } from './machine';
-import { DeploymentNames, RUN_ROOT } from './naming';
-import { Network } from './network';
-import { Publisher } from './publisher';
-import { ProcessSpec, Supervisor } from './supervisor';
 import { Topology } from '../model/topology';
 import { describeProvisioning, ProvisioningError, provisioningParallelism, provisionHosts } from '../provisioning/run-provisioning';
+import { BalancerTiming, balancerConfig, IMDS_ADDRESS, IMDS_LOCAL_PORT, forwarderAgent, healthCheckerAgent, imdsAgent } from '../runtime/agents';
+import { TargetState } from '../runtime/balancer-rules';
+import { killNamespaceProcesses, removeIfEmpty } from '../runtime/cleanup';
+import { ControlServer, SYSTEMD_SOCKET } from '../runtime/control-server';
+import { listeningPorts, run, sleep, waitForListen } from '../runtime/exec';
+import { applySecurityGroups, imdsRedirectRuleset, internetGatewayRuleset } from '../runtime/firewall';
+import { InitSystem, journalFile, UnitAction } from '../runtime/init-system';
+import { Machine, MachineDirs, prepareMachine } from '../runtime/machine';
+import { DeploymentNames, RUN_ROOT } from '../runtime/naming';
+import { Network } from '../runtime/network';
+import { Publisher } from '../runtime/publisher';
+import { ProcessSpec, Supervisor } from '../runtime/supervisor';
 
 /** Options of {@link LocalDeployment.up}. */
 export interface DeployOptions extends BalancerTiming {

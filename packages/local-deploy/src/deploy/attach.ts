@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ExitCode, LocalDeployError } from '../errors';
-import { isAlive } from './cleanup';
 import { DeploymentState } from './deployment';
-import { Machine } from './machine';
-import { DeploymentNames, RUN_ROOT } from './naming';
 import { Topology } from '../model/topology';
+import { isAlive } from '../runtime/cleanup';
+import { Machine } from '../runtime/machine';
+import { DeploymentNames, RUN_ROOT } from '../runtime/naming';
 
 /** A deployment that another process of the tool holds up, as a command can act on it. */
 export interface AttachedDeployment {

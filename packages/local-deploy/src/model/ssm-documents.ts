@@ -1,12 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UnsupportedFeatureError } from '../errors';
-
-/**
- * Folder of the files of src/provisioning that are not TypeScript (shims, AWS documents); the same
- * path from src/ (tests) and from lib/ (the compiled tool), which both sit in the package.
- */
-export const PROVISIONING_FILES = path.resolve(__dirname, '..', '..', 'src', 'provisioning');
+import { AWS_DOCUMENTS_DIR } from '../paths';
 
 /** An SSM Command document, as `aws ssm get-document` returns its content (schema 1.2 or 2.x). */
 export interface SsmDocument {
@@ -57,7 +52,7 @@ const DEFAULT_TIMEOUT_SECONDS = 3600;
 
 /** AWS-owned documents the tool has the content of (as AWS publishes it), by name. */
 export function awsDocument(name: string): SsmDocument | undefined {
-  const file = path.join(PROVISIONING_FILES, 'aws-documents', `${name}.json`);
+  const file = path.join(AWS_DOCUMENTS_DIR, `${name}.json`);
   return /^AWS-[\w-]+$/.test(name) && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf-8')) : undefined;
 }
 

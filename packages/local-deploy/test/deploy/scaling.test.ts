@@ -1,6 +1,6 @@
+import { chooseInstancesToTerminate } from '../../src/deploy/scaling';
 import { Host } from '../../src/model/topology';
 import { BalancerListenerConfig, TargetState, targetsInService } from '../../src/runtime/balancer-rules';
-import { chooseInstancesToTerminate } from '../../src/runtime/scaling';
 
 /** An instance of a group, in a zone; the rest of a host does not matter to these rules. */
 const host = (name: string, zone: string) => ({ name, metadata: { availabilityZone: zone } }) as unknown as Host;

@@ -1,4 +1,4 @@
-import { awsDocument, documentSteps, parameterValues, SsmDocument, substitute } from '../../src/provisioning/documents';
+import { awsDocument, documentSteps, parameterValues, SsmDocument, substitute } from '../../src/model/ssm-documents';
 
 const noAssets = () => undefined;
 
