@@ -1,4 +1,6 @@
 import { Task, javascript, typescript } from 'projen';
+import { INTEG_TOOLCHAIN } from './integ';
+import { enforceLocalDeployLayers } from './local-deploy-layers';
 import { NLB_TIERS, configureWorkspacePackage } from './workspace';
 
 /** Options of {@link addLocalDeploy}. */
@@ -61,7 +63,10 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
     depsUpgrade: false,
     bin: { 'nlb-tiers-local': 'lib/cli/main.js' },
     // The cloud assembly's own types; the range aws-cdk-lib asks for, so the tree keeps one copy.
-    deps: ['@aws-cdk/cloud-assembly-schema@^53.25.0'],
+    // aws-cdk-lib: the matchers of `assertions`, which integ assertions are evaluated with.
+    deps: ['@aws-cdk/cloud-assembly-schema@^53.25.0', `aws-cdk-lib@^${NLB_TIERS.cdkVersion}`, `constructs@^${NLB_TIERS.constructsVersion}`],
+    // The tests encode expected results with the library the integ tests use.
+    devDeps: [`@aws-cdk/integ-tests-alpha@${INTEG_TOOLCHAIN.integTestsAlphaVersion}`],
     jest: true,
     jestOptions: {
       jestConfig: {
@@ -72,6 +77,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
     tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022' } },
   });
   configureWorkspacePackage(project);
+  enforceLocalDeployLayers(project);
   project.package.addField('private', true);
   // The end-to-end tests start whole deployments one after the other.
   const e2e = project.addTask('test:e2e', {
