@@ -9,10 +9,10 @@ import { CloudAssembly, StackArtifact } from '../assembly/cloud-assembly';
 import { IntrinsicResolver } from '../assembly/intrinsics';
 import { LocalDeployment } from '../deploy/deployment';
 import { ExitCode, LocalDeployError } from '../errors';
-import { match } from './matchers';
+import { mismatch } from './expected-result';
+import { Attempt, waitForAssertion } from './wait-for-assertion';
 import { mapStack } from '../model/map-stack';
 import { Topology } from '../model/topology';
-import { sleep } from '../runtime/exec';
 
 /** Options of {@link runIntegTests}. */
 export interface IntegRunOptions {
@@ -89,25 +89,19 @@ async function runTestCase(testCase: TestCase, options: IntegRunOptions): Promis
   return results;
 }
 
-async function runAssertion(a: DeployAssertion, deployment: LocalDeployment, functions: ReturnType<typeof inlineFunctions>, deadline: number) {
+function runAssertion(a: DeployAssertion, deployment: LocalDeployment, functions: ReturnType<typeof inlineFunctions>, deadline: number) {
   const parameters = rewriteUrls(a.parameters, deployment.endpoints) as Record<string, unknown>;
-  let attempts = 0;
-  for (;;) {
-    attempts++;
+  return waitForAssertion(async (): Promise<Attempt> => {
     const result: CallResult = a.kind === 'http'
       ? await httpCall(String(parameters.url))
       : await sdkCall(a.service!, a.api!, parameters, deployment, functions);
-    if ('unsupported' in result) return { passed: false, attempts, detail: `not run locally: ${result.unsupported}` };
-    if ('error' in result) return { passed: false, attempts, detail: result.error };
-    const mismatches = a.expected === undefined ? [] : match(a.expected, result.response);
-    if (mismatches.length === 0) {
-      return { passed: true, attempts, detail: `response: ${JSON.stringify(result.response).slice(0, 300)}` };
-    }
-    if (Date.now() + RETRY_INTERVAL_MS > deadline) {
-      return { passed: false, attempts, detail: `${mismatches.join('\n')}\nlast response: ${JSON.stringify(result.response).slice(0, 500)}` };
-    }
-    await sleep(RETRY_INTERVAL_MS);
-  }
+    if ('unsupported' in result) return { verdict: 'fail', detail: `not run locally: ${result.unsupported}` };
+    if ('error' in result) return { verdict: 'fail', detail: result.error };
+    const found = a.expected === undefined ? undefined : mismatch(a.expected, result.response);
+    return found === undefined
+      ? { verdict: 'pass', detail: `response: ${JSON.stringify(result.response).slice(0, 300)}` }
+      : { verdict: 'retry', detail: `the response does not match (!! marks each mismatch):\n${found}` };
+  }, deadline, RETRY_INTERVAL_MS);
 }
 
 function describe(a: DeployAssertion): string {

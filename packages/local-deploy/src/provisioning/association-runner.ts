@@ -84,7 +84,7 @@ export async function provisionHost(machine: ProvisioningTarget, associations: A
       const outputDir = path.join(options.outputDir, association.logicalId, folderName(step.name));
       fs.rmSync(outputDir, { recursive: true, force: true });
       fs.mkdirSync(outputDir, { recursive: true });
-      const orchestration = `/var/lib/amazon/ssm/${machine.host.instanceId}/document/orchestration/${commandId}/${folderName(step.name)}`;
+      const orchestration = orchestrationFolder(machine.host.instanceId, commandId, step.name);
       fs.mkdirSync(machine.path(orchestration), { recursive: true, mode: 0o700 });
       const result = step.action === 'aws:runShellScript'
         ? await runShellScript(machine, step, orchestration, outputDir, options)
@@ -98,32 +98,71 @@ export async function provisionHost(machine: ProvisioningTarget, associations: A
   return { host, instanceId, runs, succeeded: runs.every(r => r.succeeded), durationMs: Date.now() - started };
 }
 
-async function runShellScript(machine: ProvisioningTarget, step: RunShellScriptStep, orchestration: string, outputDir: string,
-  options: ProvisionOptions): Promise<StepResult> {
+/** Where SSM Agent runs a step of a command on an instance (its orchestration folder). */
+export function orchestrationFolder(instanceId: string, commandId: string, step: string): string {
+  return `/var/lib/amazon/ssm/${instanceId}/document/orchestration/${commandId}/${folderName(step)}`;
+}
+
+/** How an `aws:runShellScript` step is started inside a host: paths are the host's. */
+export interface ShellInvocation {
+  /** The command line on this machine (it enters the host). */
+  readonly argv: string[];
+  readonly env: Record<string, string>;
+  readonly timeoutMs: number;
+  /** The script file (the step's `runCommand` lines), and the file sourced before it (BASH_ENV). */
+  readonly script: string;
+  readonly trap: string;
+  /** Where the trap writes the command that failed last. */
+  readonly failedCommandFile: string;
+}
+
+/**
+ * How SSM Agent runs a shell step on Linux: the `runCommand` lines as a script file in the
+ * orchestration folder, run by bash (which honours its #! line) in the step's `workingDirectory`
+ * or else the orchestration folder, with the agent's environment, and killed after `timeoutSeconds`.
+ */
+export function shellInvocation(target: ProvisioningTarget, step: RunShellScriptStep, orchestration: string,
+  options: Pick<ProvisionOptions, 'region' | 'environment'>): ShellInvocation {
   const script = `${orchestration}/_script.sh`;
   const trap = `${orchestration}/.nlb-tiers-errtrap.sh`;
-  fs.writeFileSync(machine.path(script), step.script, { mode: 0o700 });
-  fs.writeFileSync(machine.path(trap), failedCommandTrap(script, `${orchestration}/.nlb-tiers-failed-command`), { mode: 0o600 });
-  const env: Record<string, string> = {
-    PATH: AGENT_PATH,
-    LANG: 'C.UTF-8',
-    AWS_SSM_INSTANCE_ID: machine.host.instanceId,
-    AWS_SSM_REGION_NAME: options.region,
-    BASH_ENV: trap,
-    ...options.environment,
+  return {
+    argv: target.enter(['/bin/bash', '-c', script], step.workingDirectory || orchestration),
+    env: {
+      PATH: AGENT_PATH,
+      LANG: 'C.UTF-8',
+      AWS_SSM_INSTANCE_ID: target.host.instanceId,
+      AWS_SSM_REGION_NAME: options.region,
+      BASH_ENV: trap,
+      ...options.environment,
+    },
+    timeoutMs: step.timeoutSeconds * 1000,
+    script,
+    trap,
+    failedCommandFile: `${orchestration}/.nlb-tiers-failed-command`,
   };
+}
+
+/** The exit code of a step: its process's own; else 124 when the step's timeout killed it (the code of GNU `timeout`), else 128 + the signal, as a shell reports it. */
+export function stepExitCode(code: number | null, signal: NodeJS.Signals | null, timedOut: boolean): number {
+  return code ?? (timedOut ? 124 : 128 + (signal ? signalNumber(signal) : 0));
+}
+
+async function runShellScript(machine: ProvisioningTarget, step: RunShellScriptStep, orchestration: string, outputDir: string,
+  options: ProvisionOptions): Promise<StepResult> {
+  const invocation = shellInvocation(machine, step, orchestration, options);
+  fs.writeFileSync(machine.path(invocation.script), step.script, { mode: 0o700 });
+  fs.writeFileSync(machine.path(invocation.trap), failedCommandTrap(invocation.script, invocation.failedCommandFile), { mode: 0o600 });
   const stdout = fs.openSync(path.join(outputDir, 'stdout'), 'w');
   const stderr = fs.openSync(path.join(outputDir, 'stderr'), 'w');
   const started = Date.now();
-  // As the agent does on Linux: the script file run by the shell (bash on Amazon Linux), which honours its #! line.
-  const [command, ...args] = machine.enter(['/bin/bash', '-c', script], step.workingDirectory || orchestration);
+  const [command, ...args] = invocation.argv;
   const { exitCode, timedOut } = await new Promise<{ exitCode: number; timedOut: boolean }>(resolve => {
-    const child = spawn(command, args, { env, stdio: ['ignore', stdout, stderr], detached: true });
+    const child = spawn(command, args, { env: invocation.env, stdio: ['ignore', stdout, stderr], detached: true });
     let expired = false;
     const timer = setTimeout(() => {
       expired = true;
       killGroup(child.pid);
-    }, step.timeoutSeconds * 1000);
+    }, invocation.timeoutMs);
     child.on('error', () => {
       clearTimeout(timer);
       resolve({ exitCode: -1, timedOut: false });
@@ -132,12 +171,12 @@ async function runShellScript(machine: ProvisioningTarget, step: RunShellScriptS
       clearTimeout(timer);
       // Whatever the script left in its process group goes with it, as the agent's process does.
       killGroup(child.pid);
-      resolve({ exitCode: code ?? (expired ? 124 : 128 + (signal ? signalNumber(signal) : 0)), timedOut: expired });
+      resolve({ exitCode: stepExitCode(code, signal, expired), timedOut: expired });
     });
   });
   fs.closeSync(stdout);
   fs.closeSync(stderr);
-  const failedCommandFile = machine.path(`${orchestration}/.nlb-tiers-failed-command`);
+  const failedCommandFile = machine.path(invocation.failedCommandFile);
   const failedCommand = exitCode !== 0 && fs.existsSync(failedCommandFile) ? fs.readFileSync(failedCommandFile, 'utf-8').trim() : undefined;
   const ansible = readAnsibleOutput(fs.readFileSync(path.join(outputDir, 'stdout'), 'utf-8'));
   return {
@@ -156,11 +195,10 @@ function downloadContent(machine: ProvisioningTarget, step: DownloadContentStep,
   options: ProvisionOptions): StepResult {
   const started = Date.now();
   const source = step.asset.packaging === 'zip' ? zipOf(step.asset.path, options.assetCacheDir) : step.asset.path;
-  const objectName = step.sourcePath.split('/').pop()!;
-  let destination = step.destinationPath ? path.posix.resolve(orchestration, step.destinationPath) : `${orchestration}/${objectName}`;
-  // An existing folder receives the object under its own name; any other path is the file itself.
-  const existing = machine.path(destination);
-  if (fs.existsSync(existing) && fs.statSync(existing).isDirectory()) destination = path.posix.join(destination, objectName);
+  const destination = downloadDestination(step, orchestration, inHost => {
+    const existing = machine.path(inHost);
+    return fs.existsSync(existing) && fs.statSync(existing).isDirectory();
+  });
   let exitCode = 0;
   let message = `Content downloaded to ${destination}\n`;
   try {
@@ -173,6 +211,18 @@ function downloadContent(machine: ProvisioningTarget, step: DownloadContentStep,
   fs.writeFileSync(path.join(outputDir, exitCode === 0 ? 'stdout' : 'stderr'), message);
   fs.writeFileSync(path.join(outputDir, exitCode === 0 ? 'stderr' : 'stdout'), '');
   return { name: step.name, action: step.action, exitCode, timedOut: false, durationMs: Date.now() - started, outputDir };
+}
+
+/**
+ * Where `aws:downloadContent` puts an S3 object in the host: `destinationPath` (relative to the
+ * orchestration folder unless absolute), or the orchestration folder when it is empty; an existing
+ * folder receives the object under its own name, any other path is the file itself.
+ */
+export function downloadDestination(step: Pick<DownloadContentStep, 'sourcePath' | 'destinationPath'>, orchestration: string,
+  isFolder: (inHost: string) => boolean): string {
+  const objectName = step.sourcePath.split('/').pop()!;
+  const destination = step.destinationPath ? path.posix.resolve(orchestration, step.destinationPath) : orchestration;
+  return isFolder(destination) || !step.destinationPath ? path.posix.join(destination, objectName) : destination;
 }
 
 /** The zip of a folder asset, as it sits in S3 (made once per deployment). */

@@ -7,20 +7,14 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
-import { BalancerConfig, balancerRuleset, Deregistrations, deregistrationsFile, TargetState, targetsInService } from '../balancer-rules';
-
-interface Health {
-  state: TargetState;
-  reason: string;
-  successes: number;
-  failures: number;
-}
+import { BalancerConfig, balancerRuleset, Deregistrations, deregistrationsFile, targetsInService } from '../balancer-rules';
+import { afterCheck, afterDeregistration, isDeregistered, REGISTERED, TargetHealthRecord } from '../target-health';
 
 const config: BalancerConfig = JSON.parse(fs.readFileSync(process.argv[2], 'utf-8'));
-const health = new Map<string, Health>();
+const health = new Map<string, TargetHealthRecord>();
 const key = (arn: string, id: string) => `${arn} ${id}`;
 for (const l of config.listeners) {
-  for (const t of l.targets) health.set(key(l.targetGroupArn, t.id), { state: 'initial', reason: 'Elb.RegistrationInProgress', successes: 0, failures: 0 });
+  for (const t of l.targets) health.set(key(l.targetGroupArn, t.id), REGISTERED);
 }
 
 function probe(address: string, port: number, timeoutMs: number): Promise<boolean> {
@@ -50,7 +44,7 @@ function readDeregistrations(): boolean {
   let changed = false;
   for (const [k, state] of Object.entries(wanted)) {
     const h = health.get(k);
-    if (h && h.state !== state) changed = transition(k.split(' ')[1], h, state, state === 'draining' ? 'Target.DeregistrationInProgress' : 'Target.NotRegistered');
+    if (h) changed = update(k, afterDeregistration(h, state)) || changed;
   }
   return changed;
 }
@@ -74,30 +68,21 @@ function apply() {
 
 async function checkListener(l: BalancerConfig['listeners'][number]) {
   let changed = readDeregistrations();
-  const checked = l.targets.filter(t => !['draining', 'unused'].includes(health.get(key(l.targetGroupArn, t.id))!.state));
+  const checked = l.targets.filter(t => !isDeregistered(health.get(key(l.targetGroupArn, t.id))!.state));
   const results = await Promise.all(checked.map(t => probe(t.address, l.check.port, l.check.timeoutMs)));
   checked.forEach((t, i) => {
-    const h = health.get(key(l.targetGroupArn, t.id))!;
-    // Deregistered while the check ran: its verdict no longer counts.
-    if (h.state === 'draining' || h.state === 'unused') return;
-    if (results[i]) {
-      h.successes++;
-      h.failures = 0;
-      if (h.state !== 'healthy' && h.successes >= l.check.healthyThreshold) changed = transition(t.id, h, 'healthy', '');
-    } else {
-      h.failures++;
-      h.successes = 0;
-      // A target that never passed stays "initial" until it fails as many checks as a healthy one would.
-      if (h.state !== 'unhealthy' && h.failures >= l.check.unhealthyThreshold) changed = transition(t.id, h, 'unhealthy', 'Target.FailedHealthChecks');
-    }
+    const k = key(l.targetGroupArn, t.id);
+    changed = update(k, afterCheck(health.get(k)!, results[i], l.check)) || changed;
   });
   if (changed) apply();
 }
 
-function transition(id: string, h: Health, state: TargetState, reason: string): boolean {
-  process.stdout.write(`${new Date().toISOString()} ${id} ${h.state} -> ${state}\n`);
-  h.state = state;
-  h.reason = reason;
+/** Records a target's new health; true (and one line on stdout) when its state changed. */
+function update(k: string, next: TargetHealthRecord): boolean {
+  const previous = health.get(k)!;
+  health.set(k, next);
+  if (previous.state === next.state) return false;
+  process.stdout.write(`${new Date().toISOString()} ${k.split(' ')[1]} ${previous.state} -> ${next.state}\n`);
   return true;
 }
 
