@@ -19,7 +19,8 @@ export const REGISTERED: TargetHealthRecord = { state: 'initial', reason: 'Elb.R
  * `initial` until it fails as many checks as a healthy one would. A deregistered (draining or
  * unused) target is no longer checked: a verdict that arrives after its deregistration does not count.
  *
- * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html (HealthyThresholdCount, UnhealthyThresholdCount)
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html (target health states)
  */
 export function afterCheck(health: TargetHealthRecord, passed: boolean,
   thresholds: Pick<BalancerListenerConfig['check'], 'healthyThreshold' | 'unhealthyThreshold'>): TargetHealthRecord {
