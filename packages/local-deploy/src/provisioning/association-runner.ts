@@ -74,7 +74,7 @@ function failedCommandTrap(script: string, file: string): string {
  * orchestration folder, with the step's timeout; `aws:downloadContent` copies the S3 object (an
  * asset of the assembly) into the host. A failed step ends its association.
  */
-export async function provisionHost(machine: ProvisioningTarget, associations: Association[], options: ProvisionOptions): Promise<HostProvisioning> {
+export async function provisionHost(target: ProvisioningTarget, associations: Association[], options: ProvisionOptions): Promise<HostProvisioning> {
   const started = Date.now();
   const runs: AssociationRun[] = [];
   for (const association of associations) {
@@ -84,17 +84,17 @@ export async function provisionHost(machine: ProvisioningTarget, associations: A
       const outputDir = path.join(options.outputDir, association.logicalId, folderName(step.name));
       fs.rmSync(outputDir, { recursive: true, force: true });
       fs.mkdirSync(outputDir, { recursive: true });
-      const orchestration = orchestrationFolder(machine.host.instanceId, commandId, step.name);
-      fs.mkdirSync(machine.path(orchestration), { recursive: true, mode: 0o700 });
+      const orchestration = orchestrationFolder(target.host.instanceId, commandId, step.name);
+      fs.mkdirSync(target.path(orchestration), { recursive: true, mode: 0o700 });
       const result = step.action === 'aws:runShellScript'
-        ? await runShellScript(machine, step, orchestration, outputDir, options)
-        : downloadContent(machine, step, orchestration, outputDir, options);
+        ? await runShellScript(target, step, orchestration, outputDir, options)
+        : downloadContent(target, step, orchestration, outputDir, options);
       steps.push(result);
       if (result.exitCode !== 0) break;
     }
     runs.push({ association: association.logicalId, documentName: association.documentName, steps, succeeded: steps.every(s => s.exitCode === 0) });
   }
-  const { name: host, instanceId } = machine.host;
+  const { name: host, instanceId } = target.host;
   return { host, instanceId, runs, succeeded: runs.every(r => r.succeeded), durationMs: Date.now() - started };
 }
 
@@ -147,11 +147,11 @@ export function stepExitCode(code: number | null, signal: NodeJS.Signals | null,
   return code ?? (timedOut ? 124 : 128 + (signal ? signalNumber(signal) : 0));
 }
 
-async function runShellScript(machine: ProvisioningTarget, step: RunShellScriptStep, orchestration: string, outputDir: string,
+async function runShellScript(target: ProvisioningTarget, step: RunShellScriptStep, orchestration: string, outputDir: string,
   options: ProvisionOptions): Promise<StepResult> {
-  const invocation = shellInvocation(machine, step, orchestration, options);
-  fs.writeFileSync(machine.path(invocation.script), step.script, { mode: 0o700 });
-  fs.writeFileSync(machine.path(invocation.trap), failedCommandTrap(invocation.script, invocation.failedCommandFile), { mode: 0o600 });
+  const invocation = shellInvocation(target, step, orchestration, options);
+  fs.writeFileSync(target.path(invocation.script), step.script, { mode: 0o700 });
+  fs.writeFileSync(target.path(invocation.trap), failedCommandTrap(invocation.script, invocation.failedCommandFile), { mode: 0o600 });
   const stdout = fs.openSync(path.join(outputDir, 'stdout'), 'w');
   const stderr = fs.openSync(path.join(outputDir, 'stderr'), 'w');
   const started = Date.now();
@@ -176,7 +176,7 @@ async function runShellScript(machine: ProvisioningTarget, step: RunShellScriptS
   });
   fs.closeSync(stdout);
   fs.closeSync(stderr);
-  const failedCommandFile = machine.path(invocation.failedCommandFile);
+  const failedCommandFile = target.path(invocation.failedCommandFile);
   const failedCommand = exitCode !== 0 && fs.existsSync(failedCommandFile) ? fs.readFileSync(failedCommandFile, 'utf-8').trim() : undefined;
   const ansible = readAnsibleOutput(fs.readFileSync(path.join(outputDir, 'stdout'), 'utf-8'));
   return {
@@ -191,19 +191,19 @@ async function runShellScript(machine: ProvisioningTarget, step: RunShellScriptS
   };
 }
 
-function downloadContent(machine: ProvisioningTarget, step: DownloadContentStep, orchestration: string, outputDir: string,
+function downloadContent(target: ProvisioningTarget, step: DownloadContentStep, orchestration: string, outputDir: string,
   options: ProvisionOptions): StepResult {
   const started = Date.now();
   const source = step.asset.packaging === 'zip' ? zipOf(step.asset.path, options.assetCacheDir) : step.asset.path;
   const destination = downloadDestination(step, orchestration, inHost => {
-    const existing = machine.path(inHost);
+    const existing = target.path(inHost);
     return fs.existsSync(existing) && fs.statSync(existing).isDirectory();
   });
   let exitCode = 0;
   let message = `Content downloaded to ${destination}\n`;
   try {
-    fs.mkdirSync(path.dirname(machine.path(destination)), { recursive: true });
-    fs.copyFileSync(source, machine.path(destination));
+    fs.mkdirSync(path.dirname(target.path(destination)), { recursive: true });
+    fs.copyFileSync(source, target.path(destination));
   } catch (e) {
     exitCode = 1;
     message = `Failed to download ${step.sourcePath} to ${destination}: ${(e as Error).message}\n`;

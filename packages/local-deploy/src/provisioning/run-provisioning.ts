@@ -40,9 +40,9 @@ export function provisioningParallelism(): number {
 }
 
 /** Runs every host's associations, hosts in parallel (see {@link provisioningParallelism}), as State Manager applies them to their targets. */
-export async function provisionHosts(machines: ProvisioningTarget[], topology: Topology, runDir: string): Promise<HostProvisioning[]> {
+export async function provisionHosts(targets: ProvisioningTarget[], topology: Topology, runDir: string): Promise<HostProvisioning[]> {
   const limit = provisioningParallelism();
-  const pending = machines.filter(m => m.host.associations.length > 0);
+  const pending = targets.filter(m => m.host.associations.length > 0);
   const results: HostProvisioning[] = new Array(pending.length);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(limit, pending.length) }, async () => {
