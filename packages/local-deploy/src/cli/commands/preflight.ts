@@ -1,6 +1,6 @@
 import { WRK_PACKAGE } from '../../bench/wrk';
-import { ExitCode } from '../../errors';
 import { deploymentPackages } from '../../deploy/packages';
+import { ExitCode } from '../../errors';
 import { checkMachine, ensurePackages, missingPackages, probeKernel } from '../../runtime/preflight';
 import { ParsedArgs } from '../args';
 import { Session } from '../session';
