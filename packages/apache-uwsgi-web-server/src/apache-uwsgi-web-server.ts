@@ -12,6 +12,12 @@ export interface ApacheUwsgiWebServerProps extends ProvisionedServerProps {
   /**
    * What the server proxies every request to, with the uwsgi protocol. The server opens the
    * upstream's security group to itself on the upstream's port.
+   *
+   * Any port works. On port 3031 mod_proxy_uwsgi drops the port from the URL it builds and httpd
+   * would connect to port 0; the configuration then connects through `ProxyRemote` lines that
+   * name the port (see `proxyFailoverAttempts` for what that costs).
+   *
+   * @see https://github.com/unbit/uwsgi/issues/2468
    */
   readonly upstream: IUwsgiUpstream;
   /**
@@ -80,6 +86,10 @@ export interface ApacheUwsgiWebServerProps extends ProvisionedServerProps {
    * the load balancer places the new connection afresh (through another zonal node, when there
    * is one). With one of two targets dead, each attempt fails with a chance of one half: five more
    * attempts leave 1 request in 64 failing until the health checks react, instead of 1 in 2.
+   *
+   * Not with an upstream on port 3031: mod_proxy_uwsgi drops that port (its scheme's default) and
+   * httpd would connect to port 0, so the server reaches port 3031 through `ProxyRemote`, and
+   * mod_proxy sends no request through a remote again. Any other port has the retries.
    *
    * @default 5
    * @see https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#proxypass (balancer parameter `maxattempts`)

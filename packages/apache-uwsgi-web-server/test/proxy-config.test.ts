@@ -2,7 +2,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ProxyConfigOptions, renderProvisioningScript, renderProxyConfig } from '../src/private/proxy-config';
+import { Token } from 'aws-cdk-lib';
+import { defaultPortWorkaround, ProxyConfigOptions, renderProvisioningScript, renderProxyConfig } from '../src/private/proxy-config';
 
 const OPTIONS: ProxyConfigOptions = {
   httpPort: 80,
@@ -42,6 +43,36 @@ describe('renderProxyConfig', () => {
 
     expect(config.match(/^ +BalancerMember .*$/gm)).toEqual(['    BalancerMember "uwsgi://nlb.internal.example:9090" retry=0 disablereuse=On connectiontimeout=5 timeout=60']);
     expect(config).toMatch(/^ +ProxySet lbmethod=byrequests maxattempts=3$/m);
+  });
+
+  test('port 3031, which mod_proxy_uwsgi drops as its default, is connected to through a ProxyRemote of each name', () => {
+    const zonal = renderProxyConfig({ ...OPTIONS, upstreamPort: 3031 });
+    expect(zonal.match(/^ +BalancerMember .*$/gm)).toEqual([
+      '    BalancerMember "uwsgi://zone-a.nlb.internal.example:3031" retry=0 connectiontimeout=5 timeout=60',
+      '    BalancerMember "uwsgi://zone-b.nlb.internal.example:3031" retry=0 connectiontimeout=5 timeout=60',
+    ]);
+    // The match is the URL as the canon hook leaves it: no port, then the path.
+    expect(zonal.match(/^ProxyRemote .*$/gm)).toEqual([
+      'ProxyRemote "uwsgi://zone-a.nlb.internal.example/" "uwsgi://zone-a.nlb.internal.example:3031"',
+      'ProxyRemote "uwsgi://zone-b.nlb.internal.example/" "uwsgi://zone-b.nlb.internal.example:3031"',
+    ]);
+    const regional = renderProxyConfig({ ...OPTIONS, upstreamHosts: ['nlb.internal.example'], zonal: false, upstreamPort: 3031 });
+    expect(regional.match(/^ProxyRemote .*$/gm)).toEqual(['ProxyRemote "uwsgi://nlb.internal.example/" "uwsgi://nlb.internal.example:3031"']);
+    // Before the ProxyPass that uses them; no empty line is left where the lines would go.
+    expect(regional.indexOf('ProxyRemote')).toBeLessThan(regional.indexOf('ProxyPass "/"'));
+    expect(renderProxyConfig(OPTIONS)).not.toMatch(/\n\n/);
+  });
+
+  test.each([80, 443, 1023, 1024, 3030, 3032, 9090, 65535])('port %d is written in the members only, with no ProxyRemote', port => {
+    const config = renderProxyConfig({ ...OPTIONS, upstreamPort: port });
+    expect(config).not.toMatch(/ProxyRemote/);
+    expect(config).toContain(`BalancerMember "uwsgi://zone-a.nlb.internal.example:${port}"`);
+  });
+
+  test('a port not known at synthesis gets the ProxyRemote lines too (they match nothing unless the port was dropped)', () => {
+    const port = Token.asNumber({ Ref: 'UwsgiPort' });
+    expect(defaultPortWorkaround(['nlb.internal.example'], port)).toEqual([`ProxyRemote "uwsgi://nlb.internal.example/" "uwsgi://nlb.internal.example:${port}"`]);
+    expect(defaultPortWorkaround(['nlb.internal.example'], 9090)).toEqual([]);
   });
 
   test('adds a Listen directive for a port other than 80 only', () => {

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { renderTemplate } from '@nlb-tiers/core/helpers-internal';
+import { Token } from 'aws-cdk-lib';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 
@@ -21,8 +22,37 @@ export interface ProxyConfigOptions {
   readonly timeoutSeconds: number;
 }
 
+/**
+ * The port mod_proxy_uwsgi takes for the scheme's default (`UWSGI_DEFAULT_PORT`). Its canon hook
+ * leaves this port out of the URL it rewrites (`if (port != UWSGI_DEFAULT_PORT)`), and mod_proxy
+ * then fills a missing port in with `ap_proxy_port_of_scheme("uwsgi")`, which knows no uwsgi and
+ * returns 0: httpd connects to port 0 (AH00957). Since httpd 2.4.62 a balancer member's URL goes
+ * through the same canon hook (`balancer_fixup`), so members on 3031 fail too.
+ *
+ * @see https://github.com/apache/httpd/blob/2.4.62/modules/proxy/mod_proxy_uwsgi.c
+ * @see https://github.com/apache/httpd/blob/2.4.62/modules/proxy/proxy_util.c (ap_proxy_determine_connection, ap_proxy_port_of_scheme)
+ * @see https://github.com/unbit/uwsgi/issues/2468
+ */
+export const MOD_PROXY_UWSGI_DEFAULT_PORT = 3031;
+
+/**
+ * `ProxyRemote` lines that give httpd the upstream's port back when mod_proxy_uwsgi dropped it.
+ *
+ * mod_proxy hands a request whose URL starts with a `ProxyRemote` match to the scheme handler
+ * with the remote's host and port, and `ap_proxy_determine_connection` connects there instead of
+ * to the URL's host and port (mod_proxy.c `proxy_handler`, proxy_util.c). The match is the URL as
+ * the canon hook leaves it, `uwsgi://<host>/...` with no port: it matches only when the port was
+ * dropped, so an httpd that keeps the port never uses these lines. Written for 3031 and for a port
+ * not known at synthesis (a token): with any other port they match nothing.
+ */
+export function defaultPortWorkaround(hosts: string[], port: number): string[] {
+  if (!Token.isUnresolved(port) && port !== MOD_PROXY_UWSGI_DEFAULT_PORT) return [];
+  return hosts.map(host => `ProxyRemote "uwsgi://${host}/" "uwsgi://${host}:${port}"`);
+}
+
 /** Renders the httpd configuration that proxies every request to the uwsgi upstream. */
 export function renderProxyConfig(options: ProxyConfigOptions): string {
+  const workaround = defaultPortWorkaround(options.upstreamHosts, options.upstreamPort);
   return renderTemplate(path.join(ASSETS, 'uwsgi-proxy.conf'), {
     // httpd.conf of Amazon Linux already listens on 80; a second `Listen 80` would not start.
     listenDirective: options.httpPort === 80 ? '# httpd.conf already listens on port 80.' : `Listen ${options.httpPort}`,
@@ -30,7 +60,13 @@ export function renderProxyConfig(options: ProxyConfigOptions): string {
       `    BalancerMember "uwsgi://${host}:${options.upstreamPort}" retry=0 ${options.zonal ? '' : 'disablereuse=On '}`
       + `connectiontimeout=${options.connectTimeoutSeconds} timeout=${options.timeoutSeconds}`).join('\n'),
     failoverAttempts: options.failoverAttempts,
-  }).trimEnd();
+    defaultPortWorkaround: workaround.length === 0 ? '' : [
+      '# mod_proxy_uwsgi drops port 3031, its scheme\'s default, from the URL and httpd would connect to port 0',
+      '# (https://github.com/unbit/uwsgi/issues/2468): connect to the upstream\'s port through ProxyRemote instead.',
+      '# A refused connection is then not sent again: mod_proxy retries only direct connections.',
+      ...workaround,
+    ].join('\n'),
+  }).replace(/\n{2,}/g, '\n').trimEnd();
 }
 
 /** Renders the shell script the provisioning association runs (the `commands` of AWS-RunShellScript). */
