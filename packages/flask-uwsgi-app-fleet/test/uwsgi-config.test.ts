@@ -1,7 +1,8 @@
+import { Token } from 'aws-cdk-lib';
 import { renderUwsgiIni, renderUwsgiService } from '../src/private/uwsgi-config';
 
 describe('renderUwsgiIni', () => {
-  test('serves the app with the uwsgi protocol on a TCP socket, as the unprivileged app user', () => {
+  test('serves the app with the uwsgi protocol on a TCP socket, and leaves the user to systemd', () => {
     const ini = renderUwsgiIni({ port: 9090, module: 'run', callable: 'app', processes: 2, threads: 2 });
 
     expect(ini.split('\n').filter(l => l && !l.startsWith(';'))).toEqual([
@@ -14,8 +15,6 @@ describe('renderUwsgiIni', () => {
       'master = true',
       'processes = 2',
       'threads = 2',
-      'uid = flaskapp',
-      'gid = flaskapp',
       'need-app = true',
       'vacuum = true',
       'disable-logging = true',
@@ -27,7 +26,7 @@ describe('renderUwsgiIni', () => {
 
 describe('renderUwsgiService', () => {
   test('runs uWSGI from the virtualenv and restarts it when it fails', () => {
-    const unit = renderUwsgiService();
+    const unit = renderUwsgiService(9090);
 
     expect(unit).toContain('ExecStart=/opt/nlb-tiers/venv/bin/uwsgi --ini /opt/nlb-tiers/uwsgi.ini');
     expect(unit).toMatch(/^Restart=on-failure$/m);
@@ -35,5 +34,28 @@ describe('renderUwsgiService', () => {
     expect(unit).toMatch(/^KillSignal=SIGQUIT$/m);
     expect(unit).toMatch(/^Type=notify$/m);
     expect(unit).toMatch(/^WantedBy=multi-user.target$/m);
+  });
+});
+
+describe('renderUwsgiService: the user and the capability', () => {
+  const service = (port: number) => renderUwsgiService(port).split('\n').filter(l => l && !l.startsWith('#'));
+
+  test.each([1024, 3031, 9090, 65535])('port %d: uWSGI runs as the app user, with no capability', port => {
+    expect(service(port)).toEqual(expect.arrayContaining(['User=flaskapp', 'Group=flaskapp']));
+    expect(service(port).join('\n')).not.toMatch(/Capabilit/);
+  });
+
+  test.each([1, 80, 443, 1023])('port %d: uWSGI runs as the app user with CAP_NET_BIND_SERVICE, and nothing more', port => {
+    const lines = service(port);
+    expect(lines).toEqual(expect.arrayContaining(['User=flaskapp', 'Group=flaskapp', 'AmbientCapabilities=CAP_NET_BIND_SERVICE']));
+    expect(lines.filter(l => /Capabilit/.test(l))).toEqual(['AmbientCapabilities=CAP_NET_BIND_SERVICE']);
+  });
+
+  test('a port not known at synthesis gets the capability', () => {
+    expect(service(Token.asNumber({ Ref: 'Port' }))).toContain('AmbientCapabilities=CAP_NET_BIND_SERVICE');
+  });
+
+  test('the ini leaves the user to systemd: uWSGI would otherwise drop root before binding its socket', () => {
+    expect(renderUwsgiIni({ port: 80, module: 'run', callable: 'app', processes: 1, threads: 1 })).not.toMatch(/^(uid|gid) =/m);
   });
 });

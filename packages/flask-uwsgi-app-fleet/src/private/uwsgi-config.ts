@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { renderTemplate } from '@nlb-tiers/core/helpers-internal';
+import { Token } from 'aws-cdk-lib';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 
@@ -37,7 +38,6 @@ export function renderUwsgiIni(options: UwsgiOptions, layout: AppServerLayout = 
   return renderTemplate(path.join(ASSETS, 'uwsgi.ini'), {
     appDir: layout.appDir,
     venvDir: layout.venvDir,
-    user: layout.user,
     port: options.port,
     module: options.module,
     callable: options.callable,
@@ -46,11 +46,28 @@ export function renderUwsgiIni(options: UwsgiOptions, layout: AppServerLayout = 
   });
 }
 
-/** Renders the systemd unit that runs uWSGI and restarts it when it fails. */
-export function renderUwsgiService(layout: AppServerLayout = APP_SERVER_LAYOUT): string {
+/** Ports below this one need CAP_NET_BIND_SERVICE to be bound (capabilities(7)). */
+const FIRST_UNPRIVILEGED_PORT = 1024;
+
+/**
+ * Renders the systemd unit that runs uWSGI, as the app user, and restarts it when it fails.
+ *
+ * systemd drops to `User=` and `Group=` before it starts uWSGI. A port below 1024 needs
+ * CAP_NET_BIND_SERVICE, which `AmbientCapabilities=` keeps for the unprivileged process and its
+ * children; other ports get no capability. A port not known at synthesis (a token) gets it.
+ *
+ * @see https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html#AmbientCapabilities=
+ * @see https://man7.org/linux/man-pages/man7/capabilities.7.html (CAP_NET_BIND_SERVICE)
+ */
+export function renderUwsgiService(port: number, layout: AppServerLayout = APP_SERVER_LAYOUT): string {
+  const privileged = Token.isUnresolved(port) || port < FIRST_UNPRIVILEGED_PORT;
   return renderTemplate(path.join(ASSETS, 'uwsgi.service'), {
     venvDir: layout.venvDir,
     iniPath: layout.iniPath,
+    user: layout.user,
+    capabilities: privileged
+      ? '# The port is below 1024: binding it needs CAP_NET_BIND_SERVICE, and only that.\nAmbientCapabilities=CAP_NET_BIND_SERVICE'
+      : '# The port is 1024 or above: no capability.',
   });
 }
 
@@ -74,7 +91,7 @@ export function stagePlaybook(options: PlaybookOptions, layout: AppServerLayout 
     filter: src => !/(^|[/\\])(__pycache__|\.venv|venv|\.git)$/.test(src) && !src.endsWith('.pyc'),
   });
   fs.writeFileSync(path.join(files, 'uwsgi.ini'), renderUwsgiIni(options, layout));
-  fs.writeFileSync(path.join(files, 'uwsgi.service'), renderUwsgiService(layout));
+  fs.writeFileSync(path.join(files, 'uwsgi.service'), renderUwsgiService(options.port, layout));
   const vars = {
     system_packages: options.systemPackages,
     pip_packages: options.pipPackages,
