@@ -205,8 +205,12 @@ export class InitSystem {
     }
     for (const dir of unit.runtimeDirectories) fs.mkdirSync(this.machine.path(path.join('/run', dir)), { recursive: true });
     const env = this.environment(unit);
-    const argv = commandLine(unit.execStart, env);
-    if (argv.length === 0) return `Failed to start ${found.name}: the unit has no ExecStart=.\n`;
+    const command = commandLine(unit.execStart, env);
+    if (command.length === 0) return `Failed to start ${found.name}: the unit has no ExecStart=.\n`;
+    const credentials = this.credentials(found.name, unit);
+    if (typeof credentials === 'string') return credentials;
+    const argv = [...credentials.prefix, ...command];
+    Object.assign(env, credentials.env);
     const name = this.processName(found.name);
     const logDir = path.join(this.machine.hostDir, 'services');
     fs.mkdirSync(logDir, { recursive: true });
@@ -237,8 +241,10 @@ export class InitSystem {
   }
 
   private async reload(found: FoundUnit, unit: ServiceUnit): Promise<string | undefined> {
-    const env = { ...this.environment(unit), MAINPID: String(this.supervisor.pid(this.processName(found.name)) ?? '') };
-    const [command, ...args] = this.machine.enter(commandLine(unit.execReload!, env), unit.workingDirectory ?? '/');
+    const credentials = this.credentials(found.name, unit);
+    if (typeof credentials === 'string') return credentials;
+    const env = { ...this.environment(unit), ...credentials.env, MAINPID: String(this.supervisor.pid(this.processName(found.name)) ?? '') };
+    const [command, ...args] = this.machine.enter([...credentials.prefix, ...commandLine(unit.execReload!, env)], unit.workingDirectory ?? '/');
     this.record('reload', found.name);
     const code = await new Promise<number | null>(resolve => {
       const child = spawn(command, args, { env, stdio: 'ignore' });
@@ -250,6 +256,39 @@ export class InitSystem {
       });
     });
     return code === 0 ? undefined : `Job for ${found.name} failed because the control process exited with error code (ExecReload= exited ${code}).\n`;
+  }
+
+  /**
+   * How a unit's commands take on its `User=`, `Group=` and `AmbientCapabilities=`, as systemd
+   * does before it executes them: a `setpriv` (util-linux) prefix, run inside the host so that the
+   * names are the host's own, and the variables systemd sets for a user; or, when the user or group
+   * does not exist in the host, why the start fails. Without `User=` the commands run as root.
+   *
+   * setpriv switches user and group, sets the user's supplementary groups, and raises each
+   * capability in the inheritable and ambient sets, which keeps it, and only it, across the exec
+   * of the unprivileged command (capabilities(7), "Ambient capability set").
+   *
+   * @see https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html#User=
+   * @see https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html#AmbientCapabilities=
+   * @see https://man7.org/linux/man-pages/man1/setpriv.1.html
+   */
+  private credentials(name: string, unit: ServiceUnit): { prefix: string[]; env: Record<string, string> } | string {
+    if (!unit.user || unit.user === 'root' || unit.user === '0') {
+      return { prefix: [], env: {} };
+    }
+    const user = readDatabase(this.machine.path('/etc/passwd')).find(fields => fields[0] === unit.user || fields[2] === unit.user);
+    if (!user) return `Failed to start ${name}: User=${unit.user}: no such user in the host (status=217/USER).\n`;
+    let gid = user[3];
+    if (unit.group) {
+      const group = readDatabase(this.machine.path('/etc/group')).find(fields => fields[0] === unit.group || fields[2] === unit.group);
+      if (!group) return `Failed to start ${name}: Group=${unit.group}: no such group in the host (status=216/GROUP).\n`;
+      gid = group[2];
+    }
+    const caps = unit.ambientCapabilities.map(c => `+${c.replace(/^CAP_/, '').toLowerCase()}`).join(',');
+    return {
+      prefix: ['setpriv', `--reuid=${user[2]}`, `--regid=${gid}`, '--init-groups', ...(caps ? [`--inh-caps=${caps}`, `--ambient-caps=${caps}`] : []), '--'],
+      env: { USER: user[0], LOGNAME: user[0], HOME: user[5], SHELL: user[6] },
+    };
   }
 
   private environment(unit: ServiceUnit): Record<string, string> {
@@ -340,6 +379,12 @@ export class InitSystem {
 /** `httpd` -> `httpd.service`; names with a unit suffix stay as they are. */
 export function unitName(name: string): string {
   return /\.(service|socket|target|timer|mount|path)$/.test(name) ? name : `${name}.service`;
+}
+
+/** The entries of /etc/passwd or /etc/group, each split into its fields. */
+function readDatabase(file: string): string[][] {
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf-8').split('\n').filter(l => l && !l.startsWith('#')).map(l => l.split(':'));
 }
 
 function ok(stdout = ''): SystemctlResult {

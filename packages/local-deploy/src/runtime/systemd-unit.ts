@@ -30,6 +30,12 @@ export interface ServiceUnit {
   readonly killSignal: NodeJS.Signals;
   /** `WantedBy=` of `[Install]`: where `enable` links the unit. */
   readonly wantedBy: string[];
+  /** `User=`: the user the processes run as; root when left out. */
+  readonly user?: string;
+  /** `Group=`: their group; the user's primary group when left out. */
+  readonly group?: string;
+  /** `AmbientCapabilities=`: capabilities (`CAP_NET_BIND_SERVICE`) an unprivileged `User=` keeps. */
+  readonly ambientCapabilities: string[];
 }
 
 /** Service types the local init system starts: it forks the main process and does not wait for a notification. */
@@ -73,7 +79,31 @@ export function parseServiceUnit(text: string): ServiceUnit {
     },
     killSignal: (last('Service', 'KillSignal') ?? 'SIGTERM') as NodeJS.Signals,
     wantedBy: all('Install', 'WantedBy').flatMap(v => v.split(/\s+/)).filter(Boolean),
+    user: last('Service', 'User') || undefined,
+    group: last('Service', 'Group') || undefined,
+    ambientCapabilities: capabilityList(all('Service', 'AmbientCapabilities')),
   };
+}
+
+/**
+ * The capabilities of `AmbientCapabilities=` lines, as systemd reads them: each line adds its
+ * names, an empty line resets the list. The inverted form (`~CAP_...`) is not emulated.
+ */
+function capabilityList(lines: string[]): string[] {
+  let caps: string[] = [];
+  for (const line of lines) {
+    if (line === '') {
+      caps = [];
+      continue;
+    }
+    for (const name of line.split(/\s+/)) {
+      if (!/^CAP_[A-Z_]+$/.test(name)) {
+        throw new UnitFileError(`AmbientCapabilities=${line} is not emulated locally (emulated: a list of capability names such as CAP_NET_BIND_SERVICE)`);
+      }
+      if (!caps.includes(name)) caps.push(name);
+    }
+  }
+  return caps;
 }
 
 /** `KEY=value` lines of an environment file (comments and blank lines skipped, quotes removed). */

@@ -117,4 +117,64 @@ describe('InitSystem', () => {
     writeUnit(root, 'etc/systemd/system', 'watchdog.service', ['[Service]', 'ExecStart=/bin/true', 'Restart=on-watchdog']);
     expect(await init.systemctl(['start', 'watchdog'])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/Restart=on-watchdog is not emulated locally/) });
   });
+
+  describe('User=, Group=, AmbientCapabilities=', () => {
+    // Switching users needs root, as systemd does; elsewhere these tests say so and skip.
+    const asRoot = process.getuid?.() === 0 && process.platform === 'linux' ? test : test.skip;
+    const NOBODY = 65534;
+    /** A service that writes its credentials, as the kernel reports them, and waits. */
+    const probe = (out: string, lines: string[]) => ['[Service]', `ExecStart=/bin/sh -c '{ id -u; id -g; id -G; echo $HOME; grep ^Cap /proc/self/status; } > ${out}; exec sleep 30'`, ...lines];
+    const credentials = async (out: string) => {
+      for (let i = 0; i < 30 && !(fs.existsSync(out) && fs.readFileSync(out, 'utf-8').includes('CapAmb')); i++) await new Promise(r => setTimeout(r, 100));
+      const [uid, gid, groups, home, ...caps] = fs.readFileSync(out, 'utf-8').trim().split('\n');
+      const cap = (set: string) => BigInt(`0x${caps.find(l => l.startsWith(set))!.split(/\s+/)[1]}`);
+      return { uid: Number(uid), gid: Number(gid), groups, home, inheritable: cap('CapInh'), permitted: cap('CapPrm'), effective: cap('CapEff'), ambient: cap('CapAmb') };
+    };
+    // CAP_NET_BIND_SERVICE is capability 10 (linux/capability.h).
+    const NET_BIND_SERVICE = 2n ** 10n;
+
+    beforeEach(() => {
+      // The host's own user database: a user with a primary group and a supplementary one.
+      fs.mkdirSync(path.join(root, 'etc'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'etc/passwd'), `root:x:0:0:root:/root:/bin/bash\nflaskapp:x:${NOBODY}:${NOBODY}::/nonexistent:/sbin/nologin\n`);
+      fs.writeFileSync(path.join(root, 'etc/group'), `root:x:0:\nflaskapp:x:${NOBODY}:\n`);
+      // Where the unprivileged service may write what it reports.
+      fs.chmodSync(root, 0o755);
+      fs.mkdirSync(path.join(root, 'out'), { mode: 0o777 });
+      fs.chmodSync(path.join(root, 'out'), 0o777);
+    });
+
+    asRoot('User= runs the service as that user and its primary group, with no capability, and its HOME', async () => {
+      const out = path.join(root, 'out', 'user');
+      writeUnit(root, 'etc/systemd/system', 'app.service', probe(out, ['User=flaskapp']));
+      expect(await init.systemctl(['start', 'app'])).toMatchObject({ exitCode: 0 });
+      const c = await credentials(out);
+      expect(c).toMatchObject({ uid: NOBODY, gid: NOBODY, home: '/nonexistent' });
+      expect([c.permitted, c.effective, c.ambient]).toEqual([0n, 0n, 0n]);
+    });
+
+    asRoot('AmbientCapabilities=CAP_NET_BIND_SERVICE keeps that capability, and only it, for the unprivileged user', async () => {
+      const out = path.join(root, 'out', 'caps');
+      writeUnit(root, 'etc/systemd/system', 'app.service', probe(out, ['User=flaskapp', 'Group=flaskapp', 'AmbientCapabilities=CAP_NET_BIND_SERVICE']));
+      expect(await init.systemctl(['start', 'app'])).toMatchObject({ exitCode: 0 });
+      const c = await credentials(out);
+      expect(c).toMatchObject({ uid: NOBODY, gid: NOBODY });
+      expect([c.inheritable, c.permitted, c.effective, c.ambient]).toEqual([NET_BIND_SERVICE, NET_BIND_SERVICE, NET_BIND_SERVICE, NET_BIND_SERVICE]);
+    });
+
+    asRoot('without User=, the service runs as root', async () => {
+      const out = path.join(root, 'out', 'root');
+      writeUnit(root, 'etc/systemd/system', 'app.service', probe(out, []));
+      await init.systemctl(['start', 'app']);
+      expect((await credentials(out)).uid).toBe(0);
+    });
+
+    test('a User= or Group= the host does not have fails the start, as systemd does', async () => {
+      writeUnit(root, 'etc/systemd/system', 'nouser.service', ['[Service]', 'ExecStart=/bin/sleep 30', 'User=nginx']);
+      expect(await init.systemctl(['start', 'nouser'])).toEqual({ exitCode: 1, stdout: '', stderr: 'Failed to start nouser.service: User=nginx: no such user in the host (status=217/USER).\n' });
+      writeUnit(root, 'etc/systemd/system', 'nogroup.service', ['[Service]', 'ExecStart=/bin/sleep 30', 'User=flaskapp', 'Group=www']);
+      expect(await init.systemctl(['start', 'nogroup'])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/Group=www: no such group in the host \(status=216\/GROUP\)/) });
+      expect(supervisor.running).toEqual([]);
+    });
+  });
 });

@@ -21,7 +21,22 @@ describe('parseServiceUnit', () => {
       restart: { restart: 'on-failure', restartSeconds: 3 },
       killSignal: 'SIGWINCH',
       wantedBy: ['multi-user.target'],
+      user: undefined,
+      group: undefined,
+      ambientCapabilities: [],
     });
+  });
+
+  test('reads User=, Group= and AmbientCapabilities= (lines add up, an empty one resets)', () => {
+    const unit = parseServiceUnit([
+      '[Service]', 'ExecStart=/bin/x', 'User=flaskapp', 'Group=flaskapp',
+      'AmbientCapabilities=CAP_SYS_NICE', 'AmbientCapabilities=', 'AmbientCapabilities=CAP_NET_BIND_SERVICE CAP_NET_RAW', 'AmbientCapabilities=CAP_NET_RAW',
+    ].join('\n'));
+    expect(unit).toMatchObject({ user: 'flaskapp', group: 'flaskapp', ambientCapabilities: ['CAP_NET_BIND_SERVICE', 'CAP_NET_RAW'] });
+  });
+
+  test('fails on an AmbientCapabilities= it does not emulate, naming what it does', () => {
+    expect(() => parseServiceUnit('[Service]\nAmbientCapabilities=~CAP_NET_RAW\n')).toThrow(/AmbientCapabilities=~CAP_NET_RAW is not emulated locally \(emulated: a list of capability names/);
   });
 
   test('applies systemd\'s defaults', () => {
