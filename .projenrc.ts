@@ -150,7 +150,13 @@ for (const lib of libraries) {
   });
 }
 
-const localDeploy = addLocalDeploy(root, { exampleApp, exampleStackName: 'NlbTiersReferenceArchitecture', prepare: compileLibraries });
+const localDeploy = addLocalDeploy(root, {
+  exampleApp,
+  exampleStackName: 'NlbTiersReferenceArchitecture',
+  prepare: compileLibraries,
+  // The end-to-end sweep of ports deploys this app, and every example of the README.
+  fixtureApps: { ports: 'packages/example-app/src/ports/ports-app.ts' },
+});
 
 const packages = [...libraries, exampleApp, localDeploy.project];
 

@@ -13,6 +13,13 @@ export interface LocalDeployOptions {
   readonly integDirectory?: string;
   /** What must run before an app of this repository can be synthesized (compiling the libraries). */
   readonly prepare: Task;
+  /**
+   * Markdown files whose TypeScript examples the end-to-end tests deploy (fixtures `readme.<stack>`).
+   * @default ['README.md']
+   */
+  readonly readmes?: string[];
+  /** More CDK apps for the end-to-end tests: fixture name -> the app's file, relative to the root. */
+  readonly fixtureApps?: Record<string, string>;
 }
 
 /** What {@link addLocalDeploy} adds. */
@@ -36,7 +43,8 @@ export interface LocalDeploy {
  * - `integ:local`: deploys each integration test's snapshot locally and runs its own assertions.
  * - `bench:local`: measures the local deployment (the numbers quoted in docs/local-deploy.md).
  * - `fixtures`: writes the cloud assemblies the tool's tests read (test/fixtures/, not committed)
- *   from the current constructs, so that they cannot go stale.
+ *   from the current constructs, so that they cannot go stale: the example app, the integ tests,
+ *   the README's examples and the other apps of `fixtureApps`.
  * - `local:root-checks`: the tool's end-to-end tests (`test:e2e` of the package: namespaces,
  *   nftables, Apache, uWSGI; they need root), then `integ:local` when root. Deployments must not
  *   overlap (the tests compare the machine's namespaces before and after) nor share the cores
@@ -93,6 +101,8 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   });
   // Fixtures are cloud assemblies synthesized by the root `fixtures` task; only their README is committed.
   project.gitignore.exclude('/test/fixtures/*/');
+  // They include the README examples' sources, generated: the readme:examples task type-checks them.
+  project.eslint?.addIgnorePattern('test/fixtures/');
 
   const exampleDir = options.exampleApp.outdir.replace(`${root.outdir}/`, '');
   const toolDir = project.outdir.replace(`${root.outdir}/`, '');
@@ -121,11 +131,15 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   integLocal.exec(`${cli} integ ${integDir}`, { receiveArgs: true });
 
   const fixtures = root.addTask('fixtures', {
-    description: `Synthesize the example app and every ${integDir}/integ.*.ts into ${toolDir}/test/fixtures (the tool's test fixtures)`,
+    description: `Synthesize the example app, every ${integDir}/integ.*.ts, the README's examples and the end-to-end tests' apps into ${toolDir}/test/fixtures (the tool's test fixtures)`,
   });
   fixtures.spawn(options.prepare);
   fixtures.exec('npx projen synth:silent', { cwd: exampleDir });
-  fixtures.exec(`node scripts/build-fixtures.mjs ${exampleDir}/cdk.out ${integDir} ${toolDir}/test/fixtures`);
+  const fixtureOptions = [
+    ...(options.readmes ?? ['README.md']).map(f => `--readme ${f}`),
+    ...Object.entries(options.fixtureApps ?? {}).map(([name, file]) => `--app ${name}=${file}`),
+  ];
+  fixtures.exec(`node scripts/build-fixtures.mjs ${exampleDir}/cdk.out ${integDir} ${toolDir}/test/fixtures ${fixtureOptions.join(' ')}`);
 
   const rootChecks = root.addTask('local:root-checks', {
     description: 'As root: the local-deploy end-to-end tests, then every integ test deployed locally with its own assertions',

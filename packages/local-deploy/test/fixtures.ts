@@ -16,6 +16,24 @@ export const INTEG_REFERENCE = {
   assertions: 'NlbTiersIntegReferenceArchitectureAssertions',
 };
 
+/** The end-to-end sweep of ports (packages/example-app/src/ports/ports-app.ts). */
+export const PORTS = { dir: fixtureDir('ports'), stack: 'NlbTiersPorts' };
+
+/** A TypeScript example of a README, as the app the fixtures task made of it (scripts/readme-apps.mjs). */
+export interface ReadmeApp {
+  readonly readme: string;
+  readonly stack: string;
+  readonly dir: string;
+}
+
+/** Every example of the READMEs the fixtures task read, in their order. */
+export function readmeApps(): ReadmeApp[] {
+  const index = path.join(FIXTURES, 'readme-sources', 'index.json');
+  if (!fs.existsSync(index)) throw new Error(`${path.relative(process.cwd(), index)} is missing: run "npx projen fixtures" at the repository root`);
+  const entries: Array<{ readme: string; stack: string; fixture: string }> = JSON.parse(fs.readFileSync(index, 'utf-8'));
+  return entries.map(e => ({ readme: e.readme, stack: e.stack, dir: fixtureDir(e.fixture) }));
+}
+
 /** The folder of a fixture; fails, saying how to build them, when the fixtures were not built. */
 function fixtureDir(name: string): string {
   const dir = path.join(FIXTURES, name);
