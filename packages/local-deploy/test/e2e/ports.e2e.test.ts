@@ -3,21 +3,18 @@
  * tier for each upstream port that once failed or borders on one (80, 443, 1023: uWSGI needs
  * CAP_NET_BIND_SERVICE; 3031: mod_proxy_uwsgi drops the port; 1024, 65535) with web servers on
  * port 80 and 8080; then each example of the README is deployed as written. Every web server must
- * answer 200 from every app instance behind it. Needs root on Linux (skips, saying so, otherwise);
+ * answer 200 from every app instance behind it. Needs root on Linux (see ../machine-requirements.ts);
  * requests go to 127.0.0.1 only, and every loop is bounded.
  */
 import * as fs from 'fs';
-import { HeldDeployment, IS_ROOT, leftoversAfter, startHeld, stop } from './harness';
+import { HeldDeployment, leftoversAfter, startHeld, stop } from './harness';
 import { get } from '../../src/checks/http-requests';
 import { mapStack } from '../../src/model/map-stack';
 import { Host } from '../../src/model/topology';
 import { PORTS, readmeApps, readStack } from '../fixtures';
+import { describeWhen, IS_ROOT } from '../machine-requirements';
 
-const describeAsRoot = IS_ROOT ? describe : describe.skip;
-if (!IS_ROOT) {
-  // eslint-disable-next-line no-console
-  console.log('Skipping the end-to-end sweep of ports and README examples: it needs root on Linux (network namespaces, nftables).');
-}
+const describeAsRoot = describeWhen(IS_ROOT, 'root on Linux (network namespaces, nftables): run it as root, e.g. with sudo');
 
 /**
  * The sweep's app (packages/example-app/src/ports/ports-app.ts) names each tier's constructs after

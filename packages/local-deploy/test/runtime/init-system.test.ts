@@ -5,6 +5,7 @@ import { Host } from '../../src/model/topology';
 import { InitSystem, readJournal } from '../../src/runtime/init-system';
 import { Machine } from '../../src/runtime/machine';
 import { Supervisor } from '../../src/runtime/supervisor';
+import { describeWhen, IS_ROOT } from '../machine-requirements';
 
 /** A host whose files are a temporary folder and whose commands run right here (no namespaces: no root needed). */
 class FolderMachine extends Machine {
@@ -119,8 +120,8 @@ describe('InitSystem', () => {
   });
 
   describe('User=, Group=, AmbientCapabilities=', () => {
-    // Switching users needs root, as systemd does; elsewhere these tests say so and skip.
-    const asRoot = process.getuid?.() === 0 && process.platform === 'linux' ? test : test.skip;
+    // Switching users needs root, as it does for systemd.
+    const describeAsRoot = describeWhen(IS_ROOT, 'root on Linux, to switch users as systemd does: run it as root, e.g. with sudo');
     const NOBODY = 65534;
     /** A service that writes its credentials, as the kernel reports them, and waits. */
     const probe = (out: string, lines: string[]) => ['[Service]', `ExecStart=/bin/sh -c '{ id -u; id -g; id -G; echo $HOME; grep ^Cap /proc/self/status; } > ${out}; exec sleep 30'`, ...lines];
@@ -144,29 +145,31 @@ describe('InitSystem', () => {
       fs.chmodSync(path.join(root, 'out'), 0o777);
     });
 
-    asRoot('User= runs the service as that user and its primary group, with no capability, and its HOME', async () => {
-      const out = path.join(root, 'out', 'user');
-      writeUnit(root, 'etc/systemd/system', 'app.service', probe(out, ['User=flaskapp']));
-      expect(await init.systemctl(['start', 'app'])).toMatchObject({ exitCode: 0 });
-      const c = await credentials(out);
-      expect(c).toMatchObject({ uid: NOBODY, gid: NOBODY, home: '/nonexistent' });
-      expect([c.permitted, c.effective, c.ambient]).toEqual([0n, 0n, 0n]);
-    });
+    describeAsRoot('as another user', () => {
+      test('User= runs the service as that user and its primary group, with no capability, and its HOME', async () => {
+        const out = path.join(root, 'out', 'user');
+        writeUnit(root, 'etc/systemd/system', 'app.service', probe(out, ['User=flaskapp']));
+        expect(await init.systemctl(['start', 'app'])).toMatchObject({ exitCode: 0 });
+        const c = await credentials(out);
+        expect(c).toMatchObject({ uid: NOBODY, gid: NOBODY, home: '/nonexistent' });
+        expect([c.permitted, c.effective, c.ambient]).toEqual([0n, 0n, 0n]);
+      });
 
-    asRoot('AmbientCapabilities=CAP_NET_BIND_SERVICE keeps that capability, and only it, for the unprivileged user', async () => {
-      const out = path.join(root, 'out', 'caps');
-      writeUnit(root, 'etc/systemd/system', 'app.service', probe(out, ['User=flaskapp', 'Group=flaskapp', 'AmbientCapabilities=CAP_NET_BIND_SERVICE']));
-      expect(await init.systemctl(['start', 'app'])).toMatchObject({ exitCode: 0 });
-      const c = await credentials(out);
-      expect(c).toMatchObject({ uid: NOBODY, gid: NOBODY });
-      expect([c.inheritable, c.permitted, c.effective, c.ambient]).toEqual([NET_BIND_SERVICE, NET_BIND_SERVICE, NET_BIND_SERVICE, NET_BIND_SERVICE]);
-    });
+      test('AmbientCapabilities=CAP_NET_BIND_SERVICE keeps that capability, and only it, for the unprivileged user', async () => {
+        const out = path.join(root, 'out', 'caps');
+        writeUnit(root, 'etc/systemd/system', 'app.service', probe(out, ['User=flaskapp', 'Group=flaskapp', 'AmbientCapabilities=CAP_NET_BIND_SERVICE']));
+        expect(await init.systemctl(['start', 'app'])).toMatchObject({ exitCode: 0 });
+        const c = await credentials(out);
+        expect(c).toMatchObject({ uid: NOBODY, gid: NOBODY });
+        expect([c.inheritable, c.permitted, c.effective, c.ambient]).toEqual(Array(4).fill(NET_BIND_SERVICE));
+      });
 
-    asRoot('without User=, the service runs as root', async () => {
-      const out = path.join(root, 'out', 'root');
-      writeUnit(root, 'etc/systemd/system', 'app.service', probe(out, []));
-      await init.systemctl(['start', 'app']);
-      expect((await credentials(out)).uid).toBe(0);
+      test('without User=, the service runs as root', async () => {
+        const out = path.join(root, 'out', 'root');
+        writeUnit(root, 'etc/systemd/system', 'app.service', probe(out, []));
+        await init.systemctl(['start', 'app']);
+        expect((await credentials(out)).uid).toBe(0);
+      });
     });
 
     test('a User= or Group= the host does not have fails the start, as systemd does', async () => {
