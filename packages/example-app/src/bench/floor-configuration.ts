@@ -25,8 +25,8 @@ export class FloorConfigurationStack extends Stack {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    // One zone: a public subnet for the web server, a private one that the fleet and the tier require.
-    const vpc = new ec2.Vpc(this, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 1, natGateways: 1 });
+    // Public subnets for the web server; private ones, in the two zones the tier requires, for the fleet.
+    const vpc = new ec2.Vpc(this, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
     const logBucket = new ProvisioningLogBucket(this, 'ProvisioningLogs');
     const role = new ServerRole(this, 'Role');
     const tier = new InternalNlbTier(this, 'AppTier', { vpc });
@@ -35,7 +35,9 @@ export class FloorConfigurationStack extends Stack {
       vpc,
       logBucket,
       role,
-      upstream: new UwsgiEndpoint({ host: '127.0.0.1', port: this.fleet.port }),
+      // An address that never changes, as an NLB node's in its zone: httpd resolves it once and may
+      // keep its connections, as B's web server does with the NLB's zonal names.
+      upstream: new UwsgiEndpoint({ host: '127.0.0.1', port: this.fleet.port, zonalHosts: ['127.0.0.1'] }),
     });
     this.fleet.provisioning.association.targets = ProvisioningTargets.instances(this.webServer.instance).targets;
 

@@ -69,7 +69,8 @@ export async function runBench(plan: BenchPlan, hooks: BenchHooks): Promise<Benc
   const down = async (d: Deployed): Promise<DeployTiming> => {
     const downSeconds = await hooks.tearDown(d.deployment);
     live.splice(live.indexOf(d), 1);
-    return { stack: d.stack, appHosts: appHosts(d.deployment.topology), upSeconds: d.upSeconds, upCpuSeconds: d.upCpuSeconds, healthySeconds: d.healthySeconds, downSeconds };
+    const { stack, upSeconds, upCpuSeconds, healthySeconds } = d;
+    return { stack, appHosts: appHosts(d.deployment.topology), upSeconds, upCpuSeconds, healthySeconds, downSeconds };
   };
 
   try {
@@ -182,7 +183,8 @@ async function measureThroughput(deployments: Partial<Record<Variant, LocalDeplo
         });
       }
     }
-    const row: ThroughputRow = { concurrency, a: medianRun(runs.a!), b: medianRun(runs.b!), ...runs.floor ? { floor: medianRun(runs.floor) } : {}, rounds: plan.rounds };
+    const floor = runs.floor ? { floor: medianRun(runs.floor) } : {};
+    const row: ThroughputRow = { concurrency, a: medianRun(runs.a!), b: medianRun(runs.b!), ...floor, rounds: plan.rounds };
     log(`concurrency ${concurrency}: ${order.map(v => `${v === 'floor' ? 'floor' : v.toUpperCase()} ${row[v]!.requestsPerSecond.toFixed(0)} req/s `
       + `p99 ${row[v]!.p99Ms.toFixed(1)} ms ${cpuMsPerRequest(row[v]!).toFixed(2)} CPU ms/request`).join(', ')}`);
     rows.push(row);

@@ -9,7 +9,7 @@ const run = (requestsPerSecond: number, p99Ms: number, errors = 0, deploymentCor
   socketErrors: 0,
   requests: requestsPerSecond * 5,
   wrkCores: 0.1,
-  cpu: { busy: 1, deploymentCores, byProgram: { 'apache2': deploymentCores / 2, 'uwsgi': deploymentCores * 0.4, 'node': deploymentCores * 0.1 } },
+  cpu: { busy: 1, deploymentCores, byProgram: { apache2: deploymentCores / 2, uwsgi: deploymentCores * 0.4, node: deploymentCores * 0.1 } },
 });
 
 function results(overrides: Partial<BenchResults> = {}): BenchResults {
