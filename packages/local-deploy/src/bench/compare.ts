@@ -59,7 +59,6 @@ export async function runBench(plan: BenchPlan, hooks: BenchHooks): Promise<Benc
     return t;
   };
   const machine = machineInfo();
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlb-tiers-bench-'));
   const live: Deployed[] = [];
   const up = async (name: string) => {
     const d = await deploy(name, topology(name), live.map(x => x.deployment), hooks);
@@ -79,10 +78,10 @@ export async function runBench(plan: BenchPlan, hooks: BenchHooks): Promise<Benc
     const b = await up(plan.stackB);
     const floor = plan.floorStack ? await up(plan.floorStack) : undefined;
     const variants = { a: a.deployment, b: b.deployment, ...floor ? { floor: floor.deployment } : {} };
-    const throughput = await measureThroughput(variants, plan, workDir, hooks.log);
+    const throughput = await measureThroughput(variants, plan, hooks.log);
     const failover = plan.failoverConcurrency > 0 ? {
-      a: await measureFailover(a.deployment, plan, workDir, hooks.log),
-      b: await measureFailover(b.deployment, plan, workDir, hooks.log),
+      a: await measureFailover(a.deployment, plan, hooks.log),
+      b: await measureFailover(b.deployment, plan, hooks.log),
     } : undefined;
     const deploys: DeployTiming[] = [];
     for (const d of [a, b, ...floor ? [floor] : []]) deploys.push(await down(d));
@@ -90,7 +89,7 @@ export async function runBench(plan: BenchPlan, hooks: BenchHooks): Promise<Benc
     let scaleInResult: ScaleInResult | undefined;
     if (plan.scaleInStack) {
       const d = await up(plan.scaleInStack);
-      scaleInResult = await measureScaleIn(d.deployment, plan, workDir, hooks.log);
+      scaleInResult = await measureScaleIn(d.deployment, plan, hooks.log);
       await down(d);
     }
     return {
@@ -109,7 +108,6 @@ export async function runBench(plan: BenchPlan, hooks: BenchHooks): Promise<Benc
   } finally {
     // After a failure: whatever is still up goes, once.
     await Promise.all(live.map(d => hooks.tearDown(d.deployment)));
-    fs.rmSync(workDir, { recursive: true, force: true });
   }
 }
 
@@ -157,13 +155,13 @@ function appHosts(topology: Topology): number {
 }
 
 /** Every concurrency: a short warm-up of each configuration, then rounds of them in turns (A, B, floor, A, ...). */
-async function measureThroughput(deployments: Partial<Record<Variant, LocalDeployment>>, plan: BenchPlan, workDir: string,
+async function measureThroughput(deployments: Partial<Record<Variant, LocalDeployment>>, plan: BenchPlan,
   log: (line: string) => void): Promise<ThroughputRow[]> {
   const order = (['a', 'b', 'floor'] as const).filter(v => deployments[v]);
   const rows: ThroughputRow[] = [];
   for (const concurrency of plan.concurrencies) {
     const load = (d: LocalDeployment, durationSeconds: number) =>
-      runWrk(d, { connections: concurrency, durationSeconds, timeoutSeconds: 5, failures: false }, workDir);
+      runWrk(d, { connections: concurrency, durationSeconds, timeoutSeconds: 5, failures: false });
     for (const v of order) await load(deployments[v]!, 1);
     const runs: Partial<Record<Variant, LoadRun[]>> = {};
     for (let round = 0; round < plan.rounds; round++) {
@@ -196,14 +194,14 @@ async function measureThroughput(deployments: Partial<Record<Variant, LocalDeplo
  * Loads a deployment and kills the uWSGI of its first target with SIGKILL: how many requests fail,
  * and for how long. Waits for every target to be healthy again afterwards (the supervisor restarts it).
  */
-async function measureFailover(d: LocalDeployment, plan: BenchPlan, workDir: string, log: (line: string) => void): Promise<FailoverResult> {
+async function measureFailover(d: LocalDeployment, plan: BenchPlan, log: (line: string) => void): Promise<FailoverResult> {
   const listener = d.topology.balancers[0].listeners[0];
   const target = listener.targetGroup.targets[0];
   const instanceId = d.topology.hosts.find(h => h.name === target)!.instanceId;
   const uwsgi = d.state.processes.find(p => p.name === `${target}/uwsgi`);
   if (!uwsgi) throw new Error(`${target} runs no uWSGI to kill`);
   const window = FAILOVER.killAfterSeconds + FAILOVER.windowAfterKillSeconds;
-  const load = runWrk(d, { connections: plan.failoverConcurrency, durationSeconds: window, timeoutSeconds: 5, failures: true }, workDir);
+  const load = runWrk(d, { connections: plan.failoverConcurrency, durationSeconds: window, timeoutSeconds: 5, failures: true });
   await sleep(FAILOVER.killAfterSeconds * 1000);
   const killedAt = Date.now();
   process.kill(uwsgi.pid, 'SIGKILL');
@@ -233,12 +231,12 @@ async function measureFailover(d: LocalDeployment, plan: BenchPlan, workDir: str
 const SCALE_IN = { afterSeconds: 2, windowAfterSeconds: 6 };
 
 /** Loads a deployment and scales its app group in by one: every request must succeed. */
-async function measureScaleIn(d: LocalDeployment, plan: BenchPlan, workDir: string, log: (line: string) => void): Promise<ScaleInResult> {
+async function measureScaleIn(d: LocalDeployment, plan: BenchPlan, log: (line: string) => void): Promise<ScaleInResult> {
   const group = targetHosts(d.topology)[0].logicalId;
   const from = d.topology.hosts.filter(h => h.logicalId === group).length;
   const concurrency = plan.failoverConcurrency || 32;
   const durationSeconds = SCALE_IN.afterSeconds + SCALE_IN.windowAfterSeconds;
-  const load = runWrk(d, { connections: concurrency, durationSeconds, timeoutSeconds: 5, failures: true }, workDir);
+  const load = runWrk(d, { connections: concurrency, durationSeconds, timeoutSeconds: 5, failures: true });
   await sleep(SCALE_IN.afterSeconds * 1000);
   const report = await scaleIn(d, group, from - 1, { timeScale: plan.healthCheckTimeScale, log });
   const r = await load;

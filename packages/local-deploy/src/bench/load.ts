@@ -18,12 +18,15 @@ export interface CpuUse {
   readonly byProgram: Record<string, number>;
 }
 
-/** A wrk run against a deployment's first published web server, from its Internet namespace. */
-export async function runWrk(deployment: LocalDeployment, options: Omit<WrkOptions, 'url'>, workDir: string): Promise<WrkReport & { cpu: CpuUse }> {
+/**
+ * A wrk run against a deployment's first published web server, from its Internet namespace. Its
+ * script is written to the deployment's run folder, which goes with the deployment.
+ */
+export async function runWrk(deployment: LocalDeployment, options: Omit<WrkOptions, 'url'>): Promise<WrkReport & { cpu: CpuUse }> {
   const endpoint = deployment.endpoints[0];
   if (!endpoint) throw new Error('the deployment has no published web server to load');
   const url = `http://${endpoint.elasticIp}:${endpoint.servedPort}/`;
-  const script = path.join(workDir, options.failures ? 'wrk-failures.lua' : 'wrk.lua');
+  const script = path.join(deployment.names.runDir, options.failures ? 'wrk-failures.lua' : 'wrk.lua');
   fs.writeFileSync(script, wrkScript(options.failures));
   const argv = ['netns', 'exec', deployment.names.internetNamespace, ...wrkShellCommand(wrkArgs({ ...options, url }, script))];
   const before = sampleCpu(deployment);
