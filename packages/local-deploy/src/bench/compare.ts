@@ -5,10 +5,10 @@ import * as path from 'path';
 import { CLOCK_TICKS, readProcesses, treeTicks } from './cpu';
 import { runWrk } from './load';
 import { BenchResults, cpuMsPerRequest, DeployTiming, FailoverResult, LoadRun, medianRun, ScaleInResult, ThroughputRow } from './results';
-import { Topology } from '../model/topology';
 import { LocalDeployment } from '../deploy/deployment';
-import { sleep } from '../runtime/exec';
 import { scaleIn } from '../deploy/scaling';
+import { Topology } from '../model/topology';
+import { sleep } from '../runtime/exec';
 
 /** What a `bench` run measures. */
 export interface BenchPlan {

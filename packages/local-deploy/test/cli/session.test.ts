@@ -1,5 +1,5 @@
 import { Session } from '../../src/cli/session';
-import { LocalDeployment } from '../../src/runtime/deployment';
+import { LocalDeployment } from '../../src/deploy/deployment';
 
 /** A deployment whose teardown takes a while and is counted. */
 function fakeDeployment(id: string) {
