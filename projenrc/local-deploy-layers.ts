@@ -26,10 +26,11 @@ export const LOCAL_DEPLOY_LAYERS: readonly (readonly string[])[] = [
 ];
 
 /**
- * The files that may end the tool's process or trap its signals: the command line's entry point,
- * the benchmark's, and the agents, which are programs of their own run inside namespaces.
+ * The files that may end the tool's process or trap its signals: the command line's entry point
+ * (every command, the benchmark included, runs through it), and the agents, which are programs of
+ * their own run inside namespaces.
  */
-export const LOCAL_DEPLOY_ENTRY_POINTS = ['src/cli/main.ts', 'src/bench/main.ts', 'src/runtime/agents/*.ts'];
+export const LOCAL_DEPLOY_ENTRY_POINTS = ['src/cli/main.ts', 'src/runtime/agents/*.ts'];
 
 /** One `import/no-restricted-paths` zone: `target` may not import from `from`. */
 export interface ImportZone {

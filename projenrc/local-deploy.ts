@@ -41,7 +41,6 @@ export interface LocalDeploy {
  * - `deploy:local`: synthesizes the example app, deploys it locally, sends a bounded number of
  *   requests through the web server, prints them and tears everything down (`--hold` keeps it up).
  * - `integ:local`: deploys each integration test's snapshot locally and runs its own assertions.
- * - `bench:local`: measures the local deployment (the numbers quoted in docs/local-deploy.md).
  * - `fixtures`: writes the cloud assemblies the tool's tests read (test/fixtures/, not committed)
  *   from the current constructs, so that they cannot go stale: the example app, the integ tests,
  *   the README's examples and the other apps of `fixtureApps`.
@@ -50,7 +49,9 @@ export interface LocalDeploy {
  *   overlap (the tests compare the machine's namespaces before and after) nor share the cores
  *   with the rest of the build (they measure failover times), so the root build runs this task
  *   once, alone, after every other step.
- * - `bench`: compares the article's configuration with the constructs' defaults and writes docs/benchmarks.md.
+ * - `bench`: the tool's `bench` command: compares the article's configuration with the constructs'
+ *   defaults and the floor (one host, no load balancer), times deploys and their CPU, and writes
+ *   docs/benchmarks.md (the numbers quoted in docs/local-deploy.md).
  */
 export function addLocalDeploy(root: typescript.TypeScriptProject, options: LocalDeployOptions): LocalDeploy {
   const integDir = options.integDirectory ?? 'integ';
@@ -150,24 +151,17 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   // the tool fails with the reason.
   rootChecks.exec(`[ "$(id -u)" != 0 ] && [ -z "\${CI:-}" ] && echo "integ:local skipped: deploying locally needs root" || ${cli} integ ${integDir}`);
 
-  const benchLocal = root.addTask('bench:local', {
-    description: 'Measure the local deployment of the example app: start-up, latency, throughput, failover (numbers for docs/local-deploy.md)',
-    receiveArgs: true,
-  });
-  benchLocal.spawn(synthExample);
-  benchLocal.exec(`${cli} bench ${exampleDir}/cdk.out ${options.exampleStackName} --requests 300 --concurrency 4`, { receiveArgs: true });
-
   // The example app's second CDK app (src/bench/bench-app.ts): the article's configuration (A), the
-  // constructs' defaults (B), and the defaults with more app servers, for the deploy timings.
+  // constructs' defaults (B), the floor, and the defaults with more app servers, for the deploy timings.
   options.exampleApp.gitignore.exclude('/cdk.bench.out/');
   const bench = root.addTask('bench', {
-    description: 'Compare the article\'s configuration with the constructs\' defaults on the same local topology (wrk, failover, '
-      + 'deploy timings, synth time) and write docs/benchmarks.md; root, Linux',
+    description: 'Compare the article\'s configuration with the constructs\' defaults and the floor on the same local topology (wrk, '
+      + 'CPU per request, failover, deploy timings and CPU, synth time) and write docs/benchmarks.md; root, Linux',
     receiveArgs: true,
   });
   bench.spawn(prepareLocal);
   bench.exec('npx cdk synth -q --app "npx ts-node -P tsconfig.json --prefer-ts-exts src/bench/bench-app.ts" -o cdk.bench.out', { cwd: exampleDir });
-  bench.exec(`node ${toolDir}/lib/bench/main.js ${exampleDir}/cdk.bench.out BenchArticle BenchDefaults `
+  bench.exec(`${cli} bench ${exampleDir}/cdk.bench.out BenchArticle BenchDefaults --floor-stack BenchFloor `
     + `--scale-stacks BenchScale8,BenchScale32 --scale-in-stack BenchScaleIn --synth-app ${exampleDir} --output docs/benchmarks.md`, { receiveArgs: true });
 
   return { project, fixtures, rootChecks, preflight };

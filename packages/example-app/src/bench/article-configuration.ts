@@ -47,7 +47,11 @@ export class ArticleConfigurationStack extends ReferenceArchitectureStack {
     const launchTemplate = this.fleet.launchTemplate.node.defaultChild as ec2.CfnLaunchTemplate;
     launchTemplate.addPropertyOverride('LaunchTemplateData.MetadataOptions.HttpTokens', 'optional');
 
-    const playbook = new s3assets.Asset(this, 'ArticlePlaybook', { path: playbookWithArticleIni(this.fleet.playbookAsset) });
+    const playbookDir = playbookWithArticleIni(this.fleet.playbookAsset);
+    const playbook = new s3assets.Asset(this, 'ArticlePlaybook', { path: playbookDir });
+    // Staging copied the folder into the assembly; unless staging is off, the temporary copy can go.
+    const staged = playbook.node.findChild('Stage') as AssetStaging;
+    if (staged.absoluteStagedPath !== staged.sourcePath) fs.rmSync(playbookDir, { recursive: true, force: true });
     playbook.grantRead(this.fleet.role);
     const fleetAssociation = this.fleet.provisioning.association;
     fleetAssociation.parameters = { ...fleetAssociation.parameters, SourceInfo: [Stack.of(this).toJsonString({ path: playbook.httpUrl })] };

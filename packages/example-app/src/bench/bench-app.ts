@@ -1,14 +1,17 @@
 import { App } from 'aws-cdk-lib';
 import { ArticleConfigurationStack } from './article-configuration';
+import { FloorConfigurationStack } from './floor-configuration';
 import { ReferenceArchitectureStack } from '../reference-architecture-stack';
 
-// The two configurations `npx projen bench` compares on the same local topology.
+// The configurations `npx projen bench` compares on the same local topology.
 const app = new App();
 /** A: the article's uWSGI, Apache and app settings and its health checks. */
 new ArticleConfigurationStack(app, 'BenchArticle');
 /** B: the constructs' defaults (the example app). */
 new ReferenceArchitectureStack(app, 'BenchDefaults');
-/** B with more app servers: how long a local deploy takes as the group grows. */
+/** The floor: B's app behind Apache and uWSGI on one host, no load-balancer hop. */
+new FloorConfigurationStack(app, 'BenchFloor');
+/** B with more app servers: how long a local deploy takes, and its CPU time, as the group grows. */
 for (const appServers of [8, 32]) {
   new ReferenceArchitectureStack(app, `BenchScale${appServers}`, {
     fleet: { minCapacity: appServers, maxCapacity: appServers, desiredCapacity: appServers },

@@ -2,29 +2,27 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CLOCK_TICKS, readProcesses, treeTicks } from './cpu';
 import { runWrk } from './load';
-import { BenchResults, DeployTiming, FailoverResult, LoadRun, medianRun, ScaleInResult, ThroughputRow } from './results';
-import { WRK_PACKAGE } from './wrk';
-import { CloudAssembly } from '../assembly/cloud-assembly';
+import { BenchResults, cpuMsPerRequest, DeployTiming, FailoverResult, LoadRun, medianRun, ScaleInResult, ThroughputRow } from './results';
 import { LocalDeployment } from '../deploy/deployment';
-import { requiredPackages } from '../deploy/packages';
 import { scaleIn } from '../deploy/scaling';
-import { mapStack } from '../model/map-stack';
 import { Topology } from '../model/topology';
-import { cleanupStaleDeployments } from '../runtime/cleanup';
 import { sleep } from '../runtime/exec';
-import { checkMachine, ensurePackages, probeKernel } from '../runtime/preflight';
 
 /** What a `bench` run measures. */
 export interface BenchPlan {
-  readonly assemblyDir: string;
-  /** Configuration A (the article's) and B (the constructs' defaults): stacks of the assembly. */
+  /** Configuration A (the article's) and B (the constructs' defaults). */
   readonly stackA: string;
   readonly stackB: string;
+  /** The floor: the same app behind Apache and uWSGI on one host, no load balancer in between. */
+  readonly floorStack?: string;
   /** Stacks deployed up and down only, for their timing (e.g. the example app with 8 and 32 app hosts). */
   readonly scaleStacks: string[];
   /** A stack whose app group runs one instance more than its minimum: scaled in by one under load. */
   readonly scaleInStack?: string;
+  /** Every stack above, mapped. */
+  readonly topologies: ReadonlyMap<string, Topology>;
   readonly concurrencies: number[];
   readonly rounds: number;
   readonly durationSeconds: number;
@@ -36,57 +34,63 @@ export interface BenchPlan {
   readonly command: string;
 }
 
-/** What the caller of {@link runBench} provides: logging, and tracking for teardown on signals. */
+/**
+ * What the caller of {@link runBench} provides: logging, and bringing topologies up and down (the
+ * caller has checked the machine for all of them, and tears down whatever is still up on a signal).
+ */
 export interface BenchHooks {
   readonly log: (line: string) => void;
-  readonly track: (deployment: LocalDeployment) => void;
+  readonly deploy: (topology: Topology) => Promise<LocalDeployment>;
+  /** Tears a deployment down (once, however often called) and returns the seconds it took. */
+  readonly tearDown: (deployment: LocalDeployment) => Promise<number>;
 }
+
+/** The configurations loaded in turns. */
+type Variant = 'a' | 'b' | 'floor';
 
 /** Seconds into a failover run at which the uWSGI is killed, and how long the run lasts after it. */
 const FAILOVER = { killAfterSeconds: 2, windowAfterKillSeconds: 8 };
 
-/** Measures A against B, then the deploy timings, and returns everything for the report. */
+/** Measures A against B (and the floor), then the deploy timings, and returns everything for the report. */
 export async function runBench(plan: BenchPlan, hooks: BenchHooks): Promise<BenchResults> {
-  const assembly = CloudAssembly.read(plan.assemblyDir);
-  const topologies = new Map<string, Topology>();
-  const stacks = [plan.stackA, plan.stackB, ...plan.scaleStacks, ...plan.scaleInStack ? [plan.scaleInStack] : []];
-  for (const name of stacks) topologies.set(name, mapStack(assembly.stack(name)));
-  const packages = [...new Set([...[...topologies.values()].flatMap(requiredPackages), WRK_PACKAGE])].sort();
-  checkMachine(packages);
-  ensurePackages(packages, hooks.log);
-  probeKernel();
-  const stale = cleanupStaleDeployments();
-  if (stale.length > 0) hooks.log(`Removed what interrupted runs left behind: ${stale.join(', ')}`);
+  const topology = (name: string) => {
+    const t = plan.topologies.get(name);
+    if (!t) throw new Error(`${name} was not mapped`);
+    return t;
+  };
   const machine = machineInfo();
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlb-tiers-bench-'));
+  const live: Deployed[] = [];
+  const up = async (name: string) => {
+    const d = await deploy(name, topology(name), live.map(x => x.deployment), hooks);
+    live.push(d);
+    return d;
+  };
+  const down = async (d: Deployed): Promise<DeployTiming> => {
+    const downSeconds = await hooks.tearDown(d.deployment);
+    live.splice(live.indexOf(d), 1);
+    const { stack, upSeconds, upCpuSeconds, healthySeconds } = d;
+    return { stack, appHosts: appHosts(d.deployment.topology), upSeconds, upCpuSeconds, healthySeconds, downSeconds };
+  };
 
   try {
     const synthSeconds = plan.synthAppDir ? timeSynth(plan.synthAppDir, hooks.log) : undefined;
+    const a = await up(plan.stackA);
+    const b = await up(plan.stackB);
+    const floor = plan.floorStack ? await up(plan.floorStack) : undefined;
+    const variants = { a: a.deployment, b: b.deployment, ...floor ? { floor: floor.deployment } : {} };
+    const throughput = await measureThroughput(variants, plan, hooks.log);
+    const failover = plan.failoverConcurrency > 0 ? {
+      a: await measureFailover(a.deployment, plan, hooks.log),
+      b: await measureFailover(b.deployment, plan, hooks.log),
+    } : undefined;
     const deploys: DeployTiming[] = [];
-    const a = await deploy(plan.stackA, topologies.get(plan.stackA)!, plan, hooks);
-    const b = await deploy(plan.stackB, topologies.get(plan.stackB)!, plan, hooks);
-    let throughput: ThroughputRow[] = [];
-    let failover: BenchResults['failover'];
-    try {
-      throughput = await measureThroughput(a.deployment, b.deployment, plan, workDir, hooks.log);
-      if (plan.failoverConcurrency > 0) {
-        failover = {
-          a: await measureFailover(a.deployment, plan, workDir, hooks.log),
-          b: await measureFailover(b.deployment, plan, workDir, hooks.log),
-        };
-      }
-    } finally {
-      deploys.push(await down(a), await down(b));
-    }
-    for (const name of plan.scaleStacks) deploys.push(await down(await deploy(name, topologies.get(name)!, plan, hooks)));
+    for (const d of [a, b, ...floor ? [floor] : []]) deploys.push(await down(d));
+    for (const name of plan.scaleStacks) deploys.push(await down(await up(name)));
     let scaleInResult: ScaleInResult | undefined;
     if (plan.scaleInStack) {
-      const d = await deploy(plan.scaleInStack, topologies.get(plan.scaleInStack)!, plan, hooks);
-      try {
-        scaleInResult = await measureScaleIn(d.deployment, plan, workDir, hooks.log);
-      } finally {
-        await down(d);
-      }
+      const d = await up(plan.scaleInStack);
+      scaleInResult = await measureScaleIn(d.deployment, plan, hooks.log);
+      await down(d);
     }
     return {
       date: new Date().toISOString(),
@@ -94,7 +98,7 @@ export async function runBench(plan: BenchPlan, hooks: BenchHooks): Promise<Benc
       machine,
       healthCheckTimeScale: plan.healthCheckTimeScale,
       durationSeconds: plan.durationSeconds,
-      variants: { a: plan.stackA, b: plan.stackB },
+      variants: { a: plan.stackA, b: plan.stackB, ...plan.floorStack ? { floor: plan.floorStack } : {} },
       throughput,
       failover,
       deploys,
@@ -102,7 +106,8 @@ export async function runBench(plan: BenchPlan, hooks: BenchHooks): Promise<Benc
       scaleIn: scaleInResult,
     };
   } finally {
-    fs.rmSync(workDir, { recursive: true, force: true });
+    // After a failure: whatever is still up goes, once.
+    await Promise.all(live.map(d => hooks.tearDown(d.deployment)));
   }
 }
 
@@ -110,29 +115,33 @@ interface Deployed {
   readonly stack: string;
   readonly deployment: LocalDeployment;
   readonly upSeconds: number;
+  readonly upCpuSeconds: number;
   readonly healthySeconds: number;
 }
 
-async function deploy(stack: string, topology: Topology, plan: BenchPlan, hooks: BenchHooks): Promise<Deployed> {
+/**
+ * Brings a stack up and waits for its targets. The CPU time of the up is this process's tree
+ * less the processes of the deployments already up (their health checks go on meanwhile).
+ */
+async function deploy(stack: string, topology: Topology, others: LocalDeployment[], hooks: BenchHooks): Promise<Deployed> {
+  const cpu = () => {
+    const processes = readProcesses();
+    const othersTicks = treeTicks(processes, others.flatMap(d => d.state.processes.map(p => p.pid))).total;
+    return (treeTicks(processes, [process.pid]).total - othersTicks) / CLOCK_TICKS;
+  };
+  const cpuBefore = cpu();
   const started = Date.now();
-  const options = { publishPort: 0, healthCheckTimeScale: plan.healthCheckTimeScale, log: () => undefined };
-  const deployment = await LocalDeployment.up(topology, options, hooks.track);
+  const deployment = await hooks.deploy(topology);
   const upSeconds = (Date.now() - started) / 1000;
+  const upCpuSeconds = cpu() - cpuBefore;
   const healthy = await deployment.waitForHealthyTargets(deployment.healthyWithinMs + 10_000);
   const healthySeconds = (Date.now() - started) / 1000 - upSeconds;
   if (!healthy) {
-    await deployment.down();
+    await hooks.tearDown(deployment);
     throw new Error(`${stack}: not every target became healthy: ${JSON.stringify(deployment.targetHealth())}`);
   }
-  hooks.log(`${stack}: up in ${upSeconds.toFixed(1)} s, all ${appHosts(topology)} targets healthy ${healthySeconds.toFixed(1)} s later`);
-  return { stack, deployment, upSeconds, healthySeconds };
-}
-
-async function down(d: Deployed): Promise<DeployTiming> {
-  const started = Date.now();
-  await d.deployment.down();
-  const downSeconds = (Date.now() - started) / 1000;
-  return { stack: d.stack, appHosts: appHosts(d.deployment.topology), upSeconds: d.upSeconds, healthySeconds: d.healthySeconds, downSeconds };
+  hooks.log(`${stack}: up in ${upSeconds.toFixed(1)} s (${upCpuSeconds.toFixed(1)} CPU-seconds), all ${appHosts(topology)} targets healthy ${healthySeconds.toFixed(1)} s later`);
+  return { stack, deployment, upSeconds, upCpuSeconds, healthySeconds };
 }
 
 /** The hosts registered with a load balancer's target group: the app servers. */
@@ -145,21 +154,22 @@ function appHosts(topology: Topology): number {
   return targetHosts(topology).length;
 }
 
-/** Every concurrency: a short warm-up of each, then rounds of A and B in turns. */
-async function measureThroughput(a: LocalDeployment, b: LocalDeployment, plan: BenchPlan, workDir: string,
+/** Every concurrency: a short warm-up of each configuration, then rounds of them in turns (A, B, floor, A, ...). */
+async function measureThroughput(deployments: Partial<Record<Variant, LocalDeployment>>, plan: BenchPlan,
   log: (line: string) => void): Promise<ThroughputRow[]> {
+  const order = (['a', 'b', 'floor'] as const).filter(v => deployments[v]);
   const rows: ThroughputRow[] = [];
   for (const concurrency of plan.concurrencies) {
     const load = (d: LocalDeployment, durationSeconds: number) =>
-      runWrk(d, { connections: concurrency, durationSeconds, timeoutSeconds: 5, failures: false }, workDir);
-    await load(a, 1);
-    await load(b, 1);
-    const runs: { a: LoadRun[]; b: LoadRun[] } = { a: [], b: [] };
+      runWrk(d, { connections: concurrency, durationSeconds, timeoutSeconds: 5, failures: false });
+    for (const v of order) await load(deployments[v]!, 1);
+    const runs: Partial<Record<Variant, LoadRun[]>> = {};
     for (let round = 0; round < plan.rounds; round++) {
-      for (const [name, d] of [['a', a], ['b', b]] as const) {
+      for (const v of order) {
+        const d = deployments[v]!;
         const r = await load(d, plan.durationSeconds);
         if (r.non2xx + r.socketErrors > 0) log(`  ${d.topology.stackName} at ${concurrency}: ${r.non2xx} non-2xx responses, ${r.socketErrors} socket errors`);
-        runs[name].push({
+        (runs[v] ??= []).push({
           requestsPerSecond: r.requestsPerSecond,
           p50Ms: r.p50Ms,
           p99Ms: r.p99Ms,
@@ -171,9 +181,10 @@ async function measureThroughput(a: LocalDeployment, b: LocalDeployment, plan: B
         });
       }
     }
-    const row = { concurrency, a: medianRun(runs.a), b: medianRun(runs.b), rounds: plan.rounds };
-    log(`concurrency ${concurrency}: A ${row.a.requestsPerSecond.toFixed(0)} req/s p99 ${row.a.p99Ms.toFixed(1)} ms, `
-      + `B ${row.b.requestsPerSecond.toFixed(0)} req/s p99 ${row.b.p99Ms.toFixed(1)} ms (B/A ${(row.b.requestsPerSecond / row.a.requestsPerSecond).toFixed(2)})`);
+    const floor = runs.floor ? { floor: medianRun(runs.floor) } : {};
+    const row: ThroughputRow = { concurrency, a: medianRun(runs.a!), b: medianRun(runs.b!), ...floor, rounds: plan.rounds };
+    log(`concurrency ${concurrency}: ${order.map(v => `${v === 'floor' ? 'floor' : v.toUpperCase()} ${row[v]!.requestsPerSecond.toFixed(0)} req/s `
+      + `p99 ${row[v]!.p99Ms.toFixed(1)} ms ${cpuMsPerRequest(row[v]!).toFixed(2)} CPU ms/request`).join(', ')}`);
     rows.push(row);
   }
   return rows;
@@ -183,14 +194,14 @@ async function measureThroughput(a: LocalDeployment, b: LocalDeployment, plan: B
  * Loads a deployment and kills the uWSGI of its first target with SIGKILL: how many requests fail,
  * and for how long. Waits for every target to be healthy again afterwards (the supervisor restarts it).
  */
-async function measureFailover(d: LocalDeployment, plan: BenchPlan, workDir: string, log: (line: string) => void): Promise<FailoverResult> {
+async function measureFailover(d: LocalDeployment, plan: BenchPlan, log: (line: string) => void): Promise<FailoverResult> {
   const listener = d.topology.balancers[0].listeners[0];
   const target = listener.targetGroup.targets[0];
   const instanceId = d.topology.hosts.find(h => h.name === target)!.instanceId;
   const uwsgi = d.state.processes.find(p => p.name === `${target}/uwsgi`);
   if (!uwsgi) throw new Error(`${target} runs no uWSGI to kill`);
   const window = FAILOVER.killAfterSeconds + FAILOVER.windowAfterKillSeconds;
-  const load = runWrk(d, { connections: plan.failoverConcurrency, durationSeconds: window, timeoutSeconds: 5, failures: true }, workDir);
+  const load = runWrk(d, { connections: plan.failoverConcurrency, durationSeconds: window, timeoutSeconds: 5, failures: true });
   await sleep(FAILOVER.killAfterSeconds * 1000);
   const killedAt = Date.now();
   process.kill(uwsgi.pid, 'SIGKILL');
@@ -220,12 +231,12 @@ async function measureFailover(d: LocalDeployment, plan: BenchPlan, workDir: str
 const SCALE_IN = { afterSeconds: 2, windowAfterSeconds: 6 };
 
 /** Loads a deployment and scales its app group in by one: every request must succeed. */
-async function measureScaleIn(d: LocalDeployment, plan: BenchPlan, workDir: string, log: (line: string) => void): Promise<ScaleInResult> {
+async function measureScaleIn(d: LocalDeployment, plan: BenchPlan, log: (line: string) => void): Promise<ScaleInResult> {
   const group = targetHosts(d.topology)[0].logicalId;
   const from = d.topology.hosts.filter(h => h.logicalId === group).length;
   const concurrency = plan.failoverConcurrency || 32;
   const durationSeconds = SCALE_IN.afterSeconds + SCALE_IN.windowAfterSeconds;
-  const load = runWrk(d, { connections: concurrency, durationSeconds, timeoutSeconds: 5, failures: true }, workDir);
+  const load = runWrk(d, { connections: concurrency, durationSeconds, timeoutSeconds: 5, failures: true });
   await sleep(SCALE_IN.afterSeconds * 1000);
   const report = await scaleIn(d, group, from - 1, { timeScale: plan.healthCheckTimeScale, log });
   const r = await load;

@@ -1,6 +1,6 @@
-import { BenchResults, LoadRun } from './results';
+import { BenchResults, cpuMsPerRequest, LoadRun, machineCpuMsPerRequest } from './results';
 
-/** The targets of the project's issue 12, checked against a run. */
+/** A target the configurations are held to, checked against a run. */
 export interface TargetCheck {
   readonly target: string;
   readonly measured: string;
@@ -50,15 +50,12 @@ function loadCells(run: LoadRun): string[] {
   return [f0(run.requestsPerSecond), f1(run.p50Ms), f1(run.p99Ms), errors];
 }
 
-/** Milliseconds of CPU (all cores together) per request: what a request costs the machine. */
-function cpuPerRequest(run: LoadRun, cores: number): string {
-  return f1((run.cpu.busy * cores * 1000) / run.requestsPerSecond);
-}
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 
 /** docs/benchmarks.md: what was measured, how, on what, and whether the targets are met. */
 export function renderBenchmarks(r: BenchResults): string {
   const lines: string[] = [
-    '# Benchmarks: the article\'s configuration (A) and the constructs\' defaults (B)',
+    `# Benchmarks: the article's configuration (A) and the constructs' defaults (B)${r.variants.floor ? ', against the floor' : ''}`,
     '',
     '<!-- Written by `npx projen bench` (packages/local-deploy/src/bench). Do not edit: run it again. -->',
     '',
@@ -74,10 +71,21 @@ export function renderBenchmarks(r: BenchResults): string {
     '  `ProxyPass` / `ProxyPassReverse` lines with Apache\'s defaults, its `run.py` (the instance id from IMDSv1',
     '  on every request, IMDSv1 allowed), health checks 2/2 every 10 s.',
     `- **B, the constructs' defaults** (stack \`${r.variants.b}\`, the example app).`,
+    ...r.variants.floor ? [
+      `- **The floor** (stack \`${r.variants.floor}\`, \`packages/example-app/src/bench/floor-configuration.ts\`): the same default app`,
+      '  behind Apache and uWSGI on one host, with no load-balancer hop. It is built from B\'s constructs with their',
+      '  defaults, so it runs what they render, not a hand-written copy: the web server\'s provisioning script (its',
+      '  httpd configuration) with a `UwsgiEndpoint` on 127.0.0.1 as its upstream (given as the one zonal name, an',
+      '  address that never changes, so httpd keeps its connections as B\'s does to the NLB\'s zonal names), and the',
+      '  fleet\'s provisioning association (its playbook with the `uwsgi.ini`, app and systemd unit the fleet',
+      '  renders) aimed at the web server\'s instance instead of the fleet\'s Auto Scaling group, which runs none.',
+      '  What B spends per request beyond the floor is the price of its second tier: the load balancer\'s NAT and',
+      '  the app hosts\' own network path.',
+    ] : [],
     '',
-    'Both run on the same local topology (`nlb-tiers-local`: a namespace per instance, an nftables balancer',
-    'with health checks for the NLB, real Apache, uWSGI and Flask), both deployed at once, and loaded in',
-    'turns (A, B, A, B, ...) so that whatever else runs on the machine weighs on both alike. The load comes',
+    'All run on the same local topology (`nlb-tiers-local`: a namespace per instance, an nftables balancer',
+    'with health checks for the NLB, real Apache, uWSGI and Flask), all deployed at once, and loaded in',
+    `turns (A, B${r.variants.floor ? ', floor' : ''}, A, ...) so that whatever else runs on the machine weighs on each alike. The load comes`,
     'from `wrk` in the Internet namespace to the Elastic IP: every tier and the load generator share the',
     `machine's ${r.machine.cores} cores. Health-check intervals run ${r.healthCheckTimeScale}x as long as synthesized.`,
     '',
@@ -93,12 +101,31 @@ export function renderBenchmarks(r: BenchResults): string {
       '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...r.throughput.map(t => `| ${t.concurrency} | ${[...loadCells(t.a), ...loadCells(t.b)].join(' | ')} | ${(t.b.requestsPerSecond / t.a.requestsPerSecond).toFixed(2)} | ${(t.b.p99Ms / t.a.p99Ms).toFixed(2)} |`),
       '',
-      `CPU during those runs: the share of the machine's ${r.machine.cores} cores in use (by anything, other work included), the cores`,
-      'used by Apache, uWSGI and wrk itself, and the machine\'s CPU time per request:',
+      'CPU during those runs. The deployment\'s CPU is that of the loaded configuration\'s own processes (its',
+      'Apache, uWSGI, the stand-ins for IMDS and the NLB\'s health checks, with their children), read from',
+      '/proc: other work on the machine does not count. The machine\'s is the share of all its cores in use',
+      `(${r.machine.cores}) by anything, other work included; it also counts the kernel's network path (namespaces, NAT).`,
       '',
-      '| Concurrency | A: machine busy | A: apache2 / uwsgi / wrk cores | A: CPU ms per request | B: machine busy | B: apache2 / uwsgi / wrk cores | B: CPU ms per request |',
-      '| ---: | ---: | --- | ---: | ---: | --- | ---: |',
-      ...r.throughput.map(t => `| ${t.concurrency} | ${pct(t.a.cpu.busy)} | ${cpuCell(t.a)} | ${cpuPerRequest(t.a, r.machine.cores)} | ${pct(t.b.cpu.busy)} | ${cpuCell(t.b)} | ${cpuPerRequest(t.b, r.machine.cores)} |`),
+      '| Concurrency | A: apache2 / uwsgi / other cores | A: deployment CPU ms/request | A: machine busy, ms/request | B: apache2 / uwsgi / other cores | B: deployment CPU ms/request | B: machine busy, ms/request | wrk cores |',
+      '| ---: | --- | ---: | ---: | --- | ---: | ---: | ---: |',
+      ...r.throughput.map(t => `| ${t.concurrency} | ${cpuCell(t.a)} | ${f2(cpuMsPerRequest(t.a))} | ${machineCell(t.a, r.machine.cores)} `
+        + `| ${cpuCell(t.b)} | ${f2(cpuMsPerRequest(t.b))} | ${machineCell(t.b, r.machine.cores)} | ${f1(Math.max(t.a.wrkCores, t.b.wrkCores))} |`),
+      '',
+    );
+  }
+
+  const floorRows = r.throughput.filter(t => t.floor);
+  if (floorRows.length > 0) {
+    lines.push(
+      '## B against the floor',
+      '',
+      'The same loads on the floor, in the same turns. B/floor is how many times the floor\'s CPU B spends per',
+      'request: above 1 by what B\'s second tier costs on this machine.',
+      '',
+      '| Concurrency | Floor req/s | Floor p50 ms | Floor p99 ms | Floor errors | Floor: apache2 / uwsgi / other cores | Floor: deployment CPU ms/request | B: deployment CPU ms/request | B/floor CPU per request | Floor: machine busy, ms/request |',
+      '| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
+      ...floorRows.map(t => `| ${t.concurrency} | ${loadCells(t.floor!).join(' | ')} | ${cpuCell(t.floor!)} | ${f2(cpuMsPerRequest(t.floor!))} | `
+        + `${f2(cpuMsPerRequest(t.b))} | ${f2(cpuMsPerRequest(t.b) / cpuMsPerRequest(t.floor!))} | ${machineCell(t.floor!, r.machine.cores)} |`),
       '',
     );
   }
@@ -142,11 +169,15 @@ export function renderBenchmarks(r: BenchResults): string {
       '## Local deploy and synthesis times',
       '',
       'Up: from nothing to every server provisioned (each association\'s document runs on its hosts, as SSM Agent runs it) and',
-      'serving; down: until no namespace, process or rule is left. Deployments run one at a time, with no load.',
+      'serving; down: until no namespace, process or rule is left. Up CPU: the CPU time, all cores together, of the tool and',
+      'every process it ran while bringing the stack up (from /proc: utime and stime, with those of the children each waited',
+      'for), less that of the deployments already up; other work on the machine does not count. The deployments come up one',
+      'at a time, with no load; A, B and the floor stay up while the next of them comes up, the other stacks come up alone.',
       '',
-      '| Stack | App hosts | Up (s) | Then all targets healthy (s) | Down (s) |',
-      '| --- | ---: | ---: | ---: | ---: |',
-      ...r.deploys.map(d => `| ${d.stack} | ${d.appHosts} | ${d.upSeconds.toFixed(1)} | ${d.healthySeconds.toFixed(1)} | ${d.downSeconds.toFixed(1)} |`),
+      '| Stack | App hosts | Up (s) | Up CPU (s) | Up CPU per app host (s) | Then all targets healthy (s) | Down (s) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...r.deploys.map(d => `| ${d.stack} | ${d.appHosts} | ${d.upSeconds.toFixed(1)} | ${d.upCpuSeconds.toFixed(1)} | `
+        + `${d.appHosts > 0 ? (d.upCpuSeconds / d.appHosts).toFixed(1) : 'n/a'} | ${d.healthySeconds.toFixed(1)} | ${d.downSeconds.toFixed(1)} |`),
       '',
     );
     if (r.synthSeconds !== undefined) lines.push(`\`cdk synth\` of the example app: ${r.synthSeconds.toFixed(1)} s.`, '');
@@ -176,8 +207,8 @@ export function explainThroughput(r: BenchResults): string[] {
   const t = r.throughput.find(x => x.concurrency === 32);
   if (!t || (t.b.requestsPerSecond >= 3 * t.a.requestsPerSecond && t.b.p99Ms <= t.a.p99Ms / 2)) return [];
   if (t.a.cpu.busy < 0.9 || t.b.cpu.busy < 0.9) return [];
-  const costA = (t.a.cpu.busy * r.machine.cores * 1000) / t.a.requestsPerSecond;
-  const costB = (t.b.cpu.busy * r.machine.cores * 1000) / t.b.requestsPerSecond;
+  const costA = machineCpuMsPerRequest(t.a, r.machine.cores);
+  const costB = machineCpuMsPerRequest(t.b, r.machine.cores);
   const wrk = Math.max(t.a.wrkCores, t.b.wrkCores);
   return [
     `Why the throughput and latency targets are hard to meet here: at concurrency 32 the machine's ${r.machine.cores} cores were ${pct(t.a.cpu.busy)} busy with A and `
@@ -193,7 +224,14 @@ export function explainThroughput(r: BenchResults): string[] {
   ];
 }
 
+/** The deployment's cores by program: Apache, uWSGI (however its binary is named), and the rest. */
 function cpuCell(run: LoadRun): string {
   const p = run.cpu.byProgram;
-  return `${f1(p.apache2 ?? NaN)} / ${f1(p['uwsgi-core'] ?? NaN)} / ${f1(run.wrkCores)}`;
+  const apache = p.apache2 ?? 0;
+  const uwsgi = Object.entries(p).filter(([name]) => name.startsWith('uwsgi')).reduce((n, [, cores]) => n + cores, 0);
+  return `${f1(apache)} / ${f1(uwsgi)} / ${f1(run.cpu.deploymentCores - apache - uwsgi)}`;
+}
+
+function machineCell(run: LoadRun, cores: number): string {
+  return `${pct(run.cpu.busy)}, ${f2(machineCpuMsPerRequest(run, cores))}`;
 }

@@ -15,11 +15,13 @@ export interface LoadRun {
   readonly cpu: CpuUse;
 }
 
-/** Both configurations at one concurrency: the median of the rounds for each. */
+/** The configurations at one concurrency: the median of the rounds for each. */
 export interface ThroughputRow {
   readonly concurrency: number;
   readonly a: LoadRun;
   readonly b: LoadRun;
+  /** The floor, when one was measured. */
+  readonly floor?: LoadRun;
   readonly rounds: number;
 }
 
@@ -40,6 +42,8 @@ export interface DeployTiming {
   readonly stack: string;
   readonly appHosts: number;
   readonly upSeconds: number;
+  /** CPU time (all cores together) that bringing it up took: the tool and every process it ran. */
+  readonly upCpuSeconds: number;
   /** From up until every target was healthy. */
   readonly healthySeconds: number;
   readonly downSeconds: number;
@@ -73,7 +77,7 @@ export interface BenchResults {
   readonly machine: MachineInfo;
   readonly healthCheckTimeScale: number;
   readonly durationSeconds: number;
-  readonly variants: { readonly a: string; readonly b: string };
+  readonly variants: { readonly a: string; readonly b: string; readonly floor?: string };
   readonly throughput: ThroughputRow[];
   readonly failover?: { readonly a: FailoverResult; readonly b: FailoverResult };
   readonly deploys: DeployTiming[];
@@ -89,4 +93,14 @@ export function medianRun(runs: LoadRun[]): LoadRun {
   // Errors of every round count: an error in any round is an error of the configuration.
   const sum = (f: (r: LoadRun) => number) => runs.reduce((n, r) => n + f(r), 0);
   return { ...median, errors: sum(r => r.errors), socketErrors: sum(r => r.socketErrors), requests: sum(r => r.requests) };
+}
+
+/** Milliseconds of CPU, all cores together, that the loaded deployment's processes spent per request. */
+export function cpuMsPerRequest(run: LoadRun): number {
+  return (run.cpu.deploymentCores * 1000) / run.requestsPerSecond;
+}
+
+/** Milliseconds of the machine's CPU (busy share of all its cores, other work included) per request. */
+export function machineCpuMsPerRequest(run: LoadRun, cores: number): number {
+  return (run.cpu.busy * cores * 1000) / run.requestsPerSecond;
 }

@@ -11,22 +11,39 @@ export interface SessionDeployOptions {
 }
 
 /**
- * What the commands share while the tool runs: where they write, and every deployment that is up
- * (or coming up), so that the entry point can tear all of them down on a signal.
+ * What the commands share while the tool runs: where they write, the machine's preflight, and every
+ * deployment that is up (or coming up), so that the entry point can tear all of them down on a signal.
  */
 export class Session {
   private readonly live = new Set<LocalDeployment>();
+  private readonly tearingDown = new Map<LocalDeployment, Promise<number>>();
+  private readonly ensuredPackages = new Set<string>();
+  private machineChecked = false;
 
   constructor(public readonly log: (line: string) => void) {}
 
-  /** Checks the machine (root, packages, kernel), removes what killed runs left, and brings a topology up. */
-  public async deploy(topology: Topology, options: SessionDeployOptions): Promise<LocalDeployment> {
-    const packages = requiredPackages(topology);
+  /**
+   * Checks the machine (root, packages, kernel) for these topologies and programs, and removes what
+   * killed runs left. A command that deploys several topologies calls it once with all of them, so
+   * that a missing package stops it before anything runs; later calls only add missing packages.
+   */
+  public preflight(topologies: Topology[], extraPackages: string[] = []): void {
+    const packages = [...new Set([...topologies.flatMap(requiredPackages), ...extraPackages])].sort();
+    const missing = packages.filter(p => !this.ensuredPackages.has(p));
+    if (this.machineChecked && missing.length === 0) return;
     checkMachine(packages);
-    ensurePackages(packages, this.log);
+    ensurePackages(missing, this.log);
+    missing.forEach(p => this.ensuredPackages.add(p));
+    if (this.machineChecked) return;
     probeKernel();
     const stale = cleanupStaleDeployments();
     if (stale.length > 0) this.log(`Removed what interrupted runs left behind: ${stale.join(', ')}`);
+    this.machineChecked = true;
+  }
+
+  /** Runs the preflight for the topology (if not done yet) and brings it up. */
+  public async deploy(topology: Topology, options: SessionDeployOptions): Promise<LocalDeployment> {
+    this.preflight([topology]);
     let created: LocalDeployment | undefined;
     try {
       return await LocalDeployment.up(topology, { ...options, log: this.log }, d => {
@@ -40,12 +57,21 @@ export class Session {
     }
   }
 
-  /** Tears a deployment down and says so. */
-  public async tearDown(deployment: LocalDeployment): Promise<void> {
-    const started = Date.now();
-    await deployment.down();
-    this.live.delete(deployment);
-    this.log(`Torn down in ${((Date.now() - started) / 1000).toFixed(1)}s: no namespace, process or rule of deployment ${deployment.names.id} is left.`);
+  /** Tears a deployment down once (a second call waits for the first), says so, and returns the seconds it took. */
+  public tearDown(deployment: LocalDeployment): Promise<number> {
+    let done = this.tearingDown.get(deployment);
+    if (!done) {
+      done = (async () => {
+        const started = Date.now();
+        await deployment.down();
+        this.live.delete(deployment);
+        const seconds = (Date.now() - started) / 1000;
+        this.log(`Torn down in ${seconds.toFixed(1)}s: no namespace, process or rule of deployment ${deployment.names.id} is left.`);
+        return seconds;
+      })();
+      this.tearingDown.set(deployment, done);
+    }
+    return done;
   }
 
   /** Tears down every deployment that is up or coming up (on a signal). */

@@ -1,7 +1,7 @@
 import { checkTargets, explainThroughput, renderBenchmarks } from '../../src/bench/report';
 import { BenchResults, LoadRun, medianRun } from '../../src/bench/results';
 
-const run = (requestsPerSecond: number, p99Ms: number, errors = 0): LoadRun => ({
+const run = (requestsPerSecond: number, p99Ms: number, errors = 0, deploymentCores = 1.6): LoadRun => ({
   requestsPerSecond,
   p50Ms: p99Ms / 3,
   p99Ms,
@@ -9,7 +9,7 @@ const run = (requestsPerSecond: number, p99Ms: number, errors = 0): LoadRun => (
   socketErrors: 0,
   requests: requestsPerSecond * 5,
   wrkCores: 0.1,
-  cpu: { busy: 1, byProgram: { 'apache2': 0.8, 'uwsgi-core': 0.7, 'wrk': 0 } },
+  cpu: { busy: 1, deploymentCores, byProgram: { apache2: deploymentCores / 2, uwsgi: deploymentCores * 0.4, node: deploymentCores * 0.1 } },
 });
 
 function results(overrides: Partial<BenchResults> = {}): BenchResults {
@@ -26,8 +26,9 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
       b: { concurrency: 32, requests: 30000, failedRequests: 50, secondsUntilNoneFail: 0.9, markedUnhealthySeconds: 0.9 },
     },
     deploys: [
-      { stack: 'BenchDefaults', appHosts: 2, upSeconds: 1.2, healthySeconds: 0.8, downSeconds: 1.1 },
-      { stack: 'BenchScale32', appHosts: 32, upSeconds: 12, healthySeconds: 2, downSeconds: 5 },
+      { stack: 'BenchDefaults', appHosts: 2, upSeconds: 1.2, upCpuSeconds: 9, healthySeconds: 0.8, downSeconds: 1.1 },
+      { stack: 'BenchScale8', appHosts: 8, upSeconds: 9.5, upCpuSeconds: 100, healthySeconds: 0.5, downSeconds: 1.3 },
+      { stack: 'BenchScale32', appHosts: 32, upSeconds: 12, upCpuSeconds: 400, healthySeconds: 2, downSeconds: 5 },
     ],
     synthSeconds: 12.3,
     ...overrides,
@@ -35,7 +36,7 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
 }
 
 describe('checkTargets', () => {
-  test('every target of issue 12 that was measured, met or not', () => {
+  test('every target that was measured, met or not', () => {
     expect(checkTargets(results()).map(c => [c.target, c.met])).toEqual([
       ['B >= 3x A\'s requests/s at concurrency 32', true],
       ['B\'s p99 <= 1/2 of A\'s at concurrency 32', true],
@@ -72,6 +73,34 @@ describe('renderBenchmarks', () => {
     expect(md).toContain('`cdk synth` of the example app: 12.3 s.');
     expect(md).not.toMatch(/\*\*no\*\*/);
   });
+
+  test('shows each configuration\'s CPU per request: its own processes\', and the machine\'s', () => {
+    const md = renderBenchmarks(results({ throughput: [{ concurrency: 32, a: run(1000, 60, 0, 1.6), b: run(3100, 25, 0, 1.55), rounds: 3 }] }));
+
+    // A: 1.6 cores / 1000 req/s = 1.60 ms; the machine: 2 cores fully busy / 1000 req/s = 2.00 ms.
+    expect(md).toContain('| 32 | 0.8 / 0.6 / 0.2 | 1.60 | 100 %, 2.00 | 0.8 / 0.6 / 0.2 | 0.50 | 100 %, 0.65 | 0.1 |');
+  });
+
+  test('the floor: its runs, and B\'s CPU per request against the floor\'s', () => {
+    const throughput = [{ concurrency: 32, a: run(1000, 60), b: run(3000, 25, 0, 1.8), floor: run(6000, 10, 0, 1.8), rounds: 3 }];
+    const md = renderBenchmarks(results({ throughput, variants: { a: 'BenchArticle', b: 'BenchDefaults', floor: 'BenchFloor' } }));
+
+    expect(md).toContain('- **The floor** (stack `BenchFloor`');
+    expect(md).toContain('## B against the floor');
+    // Floor 1.8 / 6000 = 0.30 ms, B 1.8 / 3000 = 0.60 ms: B spends twice the floor's CPU per request.
+    expect(md).toContain('| 32 | 6000 | 3.3 | 10.0 | 0 | 0.9 / 0.7 / 0.2 | 0.30 | 0.60 | 2.00 | 100 %, 0.33 |');
+  });
+
+  test('without a floor, no floor section', () => {
+    expect(renderBenchmarks(results())).not.toContain('against the floor');
+  });
+
+  test('deploy timings with the CPU time of the up, in all and per app host', () => {
+    const md = renderBenchmarks(results());
+
+    expect(md).toContain('| BenchScale8 | 8 | 9.5 | 100.0 | 12.5 | 0.5 | 1.3 |');
+    expect(md).toContain('| BenchScale32 | 32 | 12.0 | 400.0 | 12.5 | 2.0 | 5.0 |');
+  });
 });
 
 describe('medianRun', () => {
@@ -96,7 +125,7 @@ describe('explainThroughput', () => {
   test('says nothing when the target is met or the machine had cores to spare', () => {
 
     expect(explainThroughput(results())).toEqual([]);
-    const idle = { ...run(2500, 25), cpu: { busy: 0.5, byProgram: {} } };
+    const idle = { ...run(2500, 25), cpu: { busy: 0.5, deploymentCores: 1, byProgram: {} } };
     expect(explainThroughput(results({ throughput: [{ concurrency: 32, a: run(1000, 60), b: idle, rounds: 3 }] }))).toEqual([]);
   });
 });

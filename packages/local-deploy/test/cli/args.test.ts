@@ -13,16 +13,52 @@ function usageError(argv: string[]): LocalDeployError {
 
 describe('parseArgs', () => {
   test('a command, its operands and the defaults', () => {
-    expect(parseArgs(['deploy', 'cdk.out', 'Stack'])).toEqual({ command: 'deploy', operands: ['cdk.out', 'Stack'], options: DEFAULT_OPTIONS });
+    const argv = ['deploy', 'cdk.out', 'Stack'];
+    expect(parseArgs(argv)).toEqual({ command: 'deploy', operands: ['cdk.out', 'Stack'], options: DEFAULT_OPTIONS, argv });
   });
 
   test('options anywhere on the line, each with its value', () => {
-    const args = parseArgs(['--requests', '5', 'bench', '--hold', 'cdk.out', 'Stack', '--concurrency', '8', '--output', 'out.jsonl',
-      '--publish-port', '0', '--health-check-time-scale', '0.5']);
-    expect(args).toEqual({
-      command: 'bench',
+    const argv = ['--requests', '5', 'deploy', '--hold', 'cdk.out', 'Stack', '--publish-port', '0', '--health-check-time-scale', '0.5'];
+    expect(parseArgs(argv)).toEqual({
+      command: 'deploy',
       operands: ['cdk.out', 'Stack'],
-      options: { requests: 5, concurrency: 8, output: 'out.jsonl', hold: true, publishPort: 0, healthCheckTimeScale: 0.5, installPackages: false },
+      options: { ...DEFAULT_OPTIONS, requests: 5, hold: true, publishPort: 0, healthCheckTimeScale: 0.5 },
+      argv,
+    });
+  });
+
+  test('bench: A, B and the defaults of its measurements', () => {
+    const args = parseArgs(['bench', 'cdk.out', 'A', 'B']);
+    expect(args.operands).toEqual(['cdk.out', 'A', 'B']);
+    expect(args.options).toEqual({
+      ...DEFAULT_OPTIONS,
+      scaleStacks: [],
+      concurrencies: [1, 8, 32, 64],
+      rounds: 3,
+      durationSeconds: 5,
+      failoverConcurrency: 32,
+      healthCheckTimeScale: 0.1,
+    });
+    expect(args.options.floorStack).toBeUndefined();
+    expect(args.options.output).toBeUndefined();
+  });
+
+  test('bench: every option of its own', () => {
+    const args = parseArgs(['bench', 'cdk.out', 'A', 'B', '--floor-stack', 'F', '--scale-stacks', 'S8,S32', '--scale-in-stack', 'S3',
+      '--concurrency', '4,16', '--rounds', '2', '--duration', '3', '--failover-concurrency', '0', '--health-check-time-scale', '0.2',
+      '--synth-app', 'app', '--output', 'out.md']);
+    expect(args.options).toEqual({
+      ...DEFAULT_OPTIONS,
+      floorStack: 'F',
+      scaleStacks: ['S8', 'S32'],
+      scaleInStack: 'S3',
+      concurrencies: [4, 16],
+      rounds: 2,
+      durationSeconds: 3,
+      failoverConcurrency: 0,
+      healthCheckTimeScale: 0.2,
+      synthApp: 'app',
+      output: 'out.md',
     });
   });
 
@@ -32,9 +68,10 @@ describe('parseArgs', () => {
   });
 
   test('preflight takes no operand; --install-packages asks it to install what is missing', () => {
-    expect(parseArgs(['preflight'])).toEqual({ command: 'preflight', operands: [], options: DEFAULT_OPTIONS });
+    expect(parseArgs(['preflight'])).toEqual({ command: 'preflight', operands: [], options: DEFAULT_OPTIONS, argv: ['preflight'] });
     expect(parseArgs(['preflight', '--install-packages']).options.installPackages).toBe(true);
     expect(() => parseArgs(['preflight', 'cdk.out'])).toThrow(/preflight takes no operands, got cdk.out/);
+    expect(() => parseArgs(['deploy', 'a', 'b', '--install-packages'])).toThrow(/--install-packages is an option of preflight, not of deploy/);
   });
 
   test('--desired-capacity sets the instances of every Auto Scaling group', () => {
@@ -50,8 +87,11 @@ describe('parseArgs', () => {
     [['deploy', 'a', 'b', '--requests', '10001'], /--requests must be a whole number from 0 to 10000, got "10001"/],
     [['deploy', 'a', 'b', '--requests', '-1'], /--requests must be a whole number from 0 to 10000, got "-1"/],
     [['deploy', 'a', 'b', '--requests', '2.5'], /--requests must be a whole number from 0 to 10000, got "2.5"/],
-    [['bench', 'a', 'b', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 64, got "0"/],
-    [['bench', 'a', 'b', '--concurrency', '65'], /--concurrency must be a whole number from 1 to 64, got "65"/],
+    [['bench', 'a', 'b', 'c', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 256, got "0"/],
+    [['bench', 'a', 'b', 'c', '--concurrency', '1,300'], /--concurrency must be a whole number from 1 to 256, got "300"/],
+    [['bench', 'a', 'b', 'c', '--rounds', '11'], /--rounds must be a whole number from 1 to 10, got "11"/],
+    [['bench', 'a', 'b', 'c', '--duration', '0.5'], /--duration must be a whole number from 1 to 60, got "0.5"/],
+    [['bench', 'a', 'b', 'c', '--failover-concurrency', '-1'], /--failover-concurrency must be a whole number from 0 to 256, got "-1"/],
     [['deploy', 'a', 'b', '--publish-port', '65536'], /--publish-port must be a whole number from 0 to 65535, got "65536"/],
     [['deploy', 'a', 'b', '--health-check-time-scale', '0'], /--health-check-time-scale must be a number from 0.01 to 1, got "0"/],
     [['deploy', 'a', 'b', '--health-check-time-scale', 'fast'], /--health-check-time-scale must be a number from 0.01 to 1, got "fast"/],
@@ -70,6 +110,14 @@ describe('parseArgs', () => {
     [['integ'], /integ takes <integ folder>, got none/],
     [['clean', 'now'], /clean takes no operands, got now/],
     [['reprovision', 'a', 'b'], /reprovision takes \[<deployment>\], got a b/],
+    [['bench', 'cdk.out', 'A'], /bench takes <cdk.out> <stack A> <stack B>, got cdk.out A/],
+    [['bench', 'a', 'b', 'c', '--concurrency', '8,,32'], /--concurrency needs a comma-separated list without empty items, got "8,,32"/],
+    [['bench', 'a', 'b', 'c', '--scale-stacks', 'S8,'], /--scale-stacks needs a comma-separated list without empty items, got "S8,"/],
+    [['bench', 'a', 'b', 'c', '--floor-stack', '--output', 'x'], /--floor-stack needs a value, got "--output"/],
+    [['bench', 'a', 'b', 'c', '--output'], /--output needs a value/],
+    [['deploy', 'a', 'b', '--rounds', '2'], /--rounds is an option of bench, not of deploy/],
+    [['bench', 'a', 'b', 'c', '--hold'], /--hold is an option of deploy, not of bench/],
+    [['integ', 'integ', '--requests', '3'], /--requests is an option of deploy, not of integ/],
   ])('fails on a malformed command line: %j', (argv, message) => {
     const e = usageError(argv);
     expect(e.message).toMatch(message);

@@ -1,35 +1,50 @@
-import * as os from 'os';
+import * as fs from 'fs';
 import { CloudAssembly } from '../../assembly/cloud-assembly';
-import { benchmark, recordBenchmark } from '../../checks/benchmark';
+import { runBench } from '../../bench/compare';
+import { renderBenchmarks } from '../../bench/report';
+import { WRK_PACKAGE } from '../../bench/wrk';
 import { ExitCode } from '../../errors';
 import { mapStack } from '../../model/map-stack';
+import { Topology } from '../../model/topology';
 import { ParsedArgs } from '../args';
 import { Session } from '../session';
 
-/** `bench <cdk.out> <stack>`: start-up time, latency, throughput and failover time of a deployment. */
-export async function benchCommand({ operands: [assemblyDir, stackName], options }: ParsedArgs, session: Session): Promise<ExitCode> {
-  const { log } = session;
-  const topology = mapStack(CloudAssembly.read(assemblyDir).stack(stackName), { desiredCapacity: options.desiredCapacity });
-  const started = Date.now();
-  const deployment = await session.deploy(topology, { ...options, publishPort: 0 });
-  try {
-    const upSeconds = (Date.now() - started) / 1000;
-    if (!(await deployment.waitForHealthyTargets(deployment.healthyWithinMs + 10_000))) {
-      log('Not every target became healthy: nothing to measure.');
-      return ExitCode.CHECKS_FAILED;
-    }
-    const healthySeconds = (Date.now() - started) / 1000 - upSeconds;
-    const result = await benchmark(deployment, upSeconds, healthySeconds, { requests: options.requests, concurrency: options.concurrency });
-    const downStarted = Date.now();
-    await deployment.down();
-    const downSeconds = (Date.now() - downStarted) / 1000;
-    log(JSON.stringify({ ...result, downSeconds }, null, 2));
-    if (options.output) {
-      const context = { stack: stackName, downSeconds, healthCheckTimeScale: options.healthCheckTimeScale, cpus: os.cpus().length };
-      recordBenchmark(options.output, result, context);
-    }
-    return ExitCode.OK;
-  } finally {
-    await session.tearDown(deployment);
+/**
+ * `bench <cdk.out> <stack A> <stack B>`: loads A, B (and the floor) in turns on the same local
+ * topology, kills a uWSGI of each under load, times the deploys of the other stacks, and writes the
+ * report. Every stack is mapped and the machine checked for all of them before anything runs.
+ */
+export async function benchCommand({ operands: [assemblyDir, stackA, stackB], options, argv }: ParsedArgs, session: Session): Promise<ExitCode> {
+  const assembly = CloudAssembly.read(assemblyDir);
+  const names = [...new Set([stackA, stackB, ...options.floorStack ? [options.floorStack] : [], ...options.scaleStacks,
+    ...options.scaleInStack ? [options.scaleInStack] : []])];
+  const topologies = new Map<string, Topology>(names.map(name => [name, mapStack(assembly.stack(name))]));
+  session.preflight([...topologies.values()], [WRK_PACKAGE]);
+  const results = await runBench({
+    stackA,
+    stackB,
+    floorStack: options.floorStack,
+    scaleStacks: options.scaleStacks,
+    scaleInStack: options.scaleInStack,
+    topologies,
+    concurrencies: options.concurrencies,
+    rounds: options.rounds,
+    durationSeconds: options.durationSeconds,
+    failoverConcurrency: options.failoverConcurrency,
+    healthCheckTimeScale: options.healthCheckTimeScale,
+    synthAppDir: options.synthApp,
+    command: `nlb-tiers-local ${argv.join(' ')}`,
+  }, {
+    log: session.log,
+    deploy: topology => session.deploy(topology, { publishPort: 0, healthCheckTimeScale: options.healthCheckTimeScale }),
+    tearDown: deployment => session.tearDown(deployment),
+  });
+  const report = renderBenchmarks(results);
+  if (options.output) {
+    fs.writeFileSync(options.output, report);
+    session.log(`Wrote ${options.output}`);
+  } else {
+    session.log(report);
   }
+  return ExitCode.OK;
 }

@@ -8,7 +8,7 @@ export async function integCommand({ operands: [integDir], options }: ParsedArgs
   return runIntegTests(integDir, {
     log: session.log,
     deploy: topology => session.deploy(topology, { ...options, publishPort: 0 }),
-    tearDown: d => session.tearDown(d),
+    tearDown: async d => { await session.tearDown(d); },
     healthCheckTimeScale: options.healthCheckTimeScale,
   });
 }
