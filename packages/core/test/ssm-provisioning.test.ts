@@ -28,7 +28,7 @@ function provisionNothing(stack: Stack, role: iam.IRole, bucket: s3.IBucket, pro
 function fixture() {
   const stack = new Stack(new App(), 'Stack');
   const vpc = new ec2.Vpc(stack, 'Vpc');
-  const role = new ServerRole(stack, 'Role');
+  const role = new ServerRole(stack, 'Role').role;
   const bucket = new s3.Bucket(stack, 'Logs');
   return { stack, vpc, role, bucket };
 }

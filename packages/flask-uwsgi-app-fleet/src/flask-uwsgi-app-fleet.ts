@@ -204,7 +204,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(this.port) });
     this.connections.allowFrom(props.loadBalancer, ec2.Port.tcp(this.port), 'uwsgi from the load balancer');
 
-    this.role = props.role ?? new ServerRole(this, 'Role');
+    this.role = props.role ?? new ServerRole(this, 'Role').role;
     this.grantPrincipal = this.role;
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType,
@@ -265,7 +265,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
       })],
     });
 
-    this.logBucket = props.logBucket ?? new ProvisioningLogBucket(this, 'LogBucket');
+    this.logBucket = props.logBucket ?? new ProvisioningLogBucket(this, 'LogBucket').bucket;
     this.provisioningDocument = new ssm.CfnDocument(this, 'ProvisioningDocument', {
       documentType: 'Command',
       targetType: '/AWS::EC2::Instance',
