@@ -48,10 +48,10 @@ export interface InternalNlbTierProps {
    * How long a TCP health check waits for the connection before it counts as failed (2-120
    * seconds, known at synthesis), shorter than `healthCheckInterval`.
    *
-   * Elastic Load Balancing rejects a target group whose timeout is not shorter than its interval
-   * with "Health check interval must be greater than the timeout". Whether it accepts the two
-   * equal for a Network Load Balancer is not settled by any source (aws-cdk-lib lets equal values
-   * through), so an equal value fails at synthesis here: a strictly shorter one deploys either way.
+   * Elastic Load Balancing rejects a timeout longer than the interval with "Health check interval
+   * must be greater than the timeout". Whether it accepts the two equal for a Network Load
+   * Balancer is not settled by any source (aws-cdk-lib lets equal values through), so an equal
+   * value fails at synthesis here: a strictly shorter one deploys either way.
    *
    * @default - 10 seconds (ELB's default for TCP checks), or 1 second less than
    * `healthCheckInterval` when that is 10 seconds or less (4 seconds with the default interval of 5)
