@@ -179,7 +179,7 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
     }
     props.upstream.connections.allowFrom(this, ec2.Port.tcp(props.upstream.upstreamPort), 'uwsgi from the Apache web server');
 
-    this.role = props.role ?? new ServerRole(this, 'Role');
+    this.role = props.role ?? new ServerRole(this, 'Role').role;
     this.grantPrincipal = this.role;
     this.instance = new ec2.Instance(this, 'Resource', {
       vpc: props.vpc,
@@ -220,7 +220,7 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
     }
     this.url = httpPort === 80 ? `http://${this.publicIp}/` : `http://${this.publicIp}:${httpPort}/`;
 
-    this.logBucket = props.logBucket ?? new ProvisioningLogBucket(this, 'LogBucket');
+    this.logBucket = props.logBucket ?? new ProvisioningLogBucket(this, 'LogBucket').bucket;
     const script = renderProvisioningScript({
       httpPort,
       upstreamHosts,

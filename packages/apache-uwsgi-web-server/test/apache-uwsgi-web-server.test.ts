@@ -1,6 +1,6 @@
 import { AmazonLinuxGeneration, UwsgiEndpoint } from '@nlb-tiers/core';
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ApacheUwsgiWebServer, ApacheUwsgiWebServerProps } from '../src';
@@ -230,9 +230,15 @@ describe('ApacheUwsgiWebServer', () => {
     });
   });
 
-  test('runs Amazon Linux 2 when asked', () => {
-    const { template } = synth({ amazonLinux: AmazonLinuxGeneration.AMAZON_LINUX_2 });
+  test('runs Amazon Linux 2 when asked, and warns that it is past its end of support', () => {
+    const { stack, template } = synth({ amazonLinux: AmazonLinuxGeneration.AMAZON_LINUX_2 });
     template.hasResourceProperties('AWS::EC2::Instance', { ImageId: { Ref: Match.stringLikeRegexp('amzn2ami.*arm64') } });
+    Annotations.fromStack(stack).hasWarning('/Stack/Web', Match.stringLikeRegexp('^ApacheUwsgiWebServer runs Amazon Linux 2, which reached its end of support on 2026-06-30'));
+  });
+
+  test('gives no warning of its own with the defaults', () => {
+    const { stack } = synth();
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('@nlb-tiers/'));
   });
 
   test.each<[string, Partial<ApacheUwsgiWebServerProps>, ec2.VpcProps | undefined, string]>([

@@ -28,6 +28,9 @@ export interface ProvisionedServerProps {
    * `ServerImage.amazonLinux({ instanceType, cachedInContext: true })` or
    * `ec2.MachineImage.genericLinux({ 'eu-west-1': 'ami-0123456789abcdef0' })`.
    *
+   * Amazon Linux 2 is past its end of support (2026-06-30): a server that runs it (chosen here, or
+   * as a `machineImage` read from an Amazon Linux 2 parameter) gives a synthesis warning.
+   *
    * @default AmazonLinuxGeneration.AMAZON_LINUX_2023
    * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#cfn-ec2-instance-imageid
    */
@@ -50,13 +53,14 @@ export interface ProvisionedServerProps {
    * The instance role. It is granted what provisioning needs: the writes of the association's
    * output (and, for an app fleet, the read of its playbook).
    *
-   * @default - a new `ServerRole`, with `AmazonSSMManagedInstanceCore`
+   * @default - the role of a new `ServerRole`, with `AmazonSSMManagedInstanceCore`
    */
   readonly role?: iam.IRole;
   /**
-   * The bucket that receives the provisioning association's output.
+   * The bucket that receives the provisioning association's output. A bucket encrypted with a KMS
+   * key works too: the role is granted the use of its key (give the key when importing the bucket).
    *
-   * @default - a new `ProvisioningLogBucket`
+   * @default - the bucket of a new `ProvisioningLogBucket`
    */
   readonly logBucket?: s3.IBucket;
   /**

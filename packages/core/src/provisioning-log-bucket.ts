@@ -30,12 +30,22 @@ export interface ProvisioningLogBucketProps {
  *
  * Public access is blocked, requests without TLS are denied, objects are encrypted with
  * S3-managed keys, ACLs are disabled (the bucket owner owns every object) and logs expire.
+ *
+ * It wraps an `s3.Bucket` (`bucket`) instead of extending it, so the static methods of `s3.Bucket`
+ * (such as `fromBucketArn`) are not mistaken for its own. Pass `bucket` where a server construct
+ * takes a `logBucket`.
  */
-export class ProvisioningLogBucket extends s3.Bucket {
+export class ProvisioningLogBucket extends Construct {
+  /** The bucket. */
+  public readonly bucket: s3.Bucket;
+
   constructor(scope: Construct, id: string, props: ProvisioningLogBucketProps = {}) {
+    super(scope, id);
     const logRetention = props.logRetention ?? Duration.days(90);
-    validateDuration(scope, 'ProvisioningLogBucket', 'logRetention', logRetention, 'days', 1, 36500);
-    super(scope, id, {
+    validateDuration(this, 'ProvisioningLogBucket', 'logRetention', logRetention, 'days', 1, 36500);
+    // 'Default' is left out of the path that logical IDs are made from: the bucket keeps the logical
+    // ID it had when ProvisioningLogBucket extended s3.Bucket, so a deployed bucket is not replaced.
+    this.bucket = new s3.Bucket(this, 'Default', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -45,7 +55,7 @@ export class ProvisioningLogBucket extends s3.Bucket {
       lifecycleRules: [{ id: 'ExpireAssociationOutput', expiration: logRetention, abortIncompleteMultipartUploadAfter: Duration.days(7) }],
     });
     if (!props.serverAccessLogsBucket) {
-      Validations.of(this).acknowledge({
+      Validations.of(this.bucket).acknowledge({
         id: 'AwsSolutions-S1',
         reason: 'The bucket holds only the output of provisioning runs, written by the instances under their own prefixes; '
           + 'access logs need a further bucket, which serverAccessLogsBucket provides where they are wanted.',

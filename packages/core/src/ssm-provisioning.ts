@@ -16,7 +16,10 @@ export interface SsmProvisioningProps {
   readonly parameters: { [name: string]: string[] };
   /** The instances to provision. */
   readonly targets: ProvisioningTargets;
-  /** The role of the provisioned instances: it is allowed to write the association's output, nothing else. */
+  /**
+   * The role of the provisioned instances. It is granted the writes of the association's output under
+   * `logKeyPrefix` and, when the bucket is encrypted with a KMS key, the use of that key for them.
+   */
   readonly instanceRole: iam.IRole;
   /** The bucket that receives the association's output. */
   readonly logBucket: s3.IBucket;
@@ -72,23 +75,33 @@ export class SsmProvisioning extends Construct {
       },
     });
 
-    // The agent writes its output with the instance's credentials: only under this prefix. A policy
-    // of its own keeps the one wildcard acknowledged below apart from anything else the role may get.
-    const outputPolicy = new iam.Policy(this, 'OutputPolicy', {
-      roles: [props.instanceRole],
-      statements: [
-        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [props.logBucket.arnForObjects(`${props.logKeyPrefix}/*`)] }),
-        new iam.PolicyStatement({ actions: ['s3:GetEncryptionConfiguration'], resources: [props.logBucket.bucketArn] }),
-      ],
+    // The agent writes each run's output with the instance's credentials, under this prefix only.
+    // Granted through the bucket, so that a bucket encrypted with a KMS key also lets the instances
+    // use the key: an upload with SSE-KMS needs kms:GenerateDataKey, a multipart one kms:Decrypt too
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html,
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions).
+    // Named actions rather than grants.put(): without the @aws-cdk/aws-s3:grantWriteWithoutAcl
+    // feature flag, put() grants s3:PutObject*, which includes s3:PutObjectAcl.
+    const writeOutput = s3.BucketGrants.fromBucket(props.logBucket)
+      .actionsOnObjectKeys(props.instanceRole, `${props.logKeyPrefix}/*`, 's3:PutObject', 'kms:GenerateDataKey', 'kms:Decrypt');
+    // The agent reads the bucket's default encryption before it uploads.
+    const readEncryption = iam.Grant.addToPrincipal({
+      grantee: props.instanceRole,
+      actions: ['s3:GetEncryptionConfiguration'],
+      resourceArns: [props.logBucket.bucketArn],
     });
     const logObjects = nagResourceOf(props.logBucket);
     if (logObjects !== undefined) {
-      acknowledgeFinding(outputPolicy, `AwsSolutions-IAM5[Resource::${logObjects}/${props.logKeyPrefix}/*]`,
+      // The statements land in a policy of the role's own (a role's DefaultPolicy), which is only
+      // known once the app is prepared: acknowledge on the role, an ancestor of that policy.
+      acknowledgeFinding(props.instanceRole, `AwsSolutions-IAM5[Resource::${logObjects}/${props.logKeyPrefix}/*]`,
         'The SSM agent writes each run\'s output under keys it names itself (command and instance ids), '
         + 'so the instances may put objects anywhere under this association\'s own prefix, and nowhere else.');
     }
     // The association may start as soon as the instances run: they must be able to write by then.
-    this.association.node.addDependency(outputPolicy);
+    // The key's statement goes into the same principal policy as the bucket's.
+    writeOutput.applyBefore(this.association);
+    readEncryption.applyBefore(this.association);
   }
 }
 

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ProvisioningTargets, ServerRole, SsmProvisioning, SsmProvisioningProps } from '../src';
 
@@ -28,7 +29,7 @@ function provisionNothing(stack: Stack, role: iam.IRole, bucket: s3.IBucket, pro
 function fixture() {
   const stack = new Stack(new App(), 'Stack');
   const vpc = new ec2.Vpc(stack, 'Vpc');
-  const role = new ServerRole(stack, 'Role');
+  const role = new ServerRole(stack, 'Role').role;
   const bucket = new s3.Bucket(stack, 'Logs');
   return { stack, vpc, role, bucket };
 }
@@ -92,6 +93,7 @@ describe('SsmProvisioning', () => {
 
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Role') }],
       PolicyDocument: {
         Statement: [
           {
@@ -108,6 +110,43 @@ describe('SsmProvisioning', () => {
       },
     });
     expect(JSON.stringify(template.toJSON())).not.toContain('PutObjectAcl');
+  });
+
+  test.each([
+    ['created in the stack', (stack: Stack) => new s3.Bucket(stack, 'EncryptedLogs', { encryptionKey: new kms.Key(stack, 'Key') })],
+    ['imported with its key', (stack: Stack) => s3.Bucket.fromBucketAttributes(stack, 'EncryptedLogs', {
+      bucketArn: 'arn:aws:s3:::provisioning-logs',
+      encryptionKey: kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    })],
+  ])('lets the instance role use the customer-managed key of a bucket %s to write its output', (_, makeBucket) => {
+    // GIVEN
+    const { stack, role } = fixture();
+    const bucket = makeBucket(stack);
+
+    // WHEN
+    provisionNothing(stack, role, bucket, { logKeyPrefix: 'log' });
+
+    // THEN: SSE-KMS uploads need kms:GenerateDataKey on the key, multipart ones kms:Decrypt too.
+    const template = Template.fromStack(stack);
+    const keyArn = stack.resolve(bucket.encryptionKey!.keyArn);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Role') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([{ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: keyArn }]),
+      },
+    });
+  });
+
+  test('the association starts only once the instance role may write its output', () => {
+    const { stack, role, bucket } = fixture();
+
+    provisionNothing(stack, role, bucket, {});
+
+    const template = Template.fromStack(stack);
+    const [policyId] = Object.keys(template.findResources('AWS::IAM::Policy', {
+      Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:PutObject' })]) } },
+    }));
+    template.hasResource('AWS::SSM::Association', { DependsOn: Match.arrayWith([policyId]) });
   });
 
   test('two groups in one stack are each provisioned by their own association', () => {

@@ -39,7 +39,7 @@ export class ReferenceArchitectureStack extends Stack {
       flowLogs: { FlowLog: { trafficType: ec2.FlowLogTrafficType.ALL } },
     });
 
-    const logBucket = new ProvisioningLogBucket(this, 'ProvisioningLogs');
+    const logBucket = new ProvisioningLogBucket(this, 'ProvisioningLogs').bucket;
     this.tier = new InternalNlbTier(this, 'AppTier', { ...props.tier, vpc: this.vpc });
     this.fleet = new FlaskUwsgiAppFleet(this, 'AppFleet', { ...props.fleet, vpc: this.vpc, loadBalancer: this.tier, logBucket });
     this.webServer = new ApacheUwsgiWebServer(this, 'WebServer', { ...props.webServer, vpc: this.vpc, upstream: this.tier, logBucket });

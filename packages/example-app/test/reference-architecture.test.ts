@@ -128,8 +128,8 @@ describe('the reference architecture', () => {
     expect(resources[logicalId('AWS::EC2::Route', 'VpcPrivateSubnet1DefaultRoute')].Properties.NatGatewayId).toEqual({ Ref: logicalId('AWS::EC2::NatGateway', 'VpcPublicSubnet1NATGateway') });
   });
 
-  test('health checks carry a timeout no longer than their interval', () => {
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 5 });
+  test('health checks carry a timeout shorter than their interval', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 4 });
   });
 
   test('outputs the web URL of the Elastic IP', () => {

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Runs the playbook of an nlb-tiers FlaskUwsgiAppFleet on this instance. It is the second step of
 # the fleet's own SSM document: the first (aws:downloadContent) put the playbook archive in place.
-# {{ ... }} are the document's parameters, filled in by the SSM agent before this runs.
+# The document's parameter references (a name in double braces) are filled in by the SSM agent
+# before this runs; SSM checks every such reference against the declared parameters when it
+# creates the document, so double braces appear nowhere else, comments included.
 set -euo pipefail
 archive='@@archive@@'
 playbook_dir='@@playbookDir@@'

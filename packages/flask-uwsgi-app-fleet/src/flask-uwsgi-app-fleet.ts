@@ -204,7 +204,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(this.port) });
     this.connections.allowFrom(props.loadBalancer, ec2.Port.tcp(this.port), 'uwsgi from the load balancer');
 
-    this.role = props.role ?? new ServerRole(this, 'Role');
+    this.role = props.role ?? new ServerRole(this, 'Role').role;
     this.grantPrincipal = this.role;
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType,
@@ -265,7 +265,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
       })],
     });
 
-    this.logBucket = props.logBucket ?? new ProvisioningLogBucket(this, 'LogBucket');
+    this.logBucket = props.logBucket ?? new ProvisioningLogBucket(this, 'LogBucket').bucket;
     this.provisioningDocument = new ssm.CfnDocument(this, 'ProvisioningDocument', {
       documentType: 'Command',
       targetType: '/AWS::EC2::Instance',
@@ -289,7 +289,16 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
   }
 }
 
-/** Checks that the app's directory holds the module, and the module defines the callable. */
+/**
+ * The id of the warning a fleet gives when its app's module does not seem to define the callable;
+ * acknowledge it with `Validations.of(fleet).acknowledge({ id, reason })`.
+ */
+const CALLABLE_NOT_FOUND_WARNING = '@nlb-tiers/flask-uwsgi-app-fleet:callableNotFound';
+
+/**
+ * Checks that the app's directory holds the module, and warns where the module does not seem to
+ * define the callable.
+ */
 function validateApplication(scope: Construct, construct: string, app: FlaskApplication) {
   if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(app.module)) {
     invalidProp(scope, construct, 'application.module', app.module, 'a dotted Python module name such as \'app\' or \'myapp.wsgi\'');
@@ -306,9 +315,14 @@ function validateApplication(scope: Construct, construct: string, app: FlaskAppl
   if (!moduleFile) {
     invalidProp(scope, construct, 'application.module', app.module, `a module found in ${app.directory} (${candidates.map(c => path.relative(app.directory, c)).join(' or ')})`);
   }
+  // A text search, not Python: a name can be defined in ways it does not see (a star import,
+  // globals()), so a miss is a warning, not an error.
   const source = fs.readFileSync(moduleFile, 'utf-8');
   const defines = new RegExp(`^(?:${app.callable}\\s*(?::[^=]*)?=|def\\s+${app.callable}\\s*\\(|class\\s+${app.callable}\\b|from\\s+\\S+\\s+import\\s+.*\\b${app.callable}\\b|import\\s+.*\\bas\\s+${app.callable}\\b)`, 'm');
   if (!defines.test(source)) {
-    invalidProp(scope, construct, 'application.callable', app.callable, `a name defined at the top level of ${path.relative(app.directory, moduleFile)}`);
+    const file = path.relative(app.directory, moduleFile);
+    Validations.of(scope).addWarning(CALLABLE_NOT_FOUND_WARNING,
+      `${construct}: application.callable '${app.callable}' is not assigned, defined or imported at the top level of ${file}; `
+      + `uWSGI cannot load the app unless ${file} defines it in another way`);
   }
 }

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AmazonLinuxGeneration, ExistingUwsgiTargetGroup, IUwsgiTargetGroup } from '@nlb-tiers/core';
-import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { FlaskApplication, FlaskUwsgiAppFleet, FlaskUwsgiAppFleetProps } from '../src';
 import { playbookDocumentContent } from '../src/private/playbook-document';
@@ -88,6 +89,28 @@ describe('FlaskUwsgiAppFleet', () => {
     });
   });
 
+  test('its synthesized document has double braces only in references to parameters it declares', () => {
+    // SSM checks a document's parameter references when it creates it: CreateDocument fails with
+    // InvalidDocumentContent 'Parameter "PackageVersion" is not declared' (CrowdStrike/aws-ssm-distributor#66).
+    const { template } = synth();
+
+    const [document] = Object.values(template.findResources('AWS::SSM::Document'));
+    const content = document.Properties.Content;
+    const declared = Object.keys(content.parameters);
+    // Every string of the content, keys included: the JSON around them has braces of its own.
+    const strings = (value: unknown): string[] => typeof value === 'string' ? [value]
+      : Array.isArray(value) ? value.flatMap(strings)
+        : typeof value === 'object' && value !== null ? Object.entries(value).flatMap(([k, v]) => [k, ...strings(v)]) : [];
+    const texts = strings(content);
+    const references = texts.flatMap(t => [...t.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)].map(m => m[1]));
+
+    expect(references.length).toBeGreaterThan(0);
+    expect(references.filter(name => !declared.includes(name))).toEqual([]);
+    // Nothing else: no stray, unbalanced or nested double braces, in the script's comments or anywhere.
+    const stray = texts.filter(t => /\{\{|\}\}/.test(t.replace(/\{\{\s*[A-Za-z0-9_]+\s*\}\}/g, '')));
+    expect(stray).toEqual([]);
+  });
+
   test('is provisioned by its own SSM document from the playbook asset, on every instance of its own group', () => {
     const { stack, fleet, template } = synth();
 
@@ -147,6 +170,32 @@ describe('FlaskUwsgiAppFleet', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^FleetRole') }],
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })]) },
+    });
+  });
+
+  test('writes its output to a given log bucket encrypted with a customer-managed key, whose key its role may use', () => {
+    // GIVEN
+    const { stack, vpc, loadBalancer } = fixture();
+    const key = new kms.Key(stack, 'LogKey');
+    const logBucket = new s3.Bucket(stack, 'Logs', { encryptionKey: key });
+
+    // WHEN
+    new FlaskUwsgiAppFleet(stack, 'Fleet', { vpc, loadBalancer, logBucket });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    template.hasResourceProperties('AWS::SSM::Association', {
+      OutputLocation: { S3Location: Match.objectLike({ OutputS3BucketName: { Ref: Match.stringLikeRegexp('^Logs') } }) },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FleetRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Logs'), 'Arn'] }, '/playbook-association-log/*']] } },
+          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogKey'), 'Arn'] } },
+        ]),
+      },
     });
   });
 
@@ -234,7 +283,7 @@ describe('FlaskUwsgiAppFleet', () => {
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'vars.json'), 'utf-8')).app_has_requirements).toBe(true);
   });
 
-  test('pins packages that run on the Python of Amazon Linux 2', () => {
+  test('pins packages that run on the Python of Amazon Linux 2, and warns that it is past its end of support', () => {
     const { stack, fleet, template } = synth({ amazonLinux: AmazonLinuxGeneration.AMAZON_LINUX_2 });
 
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
@@ -242,6 +291,7 @@ describe('FlaskUwsgiAppFleet', () => {
     });
     const vars = JSON.parse(fs.readFileSync(path.join(stagedPlaybook(stack, fleet), 'vars.json'), 'utf-8'));
     expect(vars.pip_packages).toEqual(['uwsgi==2.0.28', 'flask==2.2.5']);
+    Annotations.fromStack(stack).hasWarning('/Stack/Fleet', Match.stringLikeRegexp('^FlaskUwsgiAppFleet runs Amazon Linux 2, which reached its end of support on 2026-06-30'));
   });
 
   test('leaves the Ansible install to the image when asked', () => {
@@ -292,8 +342,6 @@ describe('FlaskUwsgiAppFleet', () => {
       `invalid application.module: got 'wsgi', expected a module found in ${GREETING_APP} (wsgi.py or wsgi/__init__.py)`],
     ['an app module named after its file', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting.py' }) }, undefined,
       `invalid application.module: got 'greeting.py', expected a module found in ${GREETING_APP} (greeting/py.py or greeting/py/__init__.py)`],
-    ['an app callable the module does not define', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting', callable: 'application' }) }, undefined,
-      "invalid application.callable: got 'application', expected a name defined at the top level of greeting.py"],
     ['an app module that is not a Python module name', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting-app' }) }, undefined,
       "invalid application.module: got 'greeting-app', expected a dotted Python module name such as 'app' or 'myapp.wsgi'"],
     ['an app callable that is not a Python identifier', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting', callable: 'app()' }) }, undefined,
@@ -303,6 +351,33 @@ describe('FlaskUwsgiAppFleet', () => {
 
     expect(() => new FlaskUwsgiAppFleet(stack, 'Fleet', { vpc, loadBalancer, ...props })).toThrow(`FlaskUwsgiAppFleet at 'Stack/Fleet': ${message}`);
     expect(stack.node.tryFindChild('Fleet')?.node.children).toEqual([]);
+  });
+
+  test('warns, and still synthesizes, when the module does not seem to define the app callable', () => {
+    const { stack } = synth({ application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting', callable: 'application' }) });
+
+    Annotations.fromStack(stack).hasWarning('/Stack/Fleet', Match.stringLikeRegexp(
+      "^FlaskUwsgiAppFleet: application.callable 'application' is not assigned, defined or imported at the top level of greeting.py; "
+      + 'uWSGI cannot load the app unless greeting.py defines it in another way'));
+    Template.fromStack(stack).resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 1);
+  });
+
+  test.each([
+    ['the default app', {}],
+    ['an app in a package whose module assigns its callable', { application: FlaskApplication.fromDirectory(HELLO_APP, { module: 'hello.wsgi', callable: 'application' }) }],
+    ['an app whose module assigns its callable', { application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting' }) }],
+  ])('gives no warning of its own for %s', (_, props: Partial<FlaskUwsgiAppFleetProps>) => {
+    const { stack } = synth(props);
+
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('@nlb-tiers/'));
+  });
+
+  test('an acknowledged callable warning is not shown', () => {
+    const { stack, fleet } = synth({ application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting', callable: 'application' }) });
+
+    Validations.of(fleet).acknowledge({ id: '@nlb-tiers/flask-uwsgi-app-fleet:callableNotFound', reason: 'greeting.py defines it with globals()' });
+
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('@nlb-tiers/'));
   });
 
   test.each<[string, number, number, string]>([

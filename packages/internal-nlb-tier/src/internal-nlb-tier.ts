@@ -34,7 +34,7 @@ export interface InternalNlbTierProps {
    */
   readonly unhealthyThresholdCount?: number;
   /**
-   * Time between TCP health checks of a target (5-300 seconds).
+   * Time between TCP health checks of a target (5-300 seconds, known at synthesis).
    *
    * The shortest interval ELB accepts: with the thresholds of 2, a dead target is out of service
    * after about 10 seconds instead of 20, and a new one in service as fast. TCP checks cost the
@@ -46,10 +46,15 @@ export interface InternalNlbTierProps {
   readonly healthCheckInterval?: Duration;
   /**
    * How long a TCP health check waits for the connection before it counts as failed (2-120
-   * seconds), at most `healthCheckInterval`: Elastic Load Balancing rejects a target group whose
-   * timeout is longer than its interval ("Health check interval must be greater than the timeout").
+   * seconds, known at synthesis), shorter than `healthCheckInterval`.
    *
-   * @default - 10 seconds (ELB's default for TCP checks), or `healthCheckInterval` when that is shorter
+   * Elastic Load Balancing rejects a timeout longer than the interval with "Health check interval
+   * must be greater than the timeout". Whether it accepts the two equal for a Network Load
+   * Balancer is not settled by any source (aws-cdk-lib lets equal values through), so an equal
+   * value fails at synthesis here: a strictly shorter one deploys either way.
+   *
+   * @default - 10 seconds (ELB's default for TCP checks), or 1 second less than
+   * `healthCheckInterval` when that is 10 seconds or less (4 seconds with the default interval of 5)
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
    */
   readonly healthCheckTimeout?: Duration;
@@ -145,18 +150,17 @@ export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgi
     const healthyThresholdCount = props.healthyThresholdCount ?? 2;
     const unhealthyThresholdCount = props.unhealthyThresholdCount ?? 2;
     const interval = props.healthCheckInterval ?? Duration.seconds(5);
-    const timeout = props.healthCheckTimeout ?? defaultHealthCheckTimeout(interval);
     const deregistrationDelay = props.deregistrationDelay ?? Duration.seconds(60);
     const name = 'InternalNlbTier';
     validatePort(this, name, 'port', port);
     validateInteger(this, name, 'healthyThresholdCount', healthyThresholdCount, 2, 10);
     validateInteger(this, name, 'unhealthyThresholdCount', unhealthyThresholdCount, 2, 10);
     validateDuration(this, name, 'healthCheckInterval', interval, 'seconds', 5, 300);
+    validateKnownAtSynthesis(this, name, 'healthCheckInterval', interval);
+    const timeout = props.healthCheckTimeout ?? defaultHealthCheckTimeout(interval);
     validateDuration(this, name, 'healthCheckTimeout', timeout, 'seconds', 2, 120);
-    if (!interval.isUnresolved() && !timeout.isUnresolved() && timeout.toSeconds() > interval.toSeconds()) {
-      invalidProp(this, name, 'healthCheckTimeout', `${timeout.toSeconds()} seconds`,
-        `at most healthCheckInterval (${interval.toSeconds()} seconds): Elastic Load Balancing rejects a timeout longer than the interval`);
-    }
+    validateKnownAtSynthesis(this, name, 'healthCheckTimeout', timeout);
+    validateTimeoutBelowInterval(this, name, timeout, interval);
     validateDuration(this, name, 'deregistrationDelay', deregistrationDelay, 'seconds', 0, 3600);
     validateElbName(this, name, 'loadBalancerName', props.loadBalancerName, 'load balancer');
     validateElbName(this, name, 'targetGroupName', props.targetGroupName, 'target group');
@@ -221,8 +225,33 @@ export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgi
   }
 }
 
-/** ELB's default timeout of a TCP health check, shortened to the interval when that is shorter. */
+/** ELB's default timeout of a TCP health check, shortened below the interval when that is 10 seconds or less. */
 function defaultHealthCheckTimeout(interval: Duration): Duration {
-  if (interval.isUnresolved()) return Duration.seconds(10);
-  return Duration.seconds(Math.min(10, interval.toSeconds({ integral: false })));
+  return Duration.seconds(Math.min(10, interval.toSeconds({ integral: false }) - 1));
+}
+
+/**
+ * Checks that a health-check duration is known at synthesis: aws-cdk-lib's target group checks
+ * the interval and the timeout against each other and against ELB's ranges then, and fails on a
+ * deploy-time value with a meaningless number.
+ */
+function validateKnownAtSynthesis(scope: Construct, construct: string, prop: string, value: Duration): void {
+  if (value.isUnresolved()) {
+    invalidProp(scope, construct, prop, 'a value known only at deploy time',
+      'a duration known at synthesis: the timeout must be shorter than the interval, which is checked at synthesis');
+  }
+}
+
+/**
+ * Checks that a health check's timeout is shorter than its interval, as ELB's own error ("Health
+ * check interval must be greater than the timeout") asks; equal values fail too, since no source
+ * says an NLB accepts them.
+ */
+function validateTimeoutBelowInterval(scope: Construct, construct: string, timeout: Duration, interval: Duration): void {
+  const intervalSeconds = interval.toSeconds();
+  if (timeout.toSeconds() >= intervalSeconds) {
+    invalidProp(scope, construct, 'healthCheckTimeout', `${timeout.toSeconds()} seconds`,
+      `a timeout shorter than healthCheckInterval (${intervalSeconds} seconds), from 2 to ${Math.min(120, intervalSeconds - 1)} seconds: `
+      + 'Elastic Load Balancing requires it ("Health check interval must be greater than the timeout")');
+  }
 }

@@ -51,7 +51,7 @@ describe('InternalNlbTier', () => {
       HealthyThresholdCount: 2,
       UnhealthyThresholdCount: 2,
       HealthCheckIntervalSeconds: 5,
-      HealthCheckTimeoutSeconds: 5,
+      HealthCheckTimeoutSeconds: 4,
       TargetGroupAttributes: Match.arrayWith([
         { Key: 'deregistration_delay.timeout_seconds', Value: '60' },
         { Key: 'preserve_client_ip.enabled', Value: 'false' },
@@ -123,11 +123,13 @@ describe('InternalNlbTier', () => {
   });
 
   test.each([
-    [5, 5],
-    [9, 9],
-    [10, 10],
+    [5, 4],
+    [9, 8],
+    [10, 9],
+    [11, 10],
     [60, 10],
-  ])('a health-check interval of %i s gets a timeout of %i s, which ELB accepts', (interval, timeout) => {
+    [300, 10],
+  ])('a health-check interval of %i s gets a timeout of %i s, strictly shorter, which ELB accepts', (interval, timeout) => {
     const { template } = synth({ healthCheckInterval: Duration.seconds(interval) });
 
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
@@ -137,14 +139,42 @@ describe('InternalNlbTier', () => {
   });
 
   test.each([
+    ['healthCheckInterval', (d: Duration) => ({ healthCheckInterval: d })],
+    ['healthCheckTimeout', (d: Duration) => ({ healthCheckTimeout: d })],
+  ])('fails on a %s known only at deploy time: the timeout must be shorter than the interval, checked at synthesis', (prop, props) => {
+    const { stack, vpc } = fixture();
+    const seconds = new CfnParameter(stack, 'Seconds', { type: 'Number', default: 5 });
+
+    expect(() => new InternalNlbTier(stack, 'Tier', { vpc, ...props(Duration.seconds(seconds.valueAsNumber)) }))
+      .toThrow(`InternalNlbTier at 'Stack/Tier': invalid ${prop}: got 'a value known only at deploy time', `
+        + 'expected a duration known at synthesis: the timeout must be shorter than the interval, which is checked at synthesis');
+  });
+
+  test('a given timeout 1 s shorter than the interval is kept', () => {
+    const { template } = synth({ healthCheckInterval: Duration.seconds(5), healthCheckTimeout: Duration.seconds(4) });
+
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckIntervalSeconds: 5,
+      HealthCheckTimeoutSeconds: 4,
+    });
+  });
+
+  test.each([
     [{ healthCheckTimeout: Duration.seconds(1) }, "invalid healthCheckTimeout: got '1 seconds', expected a whole number of seconds from 2 to 120"],
     [{ healthCheckTimeout: Duration.seconds(121), healthCheckInterval: Duration.seconds(300) }, "invalid healthCheckTimeout: got '121 seconds', expected a whole number of seconds from 2 to 120"],
-    [{ healthCheckTimeout: Duration.seconds(11), healthCheckInterval: Duration.seconds(10) }, "invalid healthCheckTimeout: got '11 seconds', expected at most healthCheckInterval (10 seconds): Elastic Load Balancing rejects a timeout longer than the interval"],
-    [{ healthCheckTimeout: Duration.seconds(6), healthCheckInterval: Duration.seconds(5) }, "invalid healthCheckTimeout: got '6 seconds', expected at most healthCheckInterval (5 seconds): Elastic Load Balancing rejects a timeout longer than the interval"],
-  ])('fails on a health-check timeout ELB rejects: %o', (props, message) => {
+    [{ healthCheckTimeout: Duration.seconds(11), healthCheckInterval: Duration.seconds(10) },
+      "invalid healthCheckTimeout: got '11 seconds', expected a timeout shorter than healthCheckInterval (10 seconds), from 2 to 9 seconds: Elastic Load Balancing requires it (\"Health check interval must be greater than the timeout\")"],
+    [{ healthCheckTimeout: Duration.seconds(10), healthCheckInterval: Duration.seconds(10) },
+      "invalid healthCheckTimeout: got '10 seconds', expected a timeout shorter than healthCheckInterval (10 seconds), from 2 to 9 seconds: Elastic Load Balancing requires it (\"Health check interval must be greater than the timeout\")"],
+    [{ healthCheckTimeout: Duration.seconds(5) },
+      "invalid healthCheckTimeout: got '5 seconds', expected a timeout shorter than healthCheckInterval (5 seconds), from 2 to 4 seconds: Elastic Load Balancing requires it (\"Health check interval must be greater than the timeout\")"],
+    [{ healthCheckTimeout: Duration.seconds(120), healthCheckInterval: Duration.seconds(120) },
+      "invalid healthCheckTimeout: got '120 seconds', expected a timeout shorter than healthCheckInterval (120 seconds), from 2 to 119 seconds: Elastic Load Balancing requires it (\"Health check interval must be greater than the timeout\")"],
+  ])('fails on a health-check timeout that is not shorter than the interval or out of ELB\'s range: %o', (props, message) => {
     const { stack, vpc } = fixture();
 
     expect(() => new InternalNlbTier(stack, 'Tier', { vpc, ...props })).toThrow(`InternalNlbTier at 'Stack/Tier': ${message}`);
+    Template.fromStack(stack).resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 0);
   });
 
   test.each<[string, Partial<InternalNlbTierProps>, ec2.VpcProps | undefined, string]>([

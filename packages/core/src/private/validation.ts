@@ -115,12 +115,11 @@ function describeSelection(selection: ec2.SubnetSelection): string {
 /**
  * Checks that a machine image built for one CPU architecture is not paired with an instance type
  * of another. Only images read from an SSM parameter whose name says the architecture (as the
- * public Amazon Linux parameters do) can be checked; others are left to the user.
+ * public Amazon Linux parameters do) can be checked, given that parameter's name
+ * ({@link imageParameterName}); others are left to the user.
  */
 export function validateImageArchitecture(scope: IConstruct, construct: string, instanceType: ec2.InstanceType,
-  image: ec2.IMachineImage | undefined): void {
-  if (image === undefined) return;
-  const parameterName = ssmParameterOf(scope, image);
+  parameterName: string | undefined): void {
   if (parameterName === undefined) return;
   const imageArch = /arm64|aarch64/.test(parameterName) ? ec2.InstanceArchitecture.ARM_64
     : /x86_64|amd64/.test(parameterName) ? ec2.InstanceArchitecture.X86_64 : undefined;
@@ -130,8 +129,11 @@ export function validateImageArchitecture(scope: IConstruct, construct: string, 
   }
 }
 
-/** The name of the SSM parameter an image's id is read from, if it is one. */
-function ssmParameterOf(scope: IConstruct, image: ec2.IMachineImage): string | undefined {
+/**
+ * The name of the SSM parameter an image's id is read from, if it is one. Call it once per image
+ * and scope: it registers the image's parameter (or mapping) in the stack.
+ */
+export function imageParameterName(scope: IConstruct, image: ec2.IMachineImage): string | undefined {
   // getImage() registers the stack's parameter for the image; the instance later reuses it.
   const stack = Stack.of(scope);
   const imageId = stack.resolve(image.getImage(scope).imageId);

@@ -1,8 +1,9 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { AmazonLinuxGeneration, ProvisionedServerProps } from '../../src';
-import { resolveServerImage } from '../../src/private/server-image';
+import { AMAZON_LINUX_2_WARNING, resolveServerImage } from '../../src/private/server-image';
 
 function fixture() {
   const stack = new Stack(new App(), 'Stack');
@@ -34,13 +35,45 @@ describe('resolveServerImage', () => {
     expect(imageParameter(resolved.machineImage)).toMatch(/al2023amikernel.*x8664/);
   });
 
-  test('runs Amazon Linux 2 when asked', () => {
-    const { resolve, imageParameter } = fixture();
+  test('runs Amazon Linux 2 when asked, and warns that it is past its end of support', () => {
+    const { stack, resolve, imageParameter } = fixture();
 
     const resolved = resolve({ amazonLinux: AmazonLinuxGeneration.AMAZON_LINUX_2 });
 
     expect(resolved.generation).toBe(AmazonLinuxGeneration.AMAZON_LINUX_2);
     expect(imageParameter(resolved.machineImage)).toMatch(/amzn2ami.*arm64/);
+    Annotations.fromStack(stack).hasWarning('/Stack/Server', Match.stringLikeRegexp(
+      '^Server runs Amazon Linux 2, which reached its end of support on 2026-06-30 and gets no more security updates '
+      + '\\(https://aws.amazon.com/amazon-linux-2/faqs/\\): use AmazonLinuxGeneration.AMAZON_LINUX_2023.'));
+  });
+
+  test('warns about an Amazon Linux 2 image given as machineImage too', () => {
+    const { stack, resolve } = fixture();
+
+    resolve({ machineImage: ec2.MachineImage.latestAmazonLinux2({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }) });
+
+    Annotations.fromStack(stack).hasWarning('/Stack/Server', Match.stringLikeRegexp('runs Amazon Linux 2, which reached its end of support'));
+  });
+
+  test.each([
+    ['the default', {}],
+    ['Amazon Linux 2023', { amazonLinux: AmazonLinuxGeneration.AMAZON_LINUX_2023 }],
+    ['a pinned image', { machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }) }],
+  ])('gives no warning for %s', (_, props: Partial<ProvisionedServerProps>) => {
+    const { stack, resolve } = fixture();
+
+    resolve(props);
+
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('an acknowledged Amazon Linux 2 warning is not shown', () => {
+    const { stack, scope, resolve } = fixture();
+
+    resolve({ amazonLinux: AmazonLinuxGeneration.AMAZON_LINUX_2 });
+    Validations.of(scope).acknowledge({ id: AMAZON_LINUX_2_WARNING, reason: 'a legacy image, replaced next quarter' });
+
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 
   test('uses a given machine image as it is, provisioned as Amazon Linux 2023', () => {

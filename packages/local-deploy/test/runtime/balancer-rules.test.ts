@@ -13,7 +13,7 @@ describe('balancer rules', () => {
 
   test('timing is scaled, thresholds are not', () => {
     // The example app checks every 5 s: every 500 ms at the default scale of 0.1.
-    expect(listener.check).toEqual({ port: 9090, intervalMs: 500, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 });
+    expect(listener.check).toEqual({ port: 9090, intervalMs: 500, timeoutMs: 400, healthyThreshold: 2, unhealthyThreshold: 2 });
     expect(listener.targets.map(t => t.address)).toEqual([app1.address, app2.address]);
   });
 
