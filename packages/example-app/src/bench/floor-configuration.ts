@@ -27,8 +27,8 @@ export class FloorConfigurationStack extends Stack {
     super(scope, id);
     // Public subnets for the web server; private ones, in the two zones the tier requires, for the fleet.
     const vpc = new ec2.Vpc(this, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
-    const logBucket = new ProvisioningLogBucket(this, 'ProvisioningLogs');
-    const role = new ServerRole(this, 'Role');
+    const logBucket = new ProvisioningLogBucket(this, 'ProvisioningLogs').bucket;
+    const role = new ServerRole(this, 'Role').role;
     const tier = new InternalNlbTier(this, 'AppTier', { vpc });
     this.fleet = new FlaskUwsgiAppFleet(this, 'AppFleet', { vpc, loadBalancer: tier, logBucket, role, minCapacity: 0, desiredCapacity: 0, maxCapacity: 1 });
     this.webServer = new ApacheUwsgiWebServer(this, 'WebServer', {
