@@ -1,5 +1,8 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
-import { renderUwsgiIni, renderUwsgiService } from '../src/private/uwsgi-config';
+import { PlaybookOptions, renderUwsgiIni, renderUwsgiService, stagePlaybook } from '../src/private/uwsgi-config';
 
 describe('renderUwsgiIni', () => {
   test('serves the app with the uwsgi protocol on a TCP socket, and leaves the user to systemd', () => {
@@ -57,5 +60,37 @@ describe('renderUwsgiService: the user and the capability', () => {
 
   test('the ini leaves the user to systemd: uWSGI would otherwise drop root before binding its socket', () => {
     expect(renderUwsgiIni({ port: 80, module: 'run', callable: 'app', processes: 1, threads: 1 })).not.toMatch(/^(uid|gid) =/m);
+  });
+});
+
+describe('stagePlaybook', () => {
+  const options = (port: number): PlaybookOptions => ({
+    port,
+    module: 'run',
+    callable: 'app',
+    processes: 2,
+    threads: 2,
+    systemPackages: [],
+    pipPackages: ['Flask'],
+    appDirectory: path.join(__dirname, '..', 'assets', 'default-app'),
+  });
+  // A temporary folder of this test's own, so that other test files' syntheses do not count.
+  let tmp: string;
+  beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stage-playbook-test-'))));
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('the same playbook staged twice is one folder named after its content, and nothing else is left behind', () => {
+    const first = stagePlaybook(options(9090), undefined, tmp);
+    const second = stagePlaybook(options(9090), undefined, tmp);
+
+    expect(second).toBe(first);
+    expect(fs.readdirSync(tmp)).toEqual([path.basename(first)]);
+    expect(path.basename(first)).toMatch(/^nlb-tiers-playbook-[0-9a-f]{64}$/);
+    expect(fs.readFileSync(path.join(first, 'files', 'uwsgi.ini'), 'utf-8')).toContain('socket = 0.0.0.0:9090');
+  });
+
+  test('another playbook gets a folder of its own', () => {
+    expect(stagePlaybook(options(9191), undefined, tmp)).not.toBe(stagePlaybook(options(9090), undefined, tmp));
+    expect(fs.readdirSync(tmp)).toHaveLength(2);
   });
 });

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { renderTemplate } from '@nlb-tiers/core/helpers-internal';
-import { Token } from 'aws-cdk-lib';
+import { FileSystem, Token } from 'aws-cdk-lib';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 
@@ -81,9 +81,27 @@ export interface PlaybookOptions extends UwsgiOptions {
 /**
  * Writes the playbook folder that is zipped into the provisioning asset:
  * `playbook.yml` and `vars.json` at the root, the files it copies under `files/`.
+ *
+ * The folder is named after its content (`nlb-tiers-playbook-<fingerprint>` in the system's
+ * temporary folder), so every synthesis of the same playbook reuses one folder instead of leaving
+ * a new one behind. It cannot be removed after synthesis: with asset staging disabled (as the SAM
+ * CLI does), the asset points at it.
  */
-export function stagePlaybook(options: PlaybookOptions, layout: AppServerLayout = APP_SERVER_LAYOUT): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlb-tiers-playbook-'));
+export function stagePlaybook(options: PlaybookOptions, layout: AppServerLayout = APP_SERVER_LAYOUT, parent = os.tmpdir()): string {
+  const dir = fs.mkdtempSync(path.join(parent, 'nlb-tiers-playbook-'));
+  writePlaybook(dir, options, layout);
+  const named = path.join(parent, `nlb-tiers-playbook-${FileSystem.fingerprint(dir)}`);
+  try {
+    fs.renameSync(dir, named);
+  } catch (e) {
+    // Already there, from an earlier synthesis (or a concurrent one): same content, same name.
+    if (!fs.existsSync(named)) throw e;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return named;
+}
+
+function writePlaybook(dir: string, options: PlaybookOptions, layout: AppServerLayout) {
   const files = path.join(dir, 'files');
   fs.cpSync(path.join(ASSETS, 'playbook'), dir, { recursive: true });
   fs.cpSync(options.appDirectory, path.join(files, 'app'), {
@@ -103,5 +121,4 @@ export function stagePlaybook(options: PlaybookOptions, layout: AppServerLayout 
     app_has_requirements: fs.existsSync(path.join(options.appDirectory, 'requirements.txt')),
   };
   fs.writeFileSync(path.join(dir, 'vars.json'), JSON.stringify(vars, undefined, 2) + '\n');
-  return dir;
 }
