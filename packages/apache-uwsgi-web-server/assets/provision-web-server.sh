@@ -1,7 +1,9 @@
 #!/bin/bash
 # Provisions an nlb-tiers Apache web server: installs httpd, writes the uwsgi proxy
-# configuration, and starts httpd. Idempotent: a second run changes nothing and restarts nothing.
+# configuration, starts httpd, and waits until it answers through the upstream. Idempotent: a
+# second run changes nothing and restarts nothing.
 set -euo pipefail
+@@signalOnExit@@
 conf_dir="${HTTPD_CONF_DIR:-/etc/httpd/conf.d}"
 conf="$conf_dir/nlb-tiers-uwsgi-proxy.conf"
 
@@ -9,8 +11,8 @@ if ! rpm -q httpd >/dev/null 2>&1; then
   yum install -y httpd
 fi
 
+# A temporary copy first: the configuration changes only when its content does.
 new_conf="$(mktemp)"
-trap 'rm -f "$new_conf"' EXIT
 cat > "$new_conf" <<'NLB_TIERS_PROXY_CONF'
 @@proxyConfig@@
 NLB_TIERS_PROXY_CONF
@@ -23,6 +25,7 @@ if ! cmp -s "$new_conf" "$conf"; then
 else
   echo "unchanged: $conf"
 fi
+rm -f "$new_conf"
 httpd -t
 # Without mod_proxy_uwsgi every request would fail with a 500 ("No protocol handler"), and without
 # the balancer modules httpd would not start: fail here. Amazon Linux's httpd loads them all by
@@ -31,7 +34,7 @@ modules="$(httpd -M 2>/dev/null)"
 for module in proxy_uwsgi_module proxy_balancer_module lbmethod_byrequests_module slotmem_shm_module; do
   case "$modules" in
     *"$module"*) ;;
-    *) echo "httpd has no $module loaded: cannot proxy to uwsgi" >&2; exit 1 ;;
+    *) nlbt_fail "httpd has no $module loaded: cannot proxy to uwsgi" ;;
   esac
 done
 
@@ -45,3 +48,14 @@ elif [ "$changed" = true ]; then
 else
   echo "unchanged: httpd keeps running"
 fi
+
+# Serving means answering through the upstream: a status below 500 (httpd answers 502 or 503 while
+# no app server does). The app servers may still be provisioning: wait, at most @@answerWaitSeconds@@ s.
+deadline=$((SECONDS + @@answerWaitSeconds@@))
+until status="$(curl -s -o /dev/null -m 10 -w '%{http_code}' http://127.0.0.1:@@httpPort@@/)" && [ "$status" -ge 200 ] && [ "$status" -lt 500 ]; do
+  if [ "$SECONDS" -ge "$deadline" ]; then
+    nlbt_fail "httpd did not answer through the upstream within @@answerWaitSeconds@@ s (last status: ${status:-none})"
+  fi
+  sleep 2
+done
+echo "serving: httpd answers through the upstream with status $status"

@@ -1,6 +1,9 @@
-import { IUwsgiUpstream, ProvisionedServerProps, ProvisioningLogBucket, ProvisioningTargets, ServerRole, SsmProvisioning } from '@nlb-tiers/core';
-import { invalidProp, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, validateDuration, validateInteger, validateKeyPrefix, validatePort } from '@nlb-tiers/core/helpers-internal';
-import { Duration, Tags, Validations } from 'aws-cdk-lib';
+import { IUwsgiUpstream, ProvisionedServerProps, ProvisioningLogBucket, ServerRole, SsmProvisioning } from '@nlb-tiers/core';
+import {
+  invalidProp, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, tagForProvisioning,
+  validateDuration, validateInteger, validateKeyPrefix, validatePort,
+} from '@nlb-tiers/core/helpers-internal';
+import { Aws, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -104,7 +107,9 @@ export interface ApacheUwsgiWebServerProps extends ProvisionedServerProps {
  * The instance is placed in a public subnet with an Elastic IP and admits only HTTP from the
  * allowed peers (no SSH: reach it with Session Manager). It requires IMDSv2 and encrypts its root
  * volume. An SSM State Manager association running `AWS-RunShellScript` installs httpd and writes
- * the proxy configuration idempotently; CloudFormation waits for it to succeed.
+ * the proxy configuration idempotently, waits until httpd answers through the upstream, and
+ * signals the instance's CreationPolicy with cfn-signal: the instance completes only once it
+ * serves, and a failed run fails it at once with its reason.
  *
  * @see https://httpd.apache.org/docs/2.4/mod/mod_proxy_uwsgi.html
  */
@@ -196,6 +201,12 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
     // subnets carry no dependency (their routes exist already).
     this.instance.node.addDependency(subnets.internetConnectivityEstablished);
     Tags.of(this.instance).add(props.serverTagKey ?? 'Server', props.serverTagValue ?? 'ApacheWeb');
+    // Complete once the instance signalled that it serves, within provisioningTimeout.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-creationpolicy.html
+    this.instance.instance.cfnOptions.creationPolicy = { resourceSignal: { count: 1, timeout: timeouts.wait.toIsoString() } };
+    // The association finds the instance by a tag known at synthesis, not by its id: it must not
+    // wait for the instance, which waits for the signal the association's run sends.
+    const targets = tagForProvisioning(this, this.instance);
     Validations.of(this.instance).acknowledge({
       id: 'AwsSolutions-EC28',
       reason: 'Five-minute basic monitoring suffices for a stateless proxy; one-minute metrics are billed per instance.',
@@ -229,21 +240,24 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
       failoverAttempts,
       connectTimeoutSeconds: connectTimeout.toSeconds(),
       timeoutSeconds: timeout.toSeconds(),
+      signal: { stack: Aws.STACK_NAME, resource: Stack.of(this).resolve(this.instance.instance.logicalId), region: Aws.REGION },
+      // The rest of the run, less a minute for everything before the wait.
+      answerWaitSeconds: Math.max(60, timeouts.runSeconds - 60),
     });
     this.provisioning = new SsmProvisioning(this, 'Provisioning', {
       documentName: 'AWS-RunShellScript',
       parameters: { commands: script.split('\n'), executionTimeout: [String(timeouts.runSeconds)] },
-      targets: ProvisioningTargets.instances(this.instance),
+      targets,
       instanceRole: this.role,
       logBucket: this.logBucket,
       logKeyPrefix: props.logKeyPrefix ?? 'shellscript-association-log',
       waitForSuccessTimeout: timeouts.wait,
     });
-    if (this.elasticIp) {
-      // Associating an Elastic IP releases the public address the instance launched with, which
-      // would cut the downloads of a provisioning run already under way: provision after it.
-      // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/working-with-eips.html
-      this.provisioning.association.node.addDependency(this.elasticIp);
-    }
+    // Associating an Elastic IP releases the public address the instance launched with, which would
+    // cut the downloads of a provisioning run under way
+    // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/working-with-eips.html). The Elastic IP
+    // refers to the instance, so CloudFormation associates it only once the instance is complete:
+    // after its run signalled. The association must not wait for the Elastic IP in turn, which
+    // would wait for that signal.
   }
 }

@@ -1,4 +1,5 @@
 import { AmazonLinuxGeneration, UwsgiEndpoint } from '@nlb-tiers/core';
+import { dependencyPath } from '@nlb-tiers/core/helpers-internal';
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -91,16 +92,44 @@ describe('ApacheUwsgiWebServer', () => {
     });
   });
 
-  test('is provisioned by AWS-RunShellScript on exactly its instance, output to S3, waited for 40 minutes, the run 35', () => {
+  test('is provisioned by AWS-RunShellScript on exactly its instance, by a tag of its own, output to S3, waited for 40 minutes, the run 35', () => {
     const { template } = synth();
 
     template.hasResourceProperties('AWS::SSM::Association', {
       Name: 'AWS-RunShellScript',
       Parameters: Match.objectLike({ executionTimeout: ['2100'] }),
-      Targets: [{ Key: 'InstanceIds', Values: [{ Ref: Match.stringLikeRegexp('^Web') }] }],
+      Targets: [{ Key: 'tag:nlb-tiers:provisioning', Values: [Match.stringLikeRegexp('^Stack/StackWeb[0-9A-F]{8}$')] }],
       WaitForSuccessTimeoutSeconds: 2400,
       OutputLocation: { S3Location: { OutputS3KeyPrefix: 'shellscript-association-log', OutputS3BucketName: { Ref: Match.stringLikeRegexp('^WebLogBucket') } } },
     });
+    const value = association(template).Targets[0].Values[0];
+    template.hasResourceProperties('AWS::EC2::Instance', { Tags: Match.arrayWith([{ Key: 'nlb-tiers:provisioning', Value: value }]) });
+  });
+
+  test('the instance completes only once it signalled, within the provisioning timeout', () => {
+    const { template } = synth({ provisioningTimeout: Duration.minutes(25) });
+
+    template.hasResource('AWS::EC2::Instance', { CreationPolicy: { ResourceSignal: { Count: 1, Timeout: 'PT25M' } } });
+  });
+
+  test('the script signals the instance\'s own CreationPolicy, in the stack\'s region, when it exits', () => {
+    const { stack, server, template } = synth();
+
+    const script = Stack.of(stack).resolve(association(template).Parameters.commands).map((c: unknown) => JSON.stringify(c)).join('\n');
+    expect(script).toContain(JSON.stringify({ 'Fn::Join': ['', ['nlbt_signal_stack=\'', { Ref: 'AWS::StackName' }, '\'']] }));
+    expect(script).toContain(`"nlbt_signal_resource='${stack.resolve(server.instance.instance.logicalId)}'"`);
+    expect(script).toContain(JSON.stringify({ 'Fn::Join': ['', ['nlbt_signal_region=\'', { Ref: 'AWS::Region' }, '\'']] }));
+    expect(script).toContain('"trap \'nlbt_signal $? \\"$BASH_COMMAND\\"\' EXIT"');
+  });
+
+  test.each([true, false])('the association waits for nothing that waits for the instance, so the instance\'s signal can come (Elastic IP: %s)', elasticIp => {
+    const { stack, server, template } = synth({ elasticIp });
+
+    const instance = stack.resolve(server.instance.instance.logicalId);
+    const associationId = stack.resolve(server.provisioning.association.logicalId);
+    expect(dependencyPath(template.toJSON(), associationId, instance)).toBeUndefined();
+    // The walk does find a wait where there is one: the Elastic IP waits for the instance.
+    if (elasticIp) expect(dependencyPath(template.toJSON(), stack.resolve(server.elasticIp!.logicalId), instance)).toEqual([expect.stringMatching(/^WebElasticIp/), instance]);
   });
 
   test('the script installs httpd, writes the uwsgi proxy to the upstream, and starts and enables httpd', () => {
@@ -199,20 +228,12 @@ describe('ApacheUwsgiWebServer', () => {
     ]));
   });
 
-  test('the Elastic IP waits for the gateway attachment, and provisioning for the Elastic IP', () => {
-    const { template } = synth();
+  test('the Elastic IP waits for the gateway attachment, and for the instance, which completes after its provisioning signalled', () => {
+    const { stack, server, template } = synth();
 
     const [eip] = Object.entries(template.findResources('AWS::EC2::EIP', { Properties: { InstanceId: Match.anyValue() } }));
     expect(eip[1].DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^VpcVPCGW/)]));
-    const [provisioning] = Object.values(template.findResources('AWS::SSM::Association'));
-    expect(provisioning.DependsOn).toEqual(expect.arrayContaining([eip[0]]));
-  });
-
-  test('without an Elastic IP, provisioning depends on no address', () => {
-    const { template } = synth({ elasticIp: false });
-
-    const [provisioning] = Object.values(template.findResources('AWS::SSM::Association'));
-    expect(provisioning.DependsOn.filter((d: string) => /ElasticIp/.test(d))).toEqual([]);
+    expect(eip[1].Properties.InstanceId).toEqual({ Ref: stack.resolve(server.instance.instance.logicalId) });
   });
 
   test('without an Elastic IP, the URL is the instance public address', () => {
@@ -253,7 +274,7 @@ describe('ApacheUwsgiWebServer', () => {
     ['21 proxy failover attempts', { proxyFailoverAttempts: 21 }, undefined, 'invalid proxyFailoverAttempts: got 21, expected an integer from 0 to 20'],
     ['an upstream with an empty list of zonal names', { upstream: new UwsgiEndpoint({ host: 'nlb.example', port: 9090, zonalHosts: [] }) }, undefined,
       "invalid upstream.upstreamZonalHosts: got '[]', expected at least one host name, or none given to use upstreamHost"],
-    ['a provisioning timeout of 2 days and 1 second', { provisioningTimeout: Duration.seconds(172801) }, undefined, "invalid provisioningTimeout: got '172801 seconds', expected a whole number of seconds from 600 to 172800"],
+    ['a provisioning timeout of 12 hours and 1 second', { provisioningTimeout: Duration.seconds(43201) }, undefined, "invalid provisioningTimeout: got '43201 seconds', expected a whole number of seconds from 600 to 43200"],
     // Image and tags
     ['an x86_64 image for the default t4g instance type', { machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.X86_64 }) }, undefined,
       "invalid machineImage: got '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64', expected an image for the arm64 architecture of instance type t4g.micro, or an instance type for x86_64"],

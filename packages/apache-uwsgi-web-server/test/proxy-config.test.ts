@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
-import { defaultPortWorkaround, ProxyConfigOptions, renderProvisioningScript, renderProxyConfig } from '../src/private/proxy-config';
+import { defaultPortWorkaround, ProvisioningScriptOptions, renderProvisioningScript, renderProxyConfig } from '../src/private/proxy-config';
 
-const OPTIONS: ProxyConfigOptions = {
+const OPTIONS: ProvisioningScriptOptions = {
   httpPort: 80,
   upstreamHosts: ['zone-a.nlb.internal.example', 'zone-b.nlb.internal.example'],
   zonal: true,
@@ -13,7 +13,13 @@ const OPTIONS: ProxyConfigOptions = {
   failoverAttempts: 5,
   connectTimeoutSeconds: 5,
   timeoutSeconds: 60,
+  signal: { stack: 'Stack', resource: 'WebServer', region: 'eu-west-1' },
+  answerWaitSeconds: 3,
 };
+/** The instance id the metadata stand-in gives. */
+const INSTANCE_ID = 'i-0123456789abcdef0';
+/** cfn-signal's call at the end of a run that succeeded. */
+const SIGNAL_SUCCESS = `cfn-signal --stack Stack --resource WebServer --region eu-west-1 --id ${INSTANCE_ID} --exit-code 0`;
 
 /** What `httpd -M` lists on Amazon Linux, for the modules the configuration needs. */
 const ALL_MODULES = ['proxy_module', 'proxy_uwsgi_module', 'proxy_balancer_module', 'lbmethod_byrequests_module', 'slotmem_shm_module']
@@ -83,14 +89,15 @@ describe('renderProxyConfig', () => {
 
 describe('renderProvisioningScript', () => {
   /**
-   * Runs the script against a scratch configuration folder, with yum, rpm, httpd and systemctl
-   * replaced by stand-ins that log their calls and keep httpd's state in files.
+   * Runs the script against a scratch configuration folder, with yum, rpm, httpd, systemctl and
+   * cfn-signal replaced by stand-ins that log their calls and keep httpd's state in files, and curl
+   * by one that answers for the metadata service and for httpd (`httpStatus`), sending nothing.
    */
-  function runScript(scratch: string, script: string, loadedModules = ALL_MODULES): string[] {
-    return runScriptWithOutput(scratch, script, loadedModules).calls;
+  function runScript(scratch: string, script: string, loadedModules = ALL_MODULES, httpStatus = '200'): string[] {
+    return runScriptWithOutput(scratch, script, loadedModules, httpStatus).calls;
   }
 
-  function runScriptWithOutput(scratch: string, script: string, loadedModules: string): { calls: string[]; stdout: string } {
+  function runScriptWithOutput(scratch: string, script: string, loadedModules: string, httpStatus = '200'): { calls: string[]; stdout: string } {
     const bin = path.join(scratch, 'bin');
     const state = path.join(scratch, 'state');
     fs.mkdirSync(bin, { recursive: true });
@@ -100,22 +107,25 @@ describe('renderProvisioningScript', () => {
     stub('yum', `touch "${state}/installed"`);
     stub('httpd', `[ "$1" = -M ] && printf '%s\\n' '${loadedModules}'; exit 0`);
     stub('systemctl', `case "$1" in is-active) [ -f "${state}/active" ];; start) touch "${state}/active";; esac`);
+    stub('cfn-signal', '');
+    fs.writeFileSync(path.join(bin, 'curl'), `#!/bin/bash\ncase "$*" in *api/token*) echo token;; *instance-id*) echo ${INSTANCE_ID};; *127.0.0.1*) printf ${httpStatus};; esac\n`, { mode: 0o755 });
     fs.rmSync(path.join(state, 'calls'), { force: true });
     const file = path.join(scratch, 'provision.sh');
     fs.writeFileSync(file, script);
     const stdout = execFileSync('/bin/bash', [file], {
-      env: { PATH: `${bin}:/usr/bin:/bin`, HTTPD_CONF_DIR: path.join(scratch, 'conf.d') },
+      env: { PATH: `${bin}:/usr/bin:/bin`, HTTPD_CONF_DIR: path.join(scratch, 'conf.d'), CFN_SIGNAL: path.join(bin, 'cfn-signal') },
       stdio: 'pipe',
     }).toString();
     return { calls: fs.readFileSync(path.join(state, 'calls'), 'utf-8').trim().split('\n'), stdout };
   }
 
-  test('a first run installs httpd, writes the configuration and starts httpd', () => {
+  test('a first run installs httpd, writes the configuration, starts httpd and, once it answers, signals SUCCESS', () => {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'web-provision-'));
 
     const calls = runScript(scratch, renderProvisioningScript(OPTIONS));
 
-    expect(calls).toEqual(['rpm -q httpd', 'yum install -y httpd', 'httpd -t', 'httpd -M', 'systemctl enable httpd', 'systemctl is-active --quiet httpd', 'systemctl start httpd']);
+    expect(calls).toEqual(['rpm -q httpd', 'yum install -y httpd', 'httpd -t', 'httpd -M', 'systemctl enable httpd', 'systemctl is-active --quiet httpd',
+      'systemctl start httpd', SIGNAL_SUCCESS]);
     expect(fs.readFileSync(path.join(scratch, 'conf.d', 'nlb-tiers-uwsgi-proxy.conf'), 'utf-8')).toBe(renderProxyConfig(OPTIONS) + '\n');
   });
 
@@ -128,7 +138,7 @@ describe('renderProvisioningScript', () => {
 
     const { calls, stdout } = runScriptWithOutput(scratch, script, ALL_MODULES);
 
-    expect(calls).toEqual(['rpm -q httpd', 'httpd -t', 'httpd -M', 'systemctl enable httpd', 'systemctl is-active --quiet httpd']);
+    expect(calls).toEqual(['rpm -q httpd', 'httpd -t', 'httpd -M', 'systemctl enable httpd', 'systemctl is-active --quiet httpd', SIGNAL_SUCCESS]);
     expect(stdout).not.toMatch(/^(changed|started|reloaded):/m);
     expect(stdout).toMatch(/^unchanged: httpd keeps running$/m);
     expect(fs.readFileSync(conf, 'utf-8')).toBe(before.text);
@@ -151,6 +161,28 @@ describe('renderProvisioningScript', () => {
     const loaded = ALL_MODULES.split('\n').filter(m => !m.includes(missing)).join('\n');
 
     expect(() => runScript(scratch, renderProvisioningScript(OPTIONS), loaded)).toThrow(new RegExp(`no ${missing} loaded`));
-    expect(fs.readFileSync(path.join(scratch, 'state', 'calls'), 'utf-8')).not.toContain('systemctl start');
+    const calls = fs.readFileSync(path.join(scratch, 'state', 'calls'), 'utf-8').trim().split('\n');
+    expect(calls).not.toContain('systemctl start httpd');
+    expect(calls[calls.length - 1]).toBe('cfn-signal --stack Stack --resource WebServer --region eu-west-1 --id i-0123456789abcdef0 --exit-code 1 '
+      + `--reason provisioning failed on i-0123456789abcdef0: httpd has no ${missing} loaded: cannot proxy to uwsgi`);
+  });
+
+  test('fails, and signals FAILURE with the reason, when httpd does not answer through the upstream in time', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'web-provision-'));
+
+    expect(() => runScript(scratch, renderProvisioningScript(OPTIONS), ALL_MODULES, '503')).toThrow(/did not answer through the upstream within 3 s \(last status: 503\)/);
+    const calls = fs.readFileSync(path.join(scratch, 'state', 'calls'), 'utf-8').trim().split('\n');
+    expect(calls[calls.length - 1]).toBe('cfn-signal --stack Stack --resource WebServer --region eu-west-1 --id i-0123456789abcdef0 --exit-code 1 '
+      + '--reason provisioning failed on i-0123456789abcdef0: httpd did not answer through the upstream within 3 s (last status: 503)');
+  });
+
+  test('a failed command fails the run and signals FAILURE naming the command', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'web-provision-'));
+    const script = renderProvisioningScript(OPTIONS).replace('\nhttpd -t\n', '\nhttpd -t\ntest -e /nonexistent/injected\n');
+
+    expect(() => runScript(scratch, script)).toThrow();
+    const calls = fs.readFileSync(path.join(scratch, 'state', 'calls'), 'utf-8').trim().split('\n');
+    expect(calls[calls.length - 1]).toBe('cfn-signal --stack Stack --resource WebServer --region eu-west-1 --id i-0123456789abcdef0 --exit-code 1 '
+      + '--reason provisioning failed on i-0123456789abcdef0: \'test -e /nonexistent/injected\' exited with status 1');
   });
 });

@@ -64,15 +64,17 @@ export interface ProvisionedServerProps {
    */
   readonly logBucket?: s3.IBucket;
   /**
-   * How long CloudFormation waits for provisioning to succeed (10 minutes to 48 hours, known at
-   * synthesis). The document's own run on an instance times out 5 minutes earlier (the time an
-   * instance gets to boot and register with Systems Manager), so a run that hangs fails with its
-   * own output first.
+   * How long CloudFormation waits for provisioning to succeed (10 minutes to 12 hours, known at
+   * synthesis): the `Timeout` of the servers' CreationPolicy, within which every instance must
+   * signal that it serves, and of the association's wait. The document's own run on an instance
+   * times out 5 minutes earlier (the time an instance gets to boot and register with Systems
+   * Manager), so a run that hangs fails with its own output first.
    *
    * A first provisioning installs packages (and, on an app server, compiles uWSGI with pip), which
    * takes minutes on a small instance; a wait that ends first rolls the stack back.
    *
    * @default Duration.minutes(40)
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-creationpolicy.html
    */
   readonly provisioningTimeout?: Duration;
 }

@@ -29,6 +29,24 @@ export abstract class ProvisioningTargets {
     }();
   }
 
+  /**
+   * Every instance that carries a tag, including instances launched later.
+   *
+   * A tag whose value is known at synthesis keeps the association independent of the resources
+   * that create the instances. An association that refers to an Auto Scaling group or an instance
+   * (a `Ref` in its targets) is created only after it, and a group or instance with a
+   * CreationPolicy is complete only once its instances have signalled, which they do at the end
+   * of this association's run: a deadlock until the creation timeout.
+   *
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/state-manager-about.html
+   * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Target.html
+   */
+  public static tag(key: string, value: string): ProvisioningTargets {
+    return new class extends ProvisioningTargets {
+      public readonly targets = [{ key: `tag:${key}`, values: [value] }];
+    }();
+  }
+
   /** The `Targets` of the association. */
   public abstract readonly targets: ssm.CfnAssociation.TargetProperty[];
 }

@@ -5,13 +5,13 @@
 # before this runs; SSM checks every such reference against the declared parameters when it
 # creates the document, so double braces appear nowhere else, comments included.
 set -euo pipefail
+@@signalOnExit@@
 archive='@@archive@@'
 playbook_dir='@@playbookDir@@'
 
 if ! command -v ansible-playbook >/dev/null 2>&1; then
   if [ '{{ InstallAnsible }}' != 'True' ]; then
-    echo "ansible-playbook is not on this image and installAnsible is false: bake Ansible into the image, or let the fleet install it" >&2
-    exit 1
+    nlbt_fail "ansible-playbook is not on this image and installAnsible is false: bake Ansible into the image, or let the fleet install it"
   fi
   if command -v dnf >/dev/null 2>&1; then
     # Amazon Linux 2023 ships ansible-core in its own repositories since release 2023.2.
@@ -20,8 +20,7 @@ if ! command -v ansible-playbook >/dev/null 2>&1; then
     # Amazon Linux 2: Ansible comes from the ansible2 topic of amazon-linux-extras.
     amazon-linux-extras install -y ansible2
   else
-    echo "neither dnf nor amazon-linux-extras is here to install Ansible with: use an image with Ansible and installAnsible false" >&2
-    exit 1
+    nlbt_fail "neither dnf nor amazon-linux-extras is here to install Ansible with: use an image with Ansible and installAnsible false"
   fi
 fi
 

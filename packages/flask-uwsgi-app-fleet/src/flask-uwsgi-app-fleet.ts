@@ -1,10 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  AmazonLinuxGeneration, IUwsgiTargetGroup, ProvisionedServerProps, ProvisioningLogBucket, ProvisioningTargets, ServerRole, SsmProvisioning,
+  AmazonLinuxGeneration, IUwsgiTargetGroup, ProvisionedServerProps, ProvisioningLogBucket, ServerRole, SsmProvisioning,
 } from '@nlb-tiers/core';
-import { invalidProp, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, validateCapacities, validateInteger, validateKeyPrefix, validatePort } from '@nlb-tiers/core/helpers-internal';
-import { Duration, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import {
+  invalidProp, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, tagForProvisioning,
+  validateCapacities, validateInteger, validateKeyPrefix, validatePort,
+} from '@nlb-tiers/core/helpers-internal';
+import { Aws, Duration, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -114,10 +117,11 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps {
    * How CloudFormation replaces the instances when the launch template changes (a new image, a
    * new instance type).
    *
-   * @default - a rolling update, one instance at a time, keeping the others in service and
-   * pausing 15 minutes after each replacement so the new instance can be provisioned and pass
-   * its health checks before the next one goes
-   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html
+   * @default - a rolling update, one instance at a time, keeping the others in service; after
+   * each replacement it waits for the new instance's signal that it serves (`WaitOnResourceSignals`)
+   * for `provisioningTimeout`, at most one hour (the longest `PauseTime`), and a FAILURE signal
+   * or none in time rolls the update back
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html
    */
   readonly updatePolicy?: autoscaling.UpdatePolicy;
 }
@@ -130,6 +134,13 @@ const DEFAULT_PIP_PACKAGES: Record<AmazonLinuxGeneration, string[]> = {
   [AmazonLinuxGeneration.AMAZON_LINUX_2]: ['uwsgi==2.0.28', 'flask==2.2.5'],
 };
 const SYSTEM_PACKAGES = ['python3', 'python3-pip', 'python3-devel', 'gcc'];
+/**
+ * The longest `PauseTime` of a rolling update that waits on resource signals: "The maximum amount
+ * of time that can be specified for the pause time is one hour (PT1H)".
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html
+ */
+const MAX_ROLLING_PAUSE = Duration.hours(1);
 
 /**
  * An Auto Scaling group of Flask apps served by uWSGI, behind a Network Load Balancer.
@@ -139,7 +150,9 @@ const SYSTEM_PACKAGES = ['python3', 'python3-pip', 'python3-devel', 'gcc'];
  * State Manager association runs the fleet's own Command document on every instance of the group,
  * including instances it launches later: it downloads an Ansible playbook (built into an asset at
  * synth time) and runs it locally, which installs uWSGI and Flask, deploys the app, `uwsgi.ini`
- * and a systemd unit, and starts the app.
+ * and a systemd unit, starts the app and checks that it answers. Each instance then signals the
+ * group's CreationPolicy with cfn-signal, so the group (and the stack) completes only once every
+ * instance serves, and a failed run fails it at once with its reason.
  *
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-asg.html
  */
@@ -223,13 +236,19 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
       maxCapacity,
       desiredCapacity,
       healthChecks: autoscaling.HealthChecks.ec2(),
+      // The group is complete once every instance it launches (DesiredCapacity of them, the count
+      // CloudFormation's own example waits for) signalled that it serves, within provisioningTimeout.
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-creationpolicy.html
+      signals: autoscaling.Signals.waitForAll({ timeout: timeouts.wait }),
       updatePolicy: props.updatePolicy ?? autoscaling.UpdatePolicy.rollingUpdate({
         maxBatchSize: 1,
         // CloudFormation requires fewer instances in service than the group's maximum.
         minInstancesInService: Token.isUnresolved(desiredCapacity) || Token.isUnresolved(maxCapacity)
           ? undefined : Math.max(0, Math.min(desiredCapacity, maxCapacity - 1)),
-        // Without resource signals, the pause is what a new instance gets before the next goes.
-        pauseTime: Duration.minutes(15),
+        // With the group's signals, aws-cdk-lib sets WaitOnResourceSignals: the pause is how long a
+        // new instance gets to signal, at most PT1H for a rolling update.
+        waitOnResourceSignals: true,
+        pauseTime: timeouts.wait.toSeconds() > MAX_ROLLING_PAUSE.toSeconds() ? MAX_ROLLING_PAUSE : timeouts.wait,
       }),
     });
     // Instances provision themselves through the NAT gateway as soon as they boot: launch them only
@@ -237,6 +256,10 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
     // exist already); subnets built from L1 resources in the same stack need one added by hand.
     this.autoScalingGroup.node.addDependency(subnets.internetConnectivityEstablished);
     Tags.of(this.autoScalingGroup).add(props.serverTagKey ?? 'Server', props.serverTagValue ?? 'App', { applyToLaunchedInstances: true });
+    // The association finds the instances by a tag known at synthesis, not by the group's name: it
+    // must not wait for the group, which waits for the signals the association's runs send.
+    const targets = tagForProvisioning(this, this.autoScalingGroup);
+    const groupResource = this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
     this.autoScalingGroup.attachToNetworkTargetGroup(props.loadBalancer.targetGroup);
     Validations.of(this.autoScalingGroup).acknowledge({
       id: 'AwsSolutions-AS3',
@@ -278,8 +301,12 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
         InstallAnsible: [(props.installAnsible ?? true) ? 'True' : 'False'],
         ExtraVariables: ['SSM=True'],
         TimeoutSeconds: [String(timeouts.runSeconds)],
+        // Names, not references: the stack and the region are pseudo parameters, the group's logical id a literal.
+        SignalStack: [Aws.STACK_NAME],
+        SignalResource: [Stack.of(this).resolve(groupResource.logicalId)],
+        SignalRegion: [Aws.REGION],
       },
-      targets: ProvisioningTargets.autoScalingGroup(this.autoScalingGroup),
+      targets,
       instanceRole: this.role,
       logBucket: this.logBucket,
       logKeyPrefix: props.logKeyPrefix ?? 'playbook-association-log',

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AmazonLinuxGeneration, ExistingUwsgiTargetGroup, IUwsgiTargetGroup } from '@nlb-tiers/core';
+import { dependencyPath } from '@nlb-tiers/core/helpers-internal';
 import { App, CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
@@ -47,8 +48,40 @@ describe('FlaskUwsgiAppFleet', () => {
       VPCZoneIdentifier: [{ Ref: Match.stringLikeRegexp('^VpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('^VpcPrivateSubnet2') }],
       TargetGroupARNs: [{ Ref: Match.stringLikeRegexp('^Targets') }],
       HealthCheckType: 'EC2',
-      Tags: [{ Key: 'Server', Value: 'App', PropagateAtLaunch: true }],
+      Tags: Match.arrayWith([{ Key: 'Server', Value: 'App', PropagateAtLaunch: true }]),
     });
+  });
+
+  test.each([
+    ['the desired capacity', {}, 2, 'PT40M'],
+    ['the desired capacity, not the minimum', { minCapacity: 1, desiredCapacity: 3, maxCapacity: 4 }, 3, 'PT40M'],
+    ['the desired capacity, within the provisioning timeout', { provisioningTimeout: Duration.minutes(20) }, 2, 'PT20M'],
+  ])('completes once %s of instances signalled', (_, props: Partial<FlaskUwsgiAppFleetProps>, count, timeout) => {
+    const { template } = synth(props);
+
+    template.hasResource('AWS::AutoScaling::AutoScalingGroup', { CreationPolicy: { ResourceSignal: { Count: count, Timeout: timeout } } });
+  });
+
+  test('the association passes its run the stack, the group\'s logical id and the region to signal, by name', () => {
+    const { stack, fleet, template } = synth();
+
+    template.hasResourceProperties('AWS::SSM::Association', {
+      Parameters: Match.objectLike({
+        SignalStack: [{ Ref: 'AWS::StackName' }],
+        SignalResource: [stack.resolve((fleet.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).logicalId)],
+        SignalRegion: [{ Ref: 'AWS::Region' }],
+      }),
+    });
+  });
+
+  test('the association waits for nothing that waits for the group, so the instances\' signals can come', () => {
+    const { stack, fleet, template } = synth();
+
+    const group = stack.resolve((fleet.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).logicalId);
+    const association = stack.resolve(fleet.provisioning.association.logicalId);
+    expect(dependencyPath(template.toJSON(), association, group)).toBeUndefined();
+    // The walk finds a wait where there is one: the group waits for the role the association's output policy is attached to.
+    expect(dependencyPath(template.toJSON(), group, stack.resolve((fleet.role.node.defaultChild as any).logicalId))).toBeDefined();
   });
 
   test('launches t4g.micro Amazon Linux 2023 arm64 with IMDSv2 required and an encrypted root volume', () => {
@@ -121,19 +154,24 @@ describe('FlaskUwsgiAppFleet', () => {
     expect(document.Properties.Content).toEqual(playbookDocumentContent(2100));
     template.hasResourceProperties('AWS::SSM::Association', {
       Name: { Ref: documentId },
-      Targets: [{ Key: 'tag:aws:autoscaling:groupName', Values: [{ Ref: Match.stringLikeRegexp('^FleetASG') }] }],
-      Parameters: {
+      Targets: [{ Key: 'tag:nlb-tiers:provisioning', Values: [Match.stringLikeRegexp('^Stack/StackFleet[0-9A-F]{8}$')] }],
+      Parameters: Match.objectLike({
         SourceInfo: [Match.anyValue()],
         InstallAnsible: ['True'],
         ExtraVariables: ['SSM=True'],
         TimeoutSeconds: ['2100'],
-      },
+      }),
       WaitForSuccessTimeoutSeconds: 2400,
       OutputLocation: { S3Location: Match.objectLike({ OutputS3KeyPrefix: 'playbook-association-log' }) },
     });
     const sourceInfo = JSON.stringify(stack.resolve(Object.values(template.findResources('AWS::SSM::Association'))[0].Properties.Parameters.SourceInfo));
     expect(sourceInfo).toContain(`${fleet.playbookAsset.assetHash}.zip`);
     expect(stack.resolve(fleet.provisioningDocument.ref)).toEqual({ Ref: documentId });
+    // The group puts the targeted tag on every instance it launches.
+    const value = Object.values(template.findResources('AWS::SSM::Association'))[0].Properties.Targets[0].Values[0];
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      Tags: Match.arrayWith([{ Key: 'nlb-tiers:provisioning', Value: value, PropagateAtLaunch: true }]),
+    });
   });
 
   test.each([
@@ -218,12 +256,15 @@ describe('FlaskUwsgiAppFleet', () => {
     ]));
   });
 
-  test('rolls a changed launch template out one instance at a time, keeping the others in service', () => {
-    const { template } = synth();
+  test.each([
+    ['the provisioning timeout', Duration.minutes(40), 'PT40M'],
+    ['one hour, the longest pause, for a longer provisioning timeout', Duration.hours(2), 'PT1H'],
+  ])('rolls a changed launch template out one instance at a time, keeping the others in service, each waiting for its signal for %s', (_, provisioningTimeout, pause) => {
+    const { template } = synth({ provisioningTimeout });
 
     template.hasResource('AWS::AutoScaling::AutoScalingGroup', {
       UpdatePolicy: Match.objectLike({
-        AutoScalingRollingUpdate: Match.objectLike({ MaxBatchSize: 1, MinInstancesInService: 1, PauseTime: 'PT15M' }),
+        AutoScalingRollingUpdate: Match.objectLike({ MaxBatchSize: 1, MinInstancesInService: 1, WaitOnResourceSignals: true, PauseTime: pause }),
       }),
     });
   });
@@ -251,14 +292,14 @@ describe('FlaskUwsgiAppFleet', () => {
 
     const dir = stagedPlaybook(stack, fleet);
 
-    expect(fs.readdirSync(dir).sort()).toEqual(['files', 'playbook.yml', 'vars.json']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['files', 'playbook.yml', 'uwsgi_answers.py', 'vars.json']);
     expect(fs.readdirSync(path.join(dir, 'files')).sort()).toEqual(['app', 'uwsgi.ini', 'uwsgi.service']);
     expect(fs.readFileSync(path.join(dir, 'files', 'app', 'run.py'), 'utf-8')).toContain('X-aws-ec2-metadata-token');
     const ini = fs.readFileSync(path.join(dir, 'files', 'uwsgi.ini'), 'utf-8');
     expect(ini).toMatch(/^socket = 0\.0\.0\.0:9090$/m);
     expect(ini).toMatch(/^module = run:app$/m);
     const vars = JSON.parse(fs.readFileSync(path.join(dir, 'vars.json'), 'utf-8'));
-    expect(vars).toMatchObject({ pip_packages: ['uwsgi==2.0.28', 'flask==3.1.1'], app_has_requirements: false });
+    expect(vars).toMatchObject({ pip_packages: ['uwsgi==2.0.28', 'flask==3.1.1'], app_has_requirements: false, uwsgi_port: 9090 });
   });
 
   test('takes capacities, port, workers and a user app from props', () => {
@@ -307,11 +348,16 @@ describe('FlaskUwsgiAppFleet', () => {
     new FlaskUwsgiAppFleet(stack, 'Blue', { vpc, loadBalancer });
     new FlaskUwsgiAppFleet(stack, 'Green', { vpc, loadBalancer });
 
-    const associations = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Association'));
+    const template = Template.fromStack(stack);
+    const associations = Object.values(template.findResources('AWS::SSM::Association'));
     expect(associations.map(a => a.Properties.Targets)).toEqual([
-      [{ Key: 'tag:aws:autoscaling:groupName', Values: [{ Ref: expect.stringMatching(/^BlueASG/) }] }],
-      [{ Key: 'tag:aws:autoscaling:groupName', Values: [{ Ref: expect.stringMatching(/^GreenASG/) }] }],
+      [{ Key: 'tag:nlb-tiers:provisioning', Values: [expect.stringMatching(/^Stack\/StackBlue/)] }],
+      [{ Key: 'tag:nlb-tiers:provisioning', Values: [expect.stringMatching(/^Stack\/StackGreen/)] }],
     ]);
+    for (const [color, a] of [['Blue', associations[0]], ['Green', associations[1]]] as const) {
+      const groups = template.findResources('AWS::AutoScaling::AutoScalingGroup', { Properties: { Tags: Match.arrayWith([Match.objectLike({ Value: a.Properties.Targets[0].Values[0] })]) } });
+      expect(Object.keys(groups)).toEqual([expect.stringMatching(new RegExp(`^${color}ASG`))]);
+    }
   });
 
   test.each<[string, Partial<FlaskUwsgiAppFleetProps>, ec2.VpcProps | undefined, string]>([

@@ -17,7 +17,7 @@ function fillParameters(text: string, values: Record<string, string>): string {
  * folder, and the commands the script may call (dnf, ansible-playbook) are stand-ins that log
  * their calls. `ansible` says whether ansible-playbook is on PATH before the script runs.
  */
-function runStep(params: { InstallAnsible: string; ExtraVariables?: string }, ansible: boolean) {
+function runStep(params: { InstallAnsible: string; ExtraVariables?: string }, ansible: boolean, ansibleExit = 0) {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-document-'));
   const bin = path.join(scratch, 'bin');
   const calls = path.join(scratch, 'calls');
@@ -34,20 +34,24 @@ function runStep(params: { InstallAnsible: string; ExtraVariables?: string }, an
   const stub = (name: string, body = '') => fs.writeFileSync(path.join(bin, name),
     `#!/bin/bash\necho "${name} $* (in $PWD)" >> "${calls}"\n${body}\n`, { mode: 0o755 });
   const ansiblePlaybook = path.join(scratch, 'ansible-playbook');
-  fs.writeFileSync(ansiblePlaybook, `#!/bin/bash\necho "ansible-playbook $* (in $PWD, sees $(ls | tr '\\n' ' '))" >> "${calls}"\n`, { mode: 0o755 });
+  fs.writeFileSync(ansiblePlaybook, `#!/bin/bash\necho "ansible-playbook $* (in $PWD, sees $(ls | tr '\\n' ' '))" >> "${calls}"\nexit ${ansibleExit}\n`, { mode: 0o755 });
   // dnf "installs" ansible-core by putting ansible-playbook on PATH.
   stub('dnf', `cp "${ansiblePlaybook}" "${bin}/"`);
   if (ansible) fs.copyFileSync(ansiblePlaybook, path.join(bin, 'ansible-playbook'));
   // Only these commands are on PATH: whatever this machine has installed (an ansible-playbook of
   // its own, say) must not change what the script sees.
   for (const tool of ['python3', 'rm', 'mkdir', 'cp', 'ls', 'tr']) fs.symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool));
+  stub('cfn-signal');
+  // The metadata service's answers, without sending anything.
+  fs.writeFileSync(path.join(bin, 'curl'), '#!/bin/bash\ncase "$*" in *api/token*) echo token;; *instance-id*) echo i-0abc;; esac\n', { mode: 0o755 });
 
   const step = playbookDocumentContent(1800).mainSteps as any[];
-  const script = fillParameters(renderPlaybookScript({ archive, playbookDir }), { ExtraVariables: 'SSM=True', ...params });
+  const script = fillParameters(renderPlaybookScript({ archive, playbookDir }),
+    { ExtraVariables: 'SSM=True', SignalStack: 'Stack', SignalResource: 'FleetGroup', SignalRegion: 'eu-west-1', ...params });
   expect(step[1].inputs.runCommand).toEqual(renderPlaybookScript().split('\n'));
   const file = path.join(scratch, '_script.sh');
   fs.writeFileSync(file, script, { mode: 0o755 });
-  const result = spawnSync(file, { cwd: scratch, env: { PATH: bin }, encoding: 'utf-8' });
+  const result = spawnSync(file, { cwd: scratch, env: { PATH: bin, CFN_SIGNAL: path.join(bin, 'cfn-signal') }, encoding: 'utf-8' });
   return {
     status: result.status,
     stderr: result.stderr,
@@ -94,14 +98,23 @@ describe('the playbook step', () => {
     expect(status).toBe(0);
     expect(calls[0]).toMatch(/^dnf install -y ansible-core /);
     expect(calls[1]).toBe(`ansible-playbook --inventory localhost, --connection local --extra-vars SSM=True -v playbook.yml (in ${playbookDir}, sees playbook.yml )`);
+    expect(calls[2]).toMatch(/^cfn-signal --stack Stack --resource FleetGroup --region eu-west-1 --id i-0abc --exit-code 0 /);
   });
 
   test('uses the Ansible the image has, installing nothing', () => {
     const { status, calls } = runStep({ InstallAnsible: 'True' }, true);
 
     expect(status).toBe(0);
-    expect(calls).toHaveLength(1);
+    expect(calls).toHaveLength(2);
     expect(calls[0]).toMatch(/^ansible-playbook /);
+    expect(calls[1]).toMatch(/^cfn-signal .* --exit-code 0 /);
+  });
+
+  test('a failed playbook run fails the step with its status and signals FAILURE naming the command', () => {
+    const { status, calls } = runStep({ InstallAnsible: 'True' }, true, 2);
+
+    expect(status).toBe(2);
+    expect(calls[1]).toMatch(/^cfn-signal --stack Stack --resource FleetGroup --region eu-west-1 --id i-0abc --exit-code 1 --reason provisioning failed on i-0abc: 'ansible-playbook --inventory localhost, --connection local --extra-vars 'SSM=True' -v playbook.yml' exited with status 2 /);
   });
 
   test('fails with a clear message when the image has no Ansible and installAnsible is false', () => {
@@ -109,6 +122,6 @@ describe('the playbook step', () => {
 
     expect(status).toBe(1);
     expect(stderr).toContain('ansible-playbook is not on this image and installAnsible is false');
-    expect(calls).toEqual([]);
+    expect(calls).toEqual([expect.stringMatching(/^cfn-signal --stack Stack --resource FleetGroup --region eu-west-1 --id i-0abc --exit-code 1 --reason provisioning failed on i-0abc: ansible-playbook is not on this image and installAnsible is false/)]);
   });
 });

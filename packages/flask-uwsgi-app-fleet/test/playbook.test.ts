@@ -17,7 +17,7 @@ describe('the app server playbook', () => {
     expect(play).toMatchObject({ hosts: 'all', become: true, vars_files: ['vars.json'] });
   });
 
-  test('uses only modules that compare before they change, and never a raw command', () => {
+  test('changes things only with modules that compare before they change; its one command, the check that the app answers, changes nothing', () => {
     expect(tasks.map(moduleOf)).toEqual([
       'ansible.builtin.package',
       'ansible.builtin.user',
@@ -27,10 +27,18 @@ describe('the app server playbook', () => {
       'ansible.builtin.copy',
       'ansible.builtin.copy',
       'ansible.builtin.systemd',
+      'ansible.builtin.meta',
+      'ansible.builtin.command',
     ]);
-    for (const task of [...tasks, ...play.handlers]) {
+    const check = tasks[tasks.length - 1];
+    expect(check).toEqual({ 'name': expect.any(String), 'ansible.builtin.command': 'python3 {{ playbook_dir }}/uwsgi_answers.py {{ uwsgi_port }}', 'changed_when': false });
+    for (const task of [...tasks.slice(0, -1), ...play.handlers]) {
       expect(Object.keys(task).every(k => ['name', 'notify', 'when', moduleOf(task)].includes(k))).toBe(true);
     }
+  });
+
+  test('restarts a changed app before the check, so that the check sees what was deployed', () => {
+    expect(tasks[tasks.length - 2]).toMatchObject({ 'ansible.builtin.meta': 'flush_handlers' });
   });
 
   test('declares the state it wants rather than an action', () => {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { renderTemplate } from '@nlb-tiers/core/helpers-internal';
+import { renderSignalOnExit, renderTemplate, ResourceSignalTarget } from '@nlb-tiers/core/helpers-internal';
 import { Token } from 'aws-cdk-lib';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
@@ -69,9 +69,24 @@ export function renderProxyConfig(options: ProxyConfigOptions): string {
   }).replace(/\n{2,}/g, '\n').trimEnd();
 }
 
-/** Renders the shell script the provisioning association runs (the `commands` of AWS-RunShellScript). */
-export function renderProvisioningScript(options: ProxyConfigOptions): string {
+/** What the provisioning script needs besides the proxy: where to signal, and how long to wait for the upstream. */
+export interface ProvisioningScriptOptions extends ProxyConfigOptions {
+  /** The instance's CreationPolicy, which the script signals when it exits. */
+  readonly signal: ResourceSignalTarget;
+  /** How long the script waits for httpd to answer through the upstream (the app servers may still be provisioning). */
+  readonly answerWaitSeconds: number;
+}
+
+/**
+ * Renders the shell script the provisioning association runs (the `commands` of
+ * AWS-RunShellScript): install and configure httpd, wait until it answers through the upstream,
+ * and signal the outcome.
+ */
+export function renderProvisioningScript(options: ProvisioningScriptOptions): string {
   return renderTemplate(path.join(ASSETS, 'provision-web-server.sh'), {
+    signalOnExit: renderSignalOnExit(options.signal),
     proxyConfig: renderProxyConfig(options),
+    httpPort: options.httpPort,
+    answerWaitSeconds: options.answerWaitSeconds,
   });
 }

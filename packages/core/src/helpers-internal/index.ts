@@ -1,13 +1,17 @@
 /**
  * The internals of @nlb-tiers/core that its sibling libraries share: prop validation, server
- * image and provisioning-timeout resolution, template rendering and cdk-nag acknowledgements.
+ * image and provisioning-timeout resolution, resource signals, template rendering and reading, and
+ * cdk-nag acknowledgements.
  *
  * Imported as `@nlb-tiers/core/helpers-internal` (an entry of the package's `exports`), never by a
  * file path. It is not public API: it changes with the siblings, which is why all nlb-tiers
  * libraries are released together at one version and depend on each other's exact version.
  */
 export * from '../private/acknowledge';
+export * from '../private/provisioning-tag';
 export * from '../private/provisioning-timeout';
+export * from '../private/resource-signal';
 export * from '../private/server-image';
 export * from '../private/template';
+export * from '../private/template-graph';
 export * from '../private/validation';

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { MAX_SIGNAL_TIMEOUT } from './resource-signal';
 import { invalidProp, validateDuration } from './validation';
 
 /**
@@ -18,17 +19,20 @@ export const DEFAULT_PROVISIONING_TIMEOUT = Duration.minutes(40);
  */
 export const BOOT_ALLOWANCE = Duration.minutes(5);
 
-/** The two timeouts of a provisioning association. */
+/** The timeouts of a server's provisioning. */
 export interface ProvisioningTimeouts {
-  /** How long CloudFormation waits for the association to succeed. */
+  /**
+   * How long CloudFormation waits for the association to succeed, and for the instances' resource
+   * signals (the `Timeout` of the CreationPolicy): the time from launch to serving.
+   */
   readonly wait: Duration;
   /** The timeout of the document's run on an instance, in seconds: `wait` minus {@link BOOT_ALLOWANCE}. */
   readonly runSeconds: number;
 }
 
 /**
- * Checks a server construct's `provisioningTimeout` (10 minutes to 48 hours, the longest wait
- * CloudFormation accepts) and derives the run's own timeout from it.
+ * Checks a server construct's `provisioningTimeout` (10 minutes to 12 hours, the longest wait for
+ * resource signals a CreationPolicy accepts) and derives the run's own timeout from it.
  */
 export function resolveProvisioningTimeouts(scope: IConstruct, construct: string, timeout: Duration | undefined): ProvisioningTimeouts {
   const wait = timeout ?? DEFAULT_PROVISIONING_TIMEOUT;
@@ -37,6 +41,6 @@ export function resolveProvisioningTimeouts(scope: IConstruct, construct: string
     invalidProp(scope, construct, 'provisioningTimeout', 'a value known only at deploy time',
       'a duration known at synthesis: the run\'s own timeout, 5 minutes shorter, is derived from it');
   }
-  validateDuration(scope, construct, 'provisioningTimeout', wait, 'seconds', 600, 172800);
+  validateDuration(scope, construct, 'provisioningTimeout', wait, 'seconds', 600, MAX_SIGNAL_TIMEOUT.toSeconds());
   return { wait, runSeconds: wait.toSeconds() - BOOT_ALLOWANCE.toSeconds() };
 }

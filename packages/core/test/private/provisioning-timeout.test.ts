@@ -20,7 +20,7 @@ describe('resolveProvisioningTimeouts', () => {
   test.each([
     [Duration.minutes(10), 300],
     [Duration.hours(1), 3300],
-    [Duration.hours(48), 172500],
+    [Duration.hours(12), 42900],
   ])('a wait of %s leaves the run 300 s less: %i s', (wait, runSeconds) => {
     const { scope } = fixture();
 
@@ -30,15 +30,16 @@ describe('resolveProvisioningTimeouts', () => {
     expect(timeouts.runSeconds).toBe(runSeconds);
   });
 
+  // 12 hours: the longest Timeout of a CreationPolicy's ResourceSignal.
   test.each([
     [Duration.seconds(599), '599 seconds'],
-    [Duration.seconds(172801), '172801 seconds'],
+    [Duration.seconds(43201), '43201 seconds'],
     [Duration.millis(600500), '600.5 seconds'],
   ])('fails on a wait of %s', (wait, shown) => {
     const { scope } = fixture();
 
     expect(() => resolveProvisioningTimeouts(scope, 'Server', wait))
-      .toThrow(`Server at 'Stack/Server': invalid provisioningTimeout: got '${shown}', expected a whole number of seconds from 600 to 172800`);
+      .toThrow(`Server at 'Stack/Server': invalid provisioningTimeout: got '${shown}', expected a whole number of seconds from 600 to 43200`);
   });
 
   test('fails on a wait known only at deploy time, from which no run timeout can be derived', () => {

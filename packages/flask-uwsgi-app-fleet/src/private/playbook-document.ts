@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { renderTemplate } from '@nlb-tiers/core/helpers-internal';
+import { renderSignalOnExit, renderTemplate } from '@nlb-tiers/core/helpers-internal';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 
@@ -18,14 +18,22 @@ export interface PlaybookPaths {
   readonly playbookDir: string;
 }
 
-/** Renders the shell step of the fleet's document: make sure Ansible is there, extract, run the playbook. */
+/**
+ * Renders the shell step of the fleet's document: make sure Ansible is there, extract, run the
+ * playbook (whose last task checks that the app answers), and signal the group's CreationPolicy
+ * with the outcome, to the stack, resource and region the document's parameters name.
+ */
 export function renderPlaybookScript(paths: PlaybookPaths = { archive: PLAYBOOK_ARCHIVE, playbookDir: PLAYBOOK_DIR }): string {
-  return renderTemplate(path.join(ASSETS, 'run-playbook.sh'), { archive: paths.archive, playbookDir: paths.playbookDir }).trimEnd();
+  return renderTemplate(path.join(ASSETS, 'run-playbook.sh'), {
+    archive: paths.archive,
+    playbookDir: paths.playbookDir,
+    signalOnExit: renderSignalOnExit({ stack: '{{ SignalStack }}', resource: '{{ SignalResource }}', region: '{{ SignalRegion }}' }),
+  }).trimEnd();
 }
 
 /**
  * The content of the fleet's SSM Command document (schema 2.2): download the playbook archive
- * from S3, then run it with a local `ansible-playbook`. It replaces `AWS-ApplyAnsiblePlaybooks`,
+ * from S3, then run it with a local `ansible-playbook`, and signal the outcome to CloudFormation. It replaces `AWS-ApplyAnsiblePlaybooks`,
  * whose `InstallDependencies` picks its install branch from `/etc/system-release` and has no
  * branch that works on Amazon Linux 2023.
  *
@@ -61,6 +69,22 @@ export function playbookDocumentContent(defaultTimeoutSeconds: number): Record<s
         description: 'The timeout of the playbook run, in seconds.',
         allowedPattern: '^[0-9]+$',
         default: String(defaultTimeoutSeconds),
+      },
+      // Where cfn-signal sends the run's outcome: the values go into the script between single quotes.
+      SignalStack: {
+        type: 'String',
+        description: 'The name or id of the stack of the Auto Scaling group whose CreationPolicy waits for this run\'s signal.',
+        allowedPattern: '^[A-Za-z0-9:/_.-]+$',
+      },
+      SignalResource: {
+        type: 'String',
+        description: 'The logical id of that Auto Scaling group.',
+        allowedPattern: '^[A-Za-z0-9]+$',
+      },
+      SignalRegion: {
+        type: 'String',
+        description: 'The region of the stack.',
+        allowedPattern: '^[a-z0-9-]+$',
       },
     },
     mainSteps: [

@@ -118,6 +118,7 @@ function writePlaybook(dir: string, options: PlaybookOptions, layout: AppServerL
     app_dir: layout.appDir,
     venv_dir: layout.venvDir,
     uwsgi_ini: layout.iniPath,
+    uwsgi_port: options.port,
     app_has_requirements: fs.existsSync(path.join(options.appDirectory, 'requirements.txt')),
   };
   fs.writeFileSync(path.join(dir, 'vars.json'), JSON.stringify(vars, undefined, 2) + '\n');

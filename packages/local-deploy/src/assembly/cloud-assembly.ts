@@ -19,6 +19,7 @@ export interface TemplateResource {
   readonly Properties?: Record<string, any>;
   readonly Metadata?: Record<string, any>;
   readonly DependsOn?: string | string[];
+  readonly CreationPolicy?: Record<string, any>;
 }
 
 /** One output of a template. */

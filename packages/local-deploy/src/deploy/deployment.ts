@@ -2,12 +2,14 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ExitCode, LocalDeployError } from '../errors';
+import { ResourceSignalError, ResourceSignals } from './resource-signals';
 import { Topology } from '../model/topology';
-import { describeProvisioning, ProvisioningError, provisioningParallelism, provisionHosts } from '../provisioning/run-provisioning';
+import { HostProvisioning } from '../provisioning/association-runner';
+import { describeFailure, describeProvisioning, ProvisioningError, provisioningParallelism, provisionHosts } from '../provisioning/run-provisioning';
 import { BalancerTiming, balancerConfig, IMDS_ADDRESS, IMDS_LOCAL_PORT, forwarderAgent, healthCheckerAgent, imdsAgent } from '../runtime/agents';
 import { TargetState } from '../runtime/balancer-rules';
 import { killNamespaceProcesses, removeIfEmpty } from '../runtime/cleanup';
-import { ControlServer, SYSTEMD_SOCKET } from '../runtime/control-server';
+import { CFN_SIGNAL_SOCKET, ControlServer, SYSTEMD_SOCKET } from '../runtime/control-server';
 import { listeningPorts, run, sleep, waitForListen } from '../runtime/exec';
 import { applySecurityGroups, imdsRedirectRuleset, internetGatewayRuleset } from '../runtime/firewall';
 import { InitSystem, journalFile, UnitAction } from '../runtime/init-system';
@@ -58,6 +60,8 @@ export interface DeploymentState {
 
 /** How long a host's init may take to set up its filesystem, and a server to start listening. */
 const START_TIMEOUT_MS = 20_000;
+/** How long a FAILURE signal's run gets to end, so that its output is reported with the signal. */
+const FAILED_RUN_GRACE_MS = 30_000;
 
 /**
  * A topology running on this machine. `up` brings it up in order (network, firewall, hosts with
@@ -91,11 +95,14 @@ export class LocalDeployment {
   private readonly initSystems: InitSystem[] = [];
   private readonly machines: Machine[] = [];
   private readonly createdNamespaces: string[] = [];
+  /** CloudFormation's side of the hosts' cfn-signal. */
+  public readonly signals: ResourceSignals;
   private downPromise?: Promise<void>;
 
   private constructor(public readonly topology: Topology, public readonly names: DeploymentNames, private readonly options: DeployOptions) {
     this.network = new Network(topology, names);
     this.supervisor = new Supervisor(() => this.writeState(), line => options.log(line));
+    this.signals = new ResourceSignals(topology, line => options.log(line));
   }
 
   /** The targets of every target group, by target group ARN, as the balancers see them now. */
@@ -232,22 +239,56 @@ export class LocalDeployment {
     fs.mkdirSync(path.dirname(journal), { recursive: true });
     const initSystem = new InitSystem(running, this.supervisor, journal);
     this.initSystems.push(initSystem);
-    const server = new ControlServer(path.join(running.dirs.control, SYSTEMD_SOCKET), initSystem,
-      e => this.options.log(`${host.name}: the local init system failed:\n${e.stack}`));
-    await server.listen();
-    this.controlServers.push(server);
+    const onError = (e: Error) => this.options.log(`${host.name}: the local deploy failed to answer a program of the host:\n${e.stack}`);
+    for (const server of [
+      new ControlServer(path.join(running.dirs.control, SYSTEMD_SOCKET), 'systemctl', argv => initSystem.systemctl(argv), onError),
+      new ControlServer(path.join(running.dirs.control, CFN_SIGNAL_SOCKET), 'cfn-signal', async argv => this.signals.receive(host, argv), onError),
+    ]) {
+      await server.listen();
+      this.controlServers.push(server);
+    }
   }
 
+  /**
+   * Runs every association and waits, as CloudFormation does, for the resource signals of every
+   * CreationPolicy (its timeout scaled like the health checks). A FAILURE signal fails the
+   * deployment at once, while other hosts may still be provisioning; so does a missing signal
+   * once the timeout passes.
+   */
   private async provision() {
     const withAssociations = this.machines.filter(m => m.host.associations.length > 0);
-    if (withAssociations.length === 0) return;
+    if (withAssociations.length === 0 && this.topology.signals.length === 0) return;
     this.options.log(`Provisioning ${withAssociations.length} hosts (${provisioningParallelism()} at a time): ` +
       'every association\'s document runs on its targets, as SSM Agent runs it');
+    for (const p of this.topology.signals) {
+      this.options.log(`  ${p.logicalId} waits for ${p.count} SUCCESS signals from ${p.hosts.join(', ') || 'no host'} ` +
+        `within ${p.timeoutSeconds}s x${this.options.healthCheckTimeScale} (its CreationPolicy)`);
+    }
     const started = Date.now();
-    const results = await provisionHosts(this.machines, this.topology, this.names.runDir);
+    const signalled = this.signals.wait(this.options.healthCheckTimeScale);
+    const done = new Map<string, HostProvisioning>();
+    const provisioning = provisionHosts(this.machines, this.topology, this.names.runDir, r => done.set(r.host, r));
+    // Whichever ends first: a failed CreationPolicy, or every run.
+    const results = await Promise.race([provisioning, signalled.then(() => provisioning)]).catch(async (e: Error) => {
+      // A FAILURE signal comes just before its run ends: report that run's output with it (bounded wait).
+      const host = this.signals.received.find(s => s.status === 'FAILURE')?.host;
+      const deadline = Date.now() + FAILED_RUN_GRACE_MS;
+      while (host && !done.has(host) && Date.now() < deadline) await sleep(100);
+      const hostRun = host ? done.get(host) : undefined;
+      throw hostRun && !hostRun.succeeded && e instanceof ResourceSignalError
+        ? new ResourceSignalError(`${e.message}\n\n${describeFailure(hostRun)}`, e.resource) : e;
+    });
     this.checkNotTornDown();
     for (const line of describeProvisioning(results)) this.options.log(line);
-    if (results.some(r => !r.succeeded)) throw new ProvisioningError(results);
+    const failed = results.filter(r => !r.succeeded);
+    if (failed.length > 0) {
+      // A failed run signals FAILURE before it exits: report the resource and the reason, with the run's own output.
+      const signal = this.signals.failure;
+      if (signal) throw new ResourceSignalError(`${signal.message}\n\n${failed.map(describeFailure).join('\n\n')}`, signal.resource);
+      throw new ProvisioningError(results);
+    }
+    await signalled;
+    for (const line of this.signals.describe()) this.options.log(line);
     const actions = this.unitActions.map(a => `${a.host} ${a.action} ${a.unit}`);
     this.options.log(`Provisioned in ${((Date.now() - started) / 1000).toFixed(1)}s; systemctl: ${actions.join(', ') || 'no unit started'}`);
   }

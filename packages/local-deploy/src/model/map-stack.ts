@@ -1,12 +1,14 @@
+import { creationOrder } from './creation-order';
 import { StackArtifact, Template, TemplateResource } from '../assembly/cloud-assembly';
 import { IntrinsicResolver } from '../assembly/intrinsics';
 import { ExitCode, LocalDeployError, UnsupportedFeatureError } from '../errors';
 import { INTERNET, mapHosts } from './hosts';
 import { mapLoadBalancers } from './load-balancers';
 import { LocalIdentities } from './local-identities';
-import { hostRoles, mapProvisioning } from './provisioning';
+import { associationsByTarget, hostRoles, mapProvisioning } from './provisioning';
 import { identifyResources } from './references';
 import { resourceKind } from './resource-kinds';
+import { mapSignalPolicies } from './resource-signals';
 import { mapSecurityGroups, portsOpenTo } from './security-groups';
 import { mapSubnets, SubnetAddresses } from './subnets';
 import { IgnoredResource, Topology } from './topology';
@@ -35,7 +37,8 @@ export interface MapStackOptions {
  * is collected and reported at once in an {@link UnsupportedResourcesError}.
  *
  * The steps run in the order values become known: every resource's ids, then subnets, hosts (and
- * their addresses), load balancers, provisioning, security groups and outputs.
+ * their addresses), load balancers, provisioning and resource signals, security groups and
+ * outputs; last the order CloudFormation creates the resources in, which fails on a signal deadlock.
  */
 export function mapStack(stack: StackArtifact, options: MapStackOptions = {}): Topology {
   const resources = stack.template.Resources ?? {};
@@ -61,10 +64,15 @@ export function mapStack(stack: StackArtifact, options: MapStackOptions = {}): T
   const references = placing.with(placed.values);
   const balancers = mapLoadBalancers({ resources, references, subnets: network.subnets, addresses, unsupported, hosts: placed.hosts });
   const associations = mapProvisioning({ stack, references, unsupported }, placed.hosts);
+  const signals = mapSignalPolicies(resources, references.resolver(), unsupported,
+    id => placed.hosts.filter(h => h.logicalId === id).map(h => h.name), options.desiredCapacity);
   const securityGroups = unsupported.guard('SecurityGroups', () => mapSecurityGroups(stack.template, references.resolver(),
     groupId => Object.keys(resources).find(id => resources[id].Type === 'AWS::EC2::SecurityGroup' && references.ref(id) === groupId))) ?? [];
 
   unsupported.throwIfAny(stack.stackName);
+  // Only the waits for signals can close a cycle: CloudFormation itself rejects circular references.
+  const provisionedBy = associationsByTarget({ stack, references, unsupported });
+  const order = creationOrder(resources, new Map(signals.map(s => [s.logicalId, provisionedBy.get(s.logicalId) ?? []])));
 
   // The regional name and the zonal names `<zone>.<name>`; one balancer host stands for every node.
   const hostsEntries = balancers.flatMap(b => [b.dnsName, ...b.availabilityZones.map(z => `${z}.${b.dnsName}`)].map(name => ({ name, address: b.address })));
@@ -84,6 +92,8 @@ export function mapStack(stack: StackArtifact, options: MapStackOptions = {}): T
     internet: { cidr: INTERNET.cidr, switchAddress: INTERNET.switchAddress, clientAddress: INTERNET.clientAddress },
     ...mapOutputs(stack.template, references.resolver()),
     ignored: [...ignored, ...placed.ignored],
+    signals,
+    creationOrder: order,
   };
 }
 

@@ -26,26 +26,56 @@ export function hostRoles(context: ProvisioningContext): Map<string, string> {
   const roles = new Map<string, string>();
   for (const [id, r] of associations(context.stack)) {
     const role = r.Properties?.Name === 'AWS-RunShellScript' ? 'web' : 'app';
-    for (const target of context.unsupported.guard(id, () => associationTargets(context.references, r)) ?? []) roles.set(target, role);
+    for (const target of targetsOf(context, id, r)) roles.set(target, role);
   }
   return roles;
 }
 
-/** The logical ids of the instances and Auto Scaling groups an association targets. */
-export function associationTargets(references: References, association: TemplateResource): string[] {
-  const targets: Array<{ Key: string; Values: string[] }> = references.resolver().resolve(association.Properties?.Targets ?? []);
+/**
+ * The logical ids of the instances and Auto Scaling groups an association targets: by instance id,
+ * by the `aws:autoscaling:groupName` tag Auto Scaling puts on a group's instances, or by any other
+ * tag, which an instance carries in its `Tags` and a group's instances carry when the group's tag
+ * has `PropagateAtLaunch`.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Target.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-tagproperty.html
+ */
+export function associationTargets(references: References, association: TemplateResource, resources: Record<string, TemplateResource>): string[] {
+  const resolver = references.resolver();
+  const targets: Array<{ Key: string; Values: string[] }> = resolver.resolve(association.Properties?.Targets ?? []);
   const out: string[] = [];
   for (const t of targets) {
-    if (t.Key !== 'InstanceIds' && t.Key !== 'tag:aws:autoscaling:groupName') {
-      throw new UnsupportedFeatureError(`association target key "${t.Key}": only InstanceIds and tag:aws:autoscaling:groupName are supported`);
-    }
-    for (const v of t.Values) {
-      const id = references.logicalIdOf(v);
-      if (!id) throw new UnsupportedFeatureError(`the association targets ${v}, which is not in the stack`);
-      out.push(id);
+    if (t.Key === 'InstanceIds' || t.Key === 'tag:aws:autoscaling:groupName') {
+      for (const v of t.Values) {
+        const id = references.logicalIdOf(v);
+        if (!id) throw new UnsupportedFeatureError(`the association targets ${v}, which is not in the stack`);
+        out.push(id);
+      }
+    } else if (t.Key.startsWith('tag:')) {
+      const key = t.Key.slice('tag:'.length);
+      const tagged = Object.entries(resources).filter(([, r]) => instanceTags(r, resolver.resolve(r.Properties?.Tags ?? []))
+        .some(tag => tag.Key === key && t.Values.includes(tag.Value)));
+      if (tagged.length === 0) {
+        throw new UnsupportedFeatureError(`the association targets the tag ${key}=${t.Values.join(',')}, which no instance or Auto Scaling group of the stack puts on its instances`);
+      }
+      out.push(...tagged.map(([id]) => id));
+    } else {
+      throw new UnsupportedFeatureError(`association target key "${t.Key}": only InstanceIds and tag:<key> (such as tag:aws:autoscaling:groupName) are supported`);
     }
   }
   return out;
+}
+
+/** An association's targets; a target the tool cannot resolve is recorded as unsupported, and the association targets nothing. */
+function targetsOf(context: ProvisioningContext, id: string, association: TemplateResource): string[] {
+  return context.unsupported.guard(id, () => associationTargets(context.references, association, context.stack.template.Resources ?? {})) ?? [];
+}
+
+/** The tags a resource puts on its instances: an instance's own, a group's that propagate at launch. */
+function instanceTags(resource: TemplateResource, tags: Array<{ Key: string; Value: string; PropagateAtLaunch?: unknown }>) {
+  if (resource.Type === 'AWS::EC2::Instance') return tags;
+  if (resource.Type === 'AWS::AutoScaling::AutoScalingGroup') return tags.filter(t => String(t.PropagateAtLaunch) === 'true');
+  return [];
 }
 
 /**
@@ -57,12 +87,21 @@ export function mapProvisioning(context: ProvisioningContext, hosts: PlacedHost[
   const byHost = new Map<string, Association[]>();
   for (const [id, r] of associations(context.stack)) {
     context.unsupported.guard(id, () => {
-      const targets = new Set(associationTargets(context.references, r));
+      const targets = new Set(associationTargets(context.references, r, context.stack.template.Resources ?? {}));
       const association = mapAssociation(context, id, r);
       for (const h of hosts.filter(x => targets.has(x.logicalId))) byHost.set(h.name, [...byHost.get(h.name) ?? [], association]);
     });
   }
   return byHost;
+}
+
+/** The associations that provision each instance or Auto Scaling group, by its logical id, in template order. */
+export function associationsByTarget(context: ProvisioningContext): Map<string, string[]> {
+  const byTarget = new Map<string, string[]>();
+  for (const [id, r] of associations(context.stack)) {
+    for (const target of targetsOf(context, id, r)) byTarget.set(target, [...byTarget.get(target) ?? [], id]);
+  }
+  return byTarget;
 }
 
 function mapAssociation(context: ProvisioningContext, id: string, r: TemplateResource): Association {

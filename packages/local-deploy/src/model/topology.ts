@@ -20,6 +20,22 @@ export interface Topology {
   readonly exports: Record<string, string>;
   /** Resources that exist in the template but need nothing locally, with the reason. */
   readonly ignored: IgnoredResource[];
+  /** The resources whose CreationPolicy waits for resource signals from their instances. */
+  readonly signals: SignalPolicy[];
+  /** The logical ids of the stack's resources in an order CloudFormation may create them in. */
+  readonly creationOrder: string[];
+}
+
+/**
+ * A CreationPolicy's `ResourceSignal`: the resource is complete once `count` SUCCESS signals came
+ * in within `timeoutSeconds` (as in the template, not scaled); one FAILURE signal fails it.
+ */
+export interface SignalPolicy {
+  readonly logicalId: string;
+  readonly count: number;
+  readonly timeoutSeconds: number;
+  /** The names of the hosts that stand for its instances. */
+  readonly hosts: string[];
 }
 
 /** A subnet: one bridge in the switch namespace; the switch is the VPC router at `.1`. */

@@ -8,8 +8,12 @@ interface PackageMapping {
   readonly pip: Record<string, { readonly debian: string[] }>;
 }
 
-/** What provisioning on a local host runs with: Debian's Python (the shims), Ansible and sudo-less root. */
-const PROVISIONING_TOOLS = ['python3', 'ansible-core'];
+/**
+ * What provisioning on a local host runs with: Debian's Python (the shims), Ansible, and curl, which
+ * Amazon Linux 2023 images have (curl-minimal) and the scripts use to read the instance metadata
+ * and check that httpd answers.
+ */
+const PROVISIONING_TOOLS = ['python3', 'ansible-core', 'curl'];
 
 /**
  * The Debian packages a local host's provisioning may ask for: the tools it runs with and every

@@ -39,8 +39,12 @@ export function provisioningParallelism(): number {
   return os.availableParallelism() + 1;
 }
 
-/** Runs every host's associations, hosts in parallel (see {@link provisioningParallelism}), as State Manager applies them to their targets. */
-export async function provisionHosts(targets: ProvisioningTarget[], topology: Topology, runDir: string): Promise<HostProvisioning[]> {
+/**
+ * Runs every host's associations, hosts in parallel (see {@link provisioningParallelism}), as State
+ * Manager applies them to their targets; `onHost` hears of each host as soon as its runs end.
+ */
+export async function provisionHosts(targets: ProvisioningTarget[], topology: Topology, runDir: string,
+  onHost: (result: HostProvisioning) => void = () => undefined): Promise<HostProvisioning[]> {
   const limit = provisioningParallelism();
   const pending = targets.filter(m => m.host.associations.length > 0);
   const results: HostProvisioning[] = new Array(pending.length);
@@ -55,6 +59,7 @@ export async function provisionHosts(targets: ProvisioningTarget[], topology: To
         region: topology.region,
         environment: ANSIBLE_ENVIRONMENT,
       });
+      onHost(results[i]);
     }
   }));
   return results;

@@ -1,20 +1,34 @@
 import * as fs from 'fs';
 import * as net from 'net';
-import { InitSystem, SystemctlResult } from './init-system';
 
 /** The socket file of a host's init system, in its control folder (the host sees it under /run/nlb-tiers-local). */
 export const SYSTEMD_SOCKET = 'systemd.sock';
+/** The socket file where the host's cfn-signal reaches the deployment's stand-in for CloudFormation. */
+export const CFN_SIGNAL_SOCKET = 'cfn-signal.sock';
+
+/** What a program of the host prints and exits with, as the tool answers for it. */
+export interface ProgramResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Answers one call of a host's program (its arguments, without the program name). */
+export type ProgramHandler = (argv: string[]) => Promise<ProgramResult>;
 
 /**
- * Serves one host's `systemctl` shim: one JSON line `{"argv": [...]}` in, one JSON answer
- * `{"exitCode", "stdout", "stderr"}` out. The socket lives in the host's control folder, which
- * only that host (and the tool) can reach, so the connection itself says which host asks.
+ * Serves one program of one host (`systemctl`, `cfn-signal`): one JSON line `{"argv": [...]}` in,
+ * one JSON answer `{"exitCode", "stdout", "stderr"}` out. The socket lives in the host's control
+ * folder, which only that host (and the tool) can reach, so the connection itself says which
+ * host asks.
  */
 export class ControlServer {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
 
-  constructor(private readonly socketPath: string, private readonly initSystem: InitSystem, private readonly onError: (e: Error) => void) {
+  /** `program` names the program in the answer to a malformed request or a failure of the handler. */
+  constructor(private readonly socketPath: string, private readonly program: string, private readonly handler: ProgramHandler,
+    private readonly onError: (e: Error) => void) {
     this.server = net.createServer(socket => this.serve(socket));
   }
 
@@ -46,17 +60,17 @@ export class ControlServer {
     });
   }
 
-  private async answer(line: string): Promise<SystemctlResult> {
+  private async answer(line: string): Promise<ProgramResult> {
     try {
       const request = JSON.parse(line) as { argv?: unknown };
       if (!Array.isArray(request.argv) || !request.argv.every(a => typeof a === 'string')) {
-        return { exitCode: 1, stdout: '', stderr: 'systemctl: malformed request\n' };
+        return { exitCode: 1, stdout: '', stderr: `${this.program}: malformed request\n` };
       }
-      return await this.initSystem.systemctl(request.argv as string[]);
+      return await this.handler(request.argv as string[]);
     } catch (e) {
-      // A bug of the init system: the host's systemctl fails, and the tool shows the stack trace.
+      // A bug of the tool: the host's program fails, and the tool shows the stack trace.
       this.onError(e as Error);
-      return { exitCode: 1, stdout: '', stderr: `systemctl: the local init system failed: ${(e as Error).message}\n` };
+      return { exitCode: 1, stdout: '', stderr: `${this.program}: the local deploy failed: ${(e as Error).message}\n` };
     }
   }
 }

@@ -2,17 +2,14 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ProgramResult } from './control-server';
 import { sleep } from './exec';
 import { Machine } from './machine';
 import { ProcessSpec, Supervisor } from './supervisor';
 import { commandLine, parseEnvironmentFile, parseServiceUnit, ServiceUnit, STARTABLE_TYPES, UnitFileError } from './systemd-unit';
 
 /** What `systemctl` prints and returns. */
-export interface SystemctlResult {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type SystemctlResult = ProgramResult;
 
 /** A change of a unit's state that `systemctl` caused (what a re-run of provisioning must not do). */
 export interface UnitAction {

@@ -169,3 +169,36 @@ describe('mapStack reports everything it cannot run, before anything starts', ()
     expect(() => mapStack(CloudAssembly.read(dir).stack(REFERENCE.stack))).toThrow(/WebServer6E276FE3 \(AWS::EC2::Instance\): image "ami-0123456789abcdef0": the local hosts emulate Amazon Linux 2023 only/);
   });
 });
+
+describe('mapStack: association targets by tag', () => {
+  const ASSOCIATION = 'WebServerProvisioningC974554E';
+
+  test('a tag resolves to the hosts of the instance or group that puts it on its instances', () => {
+    const topology = mapStack(readStack(REFERENCE));
+
+    expect(topology.hosts.map(h => [h.name, h.associations.map(a => a.logicalId)])).toEqual([
+      ['web1', [ASSOCIATION]],
+      ['app1', ['AppFleetProvisioningDBA744E0']],
+      ['app2', ['AppFleetProvisioningDBA744E0']],
+    ]);
+  });
+
+  test('a group\'s tag that does not propagate at launch is on no instance', () => {
+    const dir = editedFixture(REFERENCE, t => {
+      for (const tag of t.Resources.AppFleetASG62DF6EAA.Properties.Tags) tag.PropagateAtLaunch = false;
+    });
+
+    expect(() => mapStack(CloudAssembly.read(dir).stack(REFERENCE.stack))).toThrow(
+      /AppFleetProvisioningDBA744E0 \(AWS::SSM::Association\): the association targets the tag nlb-tiers:provisioning=NlbTiersReferenceArchitecture\/\S+, which no instance or Auto Scaling group of the stack puts on its instances/);
+  });
+
+  test('any tag an instance carries may be targeted', () => {
+    const dir = editedFixture(REFERENCE, t => {
+      t.Resources[ASSOCIATION].Properties.Targets = [{ Key: 'tag:Server', Values: ['ApacheWeb'] }];
+    });
+
+    const topology = mapStack(CloudAssembly.read(dir).stack(REFERENCE.stack));
+
+    expect(topology.hosts.find(h => h.name === 'web1')!.associations.map(a => a.logicalId)).toEqual([ASSOCIATION]);
+  });
+});

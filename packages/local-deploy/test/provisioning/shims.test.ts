@@ -22,14 +22,15 @@ describe('the image layer', () => {
     const osRelease = fs.readFileSync(path.join(SHIMS_DIR, 'etc', 'os-release'), 'utf-8');
     expect(osRelease).toMatch(/^ID="amzn"$/m);
     expect(osRelease).toMatch(/^VERSION_ID="2023"$/m);
-    for (const program of ['usr/bin/dnf', 'usr/bin/rpm', 'usr/bin/systemctl', 'usr/local/bin/python3', 'usr/lib/nlb-tiers-local/packages/httpd/root/usr/sbin/httpd']) {
+    for (const program of ['usr/bin/dnf', 'usr/bin/rpm', 'usr/bin/systemctl', 'usr/local/bin/python3', 'usr/lib/nlb-tiers-local/packages/httpd/root/usr/sbin/httpd',
+      'usr/lib/nlb-tiers-local/packages/aws-cfn-bootstrap/root/opt/aws/bin/cfn-signal']) {
       expect(isExecutable(path.join(SHIMS_DIR, program))).toBe(true);
     }
     expect(fs.readlinkSync(path.join(SHIMS_DIR, 'usr', 'bin', 'yum'))).toBe('dnf');
   });
 
   test('the preflight installs every Debian package the shims map to, and Ansible', () => {
-    expect(provisioningPackages()).toEqual(expect.arrayContaining(['ansible-core', 'apache2-bin', 'python3', 'python3-flask', 'uwsgi-core', 'uwsgi-plugin-python3']));
+    expect(provisioningPackages()).toEqual(expect.arrayContaining(['ansible-core', 'apache2-bin', 'curl', 'python3', 'python3-flask', 'uwsgi-core', 'uwsgi-plugin-python3']));
   });
 });
 
