@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { dependencyPath } from '@nlb-tiers/core/helpers-internal';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ReferenceArchitectureStack } from '../src/reference-architecture-stack';
@@ -112,7 +113,7 @@ describe('the reference architecture', () => {
     expect(fs.existsSync(path.join(assembly.directory, `asset.${hash}`, 'playbook.yml'))).toBe(true);
   });
 
-  test('nothing launches or provisions before the VPC reaches the internet, nor before the Elastic IP is in place', () => {
+  test('nothing launches or provisions before the VPC reaches the internet; the web server provisions through its launch-time public address, before its Elastic IP', () => {
     const resources = template.toJSON().Resources;
     const dependsOn = (id: string): string[] => resources[id].DependsOn ?? [];
     const group = logicalId('AWS::AutoScaling::AutoScalingGroup', 'AppFleet');
@@ -123,7 +124,12 @@ describe('the reference architecture', () => {
     expect(dependsOn(group)).toEqual(expect.arrayContaining([logicalId('AWS::EC2::Route', 'VpcPrivateSubnet1DefaultRoute'), logicalId('AWS::EC2::Route', 'VpcPrivateSubnet2DefaultRoute')]));
     expect(dependsOn(instance)).toEqual(expect.arrayContaining([logicalId('AWS::EC2::Route', 'VpcPublicSubnet1DefaultRoute')]));
     expect(dependsOn(eip)).toEqual(expect.arrayContaining([logicalId('AWS::EC2::VPCGatewayAttachment', 'VpcVPCGW')]));
-    expect(dependsOn(webProvisioning)).toEqual(expect.arrayContaining([eip]));
+    // The Elastic IP refers to the instance, which completes only once provisioning signals: the
+    // association must not wait for it, and reaches the internet through the subnet's public address.
+    expect(dependencyPath(template.toJSON(), webProvisioning, eip)).toBeUndefined();
+    expect(dependencyPath(template.toJSON(), eip, instance)).toEqual([eip, instance]);
+    template.hasResourceProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: true, Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-type', Value: 'Public' }]) });
+    expect(template.toJSON().Resources[instance].Properties.SubnetId).toEqual({ Ref: logicalId('AWS::EC2::Subnet', 'VpcPublicSubnet1Subnet') });
     // The NAT route itself waits for the NAT gateway, which CloudFormation creates only once available.
     expect(resources[logicalId('AWS::EC2::Route', 'VpcPrivateSubnet1DefaultRoute')].Properties.NatGatewayId).toEqual({ Ref: logicalId('AWS::EC2::NatGateway', 'VpcPublicSubnet1NATGateway') });
   });

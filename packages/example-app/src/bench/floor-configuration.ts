@@ -1,5 +1,5 @@
 import { ApacheUwsgiWebServer } from '@nlb-tiers/apache-uwsgi-web-server';
-import { ProvisioningLogBucket, ProvisioningTargets, ServerRole, UwsgiEndpoint } from '@nlb-tiers/core';
+import { ProvisioningLogBucket, ServerRole, UwsgiEndpoint } from '@nlb-tiers/core';
 import { FlaskUwsgiAppFleet } from '@nlb-tiers/flask-uwsgi-app-fleet';
 import { InternalNlbTier } from '@nlb-tiers/internal-nlb-tier';
 import { CfnOutput, Stack } from 'aws-cdk-lib';
@@ -39,7 +39,9 @@ export class FloorConfigurationStack extends Stack {
       // keep its connections, as B's web server does with the NLB's zonal names.
       upstream: new UwsgiEndpoint({ host: '127.0.0.1', port: this.fleet.port, zonalHosts: ['127.0.0.1'] }),
     });
-    this.fleet.provisioning.association.targets = ProvisioningTargets.instances(this.webServer.instance).targets;
+    // The web server's own tag, not its instance id: the instance completes only once httpd answers
+    // through uWSGI, which this association installs, so it must not wait for the instance.
+    this.fleet.provisioning.association.targets = this.webServer.provisioning.association.targets;
 
     new CfnOutput(this, 'WebUrl', { value: this.webServer.url, description: 'The web server\'s URL' });
   }
