@@ -5,7 +5,7 @@ import { ExitCode, LocalDeployError } from '../errors';
 import { ResourceSignalError, ResourceSignals } from './resource-signals';
 import { Topology } from '../model/topology';
 import { HostProvisioning } from '../provisioning/association-runner';
-import { describeFailure, describeProvisioning, ProvisioningError, provisioningParallelism, provisionHosts } from '../provisioning/run-provisioning';
+import { describeFailure, describeProvisioning, ProvisioningError, provisionHosts } from '../provisioning/run-provisioning';
 import { BalancerTiming, balancerConfig, IMDS_ADDRESS, IMDS_LOCAL_PORT, forwarderAgent, healthCheckerAgent, imdsAgent } from '../runtime/agents';
 import { TargetState } from '../runtime/balancer-rules';
 import { killNamespaceProcesses, removeIfEmpty } from '../runtime/cleanup';
@@ -258,7 +258,7 @@ export class LocalDeployment {
   private async provision() {
     const withAssociations = this.machines.filter(m => m.host.associations.length > 0);
     if (withAssociations.length === 0 && this.topology.signals.length === 0) return;
-    this.options.log(`Provisioning ${withAssociations.length} hosts (${provisioningParallelism()} at a time): ` +
+    this.options.log(`Provisioning ${withAssociations.length} hosts, all at once: ` +
       'every association\'s document runs on its targets, as SSM Agent runs it');
     for (const p of this.topology.signals) {
       this.options.log(`  ${p.logicalId} waits for ${p.count} SUCCESS signals from ${p.hosts.join(', ') || 'no host'} ` +

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ExitCode, LocalDeployError } from '../errors';
 import { formatRecap } from './ansible';
@@ -31,38 +30,23 @@ export class ProvisioningError extends LocalDeployError {
 }
 
 /**
- * How many hosts run their associations at the same time: one more than the machine has cores.
- * Every host's ansible-playbook is CPU-bound; more at once only adds contention (eight app hosts
- * on 2 cores took about 45 CPU-seconds three at a time, 55 all at once).
- */
-export function provisioningParallelism(): number {
-  return os.availableParallelism() + 1;
-}
-
-/**
- * Runs every host's associations, hosts in parallel (see {@link provisioningParallelism}), as State
- * Manager applies them to their targets; `onHost` hears of each host as soon as its runs end.
+ * Runs every host's associations, all hosts at once, as State Manager applies an association to
+ * each of its targets and every instance runs its own; `onHost` hears of each host as soon as its
+ * runs end. No limit: a run may wait for another host's (a web server's waits until its upstream
+ * answers before it signals), so holding runs back until others end could deadlock.
  */
 export async function provisionHosts(targets: ProvisioningTarget[], topology: Topology, runDir: string,
   onHost: (result: HostProvisioning) => void = () => undefined): Promise<HostProvisioning[]> {
-  const limit = provisioningParallelism();
-  const pending = targets.filter(m => m.host.associations.length > 0);
-  const results: HostProvisioning[] = new Array(pending.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, pending.length) }, async () => {
-    while (next < pending.length) {
-      const i = next++;
-      const m = pending[i];
-      results[i] = await provisionHost(m, m.host.associations, {
-        outputDir: path.join(m.hostDir, 'provisioning'),
-        assetCacheDir: path.join(runDir, 'assets'),
-        region: topology.region,
-        environment: ANSIBLE_ENVIRONMENT,
-      });
-      onHost(results[i]);
-    }
+  return Promise.all(targets.filter(m => m.host.associations.length > 0).map(async m => {
+    const result = await provisionHost(m, m.host.associations, {
+      outputDir: path.join(m.hostDir, 'provisioning'),
+      assetCacheDir: path.join(runDir, 'assets'),
+      region: topology.region,
+      environment: ANSIBLE_ENVIRONMENT,
+    });
+    onHost(result);
+    return result;
   }));
-  return results;
 }
 
 /** One line per step: host, association, document, step, exit code, duration; the play recap for Ansible. */

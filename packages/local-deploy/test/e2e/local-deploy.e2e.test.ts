@@ -84,8 +84,9 @@ describeAsRoot('a deployment of the reference architecture', () => {
     expect(inHost('web1', 'ls /etc/httpd/conf.d')).toBe('nlb-tiers-uwsgi-proxy.conf\n');
     expect(inHost('app1', 'id -un flaskapp; stat -c "%U %G %a" /opt/nlb-tiers/uwsgi.ini')).toBe('flaskapp\nroot flaskapp 640\n');
     expect(inHost('app1', 'ls /opt/nlb-tiers')).toBe('app\nuwsgi.ini\nvenv\n');
-    expect(inHost('web1', 'ls /opt')).toBe('');
-    expect(fs.existsSync('/etc/httpd') || fs.existsSync('/opt/nlb-tiers')).toBe(false);
+    // aws-cfn-bootstrap's cfn-signal, which the web server's run installed; the app is not there.
+    expect(inHost('web1', 'ls /opt; ls /opt/aws/bin')).toBe('aws\ncfn-signal\n');
+    expect(fs.existsSync('/etc/httpd') || fs.existsSync('/opt/nlb-tiers') || fs.existsSync('/opt/aws/bin/cfn-signal')).toBe(false);
     expect(fs.readFileSync('/etc/passwd', 'utf-8')).not.toMatch(/^flaskapp:/m);
   });
 
