@@ -237,7 +237,8 @@ root.postCompileTask.reset(graph.command);
 root.testTask.reset();
 root.testTask.spawn(localDeploy.rootChecks);
 
-// One version for the four libraries, released together from main by .github/workflows/release.yml.
-addReleaseWorkflow(root, libraries);
+// One version for the four libraries and the local-deploy tool, released together from main by
+// .github/workflows/release.yml.
+addReleaseWorkflow(root, libraries, [localDeploy.project]);
 
 root.synth();
