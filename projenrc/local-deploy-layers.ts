@@ -59,7 +59,7 @@ export function layerZones(layers: readonly (readonly string[])[] = LOCAL_DEPLOY
   }
   // The main module re-exports the API only.
   for (const from of all.filter(f => f !== 'api')) {
-    zones.push({ target: `./src/${MAIN_MODULE}`, from: `./src/${from}`, message: `src/${MAIN_MODULE} re-exports api/ only, not ${from}/: ${why}` });
+    zones.push({ target: `./src/${MAIN_MODULE}`, from: `./src/${from}`, message: `src/${MAIN_MODULE} may not import ${from}/ (it re-exports api/ only): ${why}` });
   }
   layers.forEach((layer, i) => {
     const notBelow = layers.slice(i).flat();

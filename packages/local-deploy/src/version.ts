@@ -1,9 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** The fields of this package's manifest that the tool reads. */
+interface PackageManifest {
+  readonly version: string;
+  readonly dependencies?: Record<string, string>;
+  readonly peerDependencies?: Record<string, string>;
+}
+
 /** This package's manifest: the same path from src/ (tests) and from lib/ (the compiled tool). */
-const MANIFEST: { readonly name: string; readonly version: string; readonly peerDependencies?: Record<string, string>; readonly dependencies?: Record<string, string> } =
-  JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf-8'));
+const MANIFEST: PackageManifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf-8'));
 
 /**
  * The tool's version. The nlb-tiers construct libraries and the tool are released together at one

@@ -1,11 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { README, USER_APP, readmeCommands } from './user-app';
 import { WRK_PACKAGE } from '../src/bench/wrk';
 import { deploymentPackages } from '../src/deploy/packages';
 import { resourceKind } from '../src/model/resource-kinds';
 import { BASE_PACKAGES } from '../src/runtime/preflight';
-
-import { README, USER_APP, readmeCommands } from './user-app';
 
 /** The paragraph or list after a `<!-- marker -->` line, up to the next blank line after it starts. */
 function section(marker: string): string {

@@ -137,7 +137,9 @@ function loadTestCases(dir: string, file: string, log: (line: string) => void): 
   const assembly = CloudAssembly.read(assemblyDir);
   return Object.entries(manifest.testCases).map(([name, c]) => {
     if (c.stacks.length !== 1) throw new LocalDeployError(`${file} ${name}: the local deploy runs test cases of exactly one stack`, ExitCode.UNSUPPORTED_RESOURCES);
-    const assertionStack = c.assertionStack ?? c.assertionStackName;
+    // The stack name first: `assertionStack` is the construct path, which is the artifact id only
+    // for a stack at the top of the app (an IntegTest's own DeployAssert stack is nested in it).
+    const assertionStack = c.assertionStackName ?? c.assertionStack;
     if (!assertionStack) throw new LocalDeployError(`${file} ${name}: the test case has no assertion stack`, ExitCode.USAGE);
     return { file, name, stack: assembly.stack(c.stacks[0]), assertions: assembly.stack(assertionStack) };
   });

@@ -1,10 +1,10 @@
+import { describeTopology } from './describe';
+import { Session, SessionDeployOptions } from './session';
 import { CloudAssembly } from '../assembly/cloud-assembly';
 import { constructVersionWarnings } from '../assembly/construct-versions';
 import { LocalDeployment } from '../deploy/deployment';
 import { mapStack } from '../model/map-stack';
 import { Topology } from '../model/topology';
-import { describeTopology } from './describe';
-import { Session, SessionDeployOptions } from './session';
 
 /** Options of {@link deployStack}. */
 export interface StackDeployOptions extends SessionDeployOptions {
