@@ -154,6 +154,7 @@ const localDeploy = addLocalDeploy(root, {
   exampleApp,
   exampleStackName: 'NlbTiersReferenceArchitecture',
   prepare: compileLibraries,
+  constructLibraries: libraries,
   // The end-to-end sweep of ports deploys this app, and every example of the README.
   fixtureApps: { ports: 'packages/example-app/src/ports/ports-app.ts' },
 });
@@ -223,6 +224,9 @@ for (const lib of libraries) {
   graph.add({ name: `${name}:test`, project: lib, task: lib.testTask, needs });
 }
 graph.add({ name: 'local-deploy:test', project: localDeploy.project, task: localDeploy.project.testTask, needs: [fixturesJob, preflightJob] });
+graph.add({ name: 'local-deploy:examples', project: localDeploy.project, task: localDeploy.examples, needs: [...allCompiled, toolCompiled] });
+// The npm tarball of the tool, which the end-to-end test installs with the libraries' (libraries:package).
+graph.add({ name: 'local-deploy:package', project: localDeploy.project, task: localDeploy.project.packageTask, needs: [toolCompiled] });
 graph.add({ name: 'readme:examples', project: root, task: readmeExamples, needs: allCompiled });
 // The integ tests' types come from the compiled libraries.
 graph.add({ name: 'root:eslint', project: root, task: root.eslint!.eslintTask, needs: allCompiled });
@@ -233,7 +237,8 @@ root.postCompileTask.reset(graph.command);
 root.testTask.reset();
 root.testTask.spawn(localDeploy.rootChecks);
 
-// One version for the four libraries, released together from main by .github/workflows/release.yml.
-addReleaseWorkflow(root, libraries);
+// One version for the four libraries and the local-deploy tool, released together from main by
+// .github/workflows/release.yml.
+addReleaseWorkflow(root, libraries, [localDeploy.project]);
 
 root.synth();

@@ -13,7 +13,10 @@ import { typescript } from 'projen';
  * - `deploy/` knows the order of things (`LocalDeployment`: up, provision, attach, scale, down);
  * - `checks/` sends requests and runs integ assertions against a deployment; `bench/` measures
  *   deployments and may use the checks' request helpers;
- * - `cli/` parses the command line and is the only entry point of the tool.
+ * - `cli/` parses the command line and is the tool's entry point;
+ * - `api/` is the programmatic entry point (`LocalDeployment.up`): the command line's session and
+ *   deploy path, for a user's tests. `src/index.ts`, the package's main module, re-exports it and
+ *   is the one file of `src/` that imports a folder.
  */
 export const LOCAL_DEPLOY_LAYERS: readonly (readonly string[])[] = [
   ['assembly'],
@@ -23,14 +26,19 @@ export const LOCAL_DEPLOY_LAYERS: readonly (readonly string[])[] = [
   ['checks'],
   ['bench'],
   ['cli'],
+  ['api'],
 ];
 
 /**
  * The files that may end the tool's process or trap its signals: the command line's entry point
- * (every command, the benchmark included, runs through it), and the agents, which are programs of
- * their own run inside namespaces.
+ * (every command, the benchmark included, runs through it), the agents, which are programs of
+ * their own run inside namespaces, and the programmatic API, which tears its deployments down on
+ * a signal before it raises the signal again.
  */
-export const LOCAL_DEPLOY_ENTRY_POINTS = ['src/cli/main.ts', 'src/runtime/agents/*.ts'];
+export const LOCAL_DEPLOY_ENTRY_POINTS = ['src/cli/main.ts', 'src/runtime/agents/*.ts', 'src/api/local-deployment.ts'];
+
+/** The package's main module: it re-exports the programmatic API. */
+const MAIN_MODULE = 'index.ts';
 
 /** One `import/no-restricted-paths` zone: `target` may not import from `from`. */
 export interface ImportZone {
@@ -46,7 +54,13 @@ export function layerZones(layers: readonly (readonly string[])[] = LOCAL_DEPLOY
   const zones: ImportZone[] = [];
   const all = layers.flat();
   // The leaf (the files of src/ itself) imports no folder.
-  for (const from of all) zones.push({ target: './src/*.ts', from: `./src/${from}`, message: `the files of src/ (the leaf) may not import ${from}/: ${why}` });
+  for (const from of all) {
+    zones.push({ target: `./src/!(${MAIN_MODULE.replace(/\.ts$/, '')}).ts`, from: `./src/${from}`, message: `the files of src/ (the leaf) may not import ${from}/: ${why}` });
+  }
+  // The main module re-exports the API only.
+  for (const from of all.filter(f => f !== 'api')) {
+    zones.push({ target: `./src/${MAIN_MODULE}`, from: `./src/${from}`, message: `src/${MAIN_MODULE} may not import ${from}/ (it re-exports api/ only): ${why}` });
+  }
   layers.forEach((layer, i) => {
     const notBelow = layers.slice(i).flat();
     for (const target of layer) {

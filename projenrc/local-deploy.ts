@@ -20,6 +20,8 @@ export interface LocalDeployOptions {
   readonly readmes?: string[];
   /** More CDK apps for the end-to-end tests: fixture name -> the app's file, relative to the root. */
   readonly fixtureApps?: Record<string, string>;
+  /** The construct libraries: the README's app of a user (examples/my-app) is type-checked against them. */
+  readonly constructLibraries: javascript.NodeProject[];
 }
 
 /** What {@link addLocalDeploy} adds. */
@@ -32,6 +34,8 @@ export interface LocalDeploy {
   readonly rootChecks: Task;
   /** Package task: installs the Debian packages the tests and local deployments need (root). */
   readonly preflight: Task;
+  /** Package task: type-checks the README's app of a user (examples/my-app), which the end-to-end test runs from the packed tarballs. */
+  readonly examples: Task;
 }
 
 /**
@@ -65,12 +69,19 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
     typescriptVersion: NLB_TIERS.typescriptVersion,
     minNodeVersion: NLB_TIERS.minNodeVersion,
     sampleCode: false,
-    licensed: false,
+    license: 'Apache-2.0',
+    authorName: NLB_TIERS.author,
+    authorEmail: NLB_TIERS.authorAddress,
+    repository: NLB_TIERS.repositoryUrl,
+    repositoryDirectory: 'packages/local-deploy',
+    keywords: ['aws-cdk', 'cdk', 'nlb-tiers', 'local', 'integ-tests', 'network-namespaces'],
     github: false,
+    // Released by the root's release train, with the libraries, at their version.
     release: false,
-    package: false,
     depsUpgrade: false,
     bin: { 'nlb-tiers-local': 'lib/cli/main.js' },
+    // The programmatic API (src/index.ts).
+    entrypoint: 'lib/index.js',
     // The cloud assembly's own types; the range aws-cdk-lib asks for, so the tree keeps one copy.
     // aws-cdk-lib: the matchers of `assertions`, which integ assertions are evaluated with.
     deps: ['@aws-cdk/cloud-assembly-schema@^53.25.0', `aws-cdk-lib@^${NLB_TIERS.cdkVersion}`, `constructs@^${NLB_TIERS.constructsVersion}`],
@@ -87,7 +98,20 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   });
   configureWorkspacePackage(project);
   enforceLocalDeployLayers(project);
-  project.package.addField('private', true);
+  // What the compiled tool reads at run time besides its JavaScript (src/paths.ts): the hosts' image
+  // layer and the AWS documents, copied next to it so that the npm package carries them (src/ is
+  // not packed, and npm drops symbolic links: -L copies what they point to).
+  const copies = ['provisioning/shims', 'model/aws-documents'].map(d =>
+    `fs.rmSync('lib/${d}',{recursive:true,force:true});fs.cpSync('src/${d}','lib/${d}',{recursive:true,dereference:true});`);
+  project.compileTask.exec(`node -e "const fs=require('fs');${copies.join('')}"`);
+  // The README's "Use it in your own app" is examples/my-app, type-checked against the built
+  // packages, and run by test/e2e/published.e2e.test.ts from the packed tarballs.
+  project.addDevDeps(...options.constructLibraries.map(l => `${l.package.packageName}@*`));
+  project.addPackageIgnore('/examples/');
+  const examples = project.addTask('examples:compile', {
+    description: 'Type-check examples/my-app (the README\'s app of a user) against the compiled libraries and tool',
+    exec: 'tsc --noEmit -p examples/my-app/tsconfig.json',
+  });
   // The end-to-end tests start whole deployments one after the other.
   const e2e = project.addTask('test:e2e', {
     description: 'End-to-end tests: real deployments of the fixtures on this machine (need root on Linux; they say so and skip otherwise)',
@@ -164,5 +188,5 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   bench.exec(`${cli} bench ${exampleDir}/cdk.bench.out BenchArticle BenchDefaults --floor-stack BenchFloor `
     + `--scale-stacks BenchScale8,BenchScale32 --scale-in-stack BenchScaleIn --synth-app ${exampleDir} --output docs/benchmarks.md`, { receiveArgs: true });
 
-  return { project, fixtures, rootChecks, preflight };
+  return { project, fixtures, rootChecks, preflight, examples };
 }

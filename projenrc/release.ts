@@ -14,7 +14,11 @@ const ARTIFACT = 'dist';
 const CONVENTIONAL_FEATURE_OR_FIX = '^(feat|fix){1}(\\([^()[:space:]]+\\))?(!)?:[[:blank:]]+.+';
 
 /**
- * One release train for the jsii libraries, and its workflow.
+ * One release train for the jsii libraries and the tools (`@nlb-tiers/local-deploy`, npm only), and its workflow.
+ *
+ * A tool is released at the libraries' version: the release build tests it (its end-to-end test
+ * installs the packed tarballs) with the constructs of that version, and it warns about an
+ * assembly synthesized with another.
  *
  * The four libraries share one version and are released together: each requires the exact
  * version of the siblings it builds on (peer `0.4.0`, not `^0.4.0`), because they share internals
@@ -33,14 +37,17 @@ const CONVENTIONAL_FEATURE_OR_FIX = '^(feat|fix){1}(\\([^()[:space:]]+\\))?(!)?:
  * PyPI, Maven Central, NuGet and the Go module repository and creates the GitHub release and tag,
  * unless the version is already tagged (no releasable commit) or main moved on meanwhile.
  */
-export function addReleaseWorkflow(root: typescript.TypeScriptProject, libraries: awscdk.AwsCdkConstructLibrary[]) {
-  const dirs = libraries.map(l => path.relative(root.outdir, l.outdir));
+export function addReleaseWorkflow(root: typescript.TypeScriptProject, libraries: awscdk.AwsCdkConstructLibrary[],
+  tools: typescript.TypeScriptProject[] = []) {
+  const libraryDirs = libraries.map(l => path.relative(root.outdir, l.outdir));
+  // The tools (npm only) ride the same train: one version, tested with the constructs of that version.
+  const dirs = [...libraryDirs, ...tools.map(t => path.relative(root.outdir, t.outdir))];
   const artifacts = ARTIFACT;
 
   const version = new Version(root, {
     versionInputFile: 'package.json',
     artifactsDirectory: artifacts,
-    // Commits that touch a library count; the tool, the example app and the build do not.
+    // Commits that touch a library or a tool count; the example app and the build do not.
     releasableCommits: ReleasableCommits.exec(
       `git log --no-merges --oneline $LATEST_TAG..HEAD -E --grep '${CONVENTIONAL_FEATURE_OR_FIX}' -- ${dirs.join(' ')}`,
     ),
@@ -61,8 +68,9 @@ export function addReleaseWorkflow(root: typescript.TypeScriptProject, libraries
   }
   // The build made the npm tarballs, the Python dists and the Go sources; here the toolchains
   // build the rest, in one jsii-pacmak run.
-  release.exec(`jsii-pacmak ${dirs.join(' ')} --target java --target dotnet --target go`);
-  // One dist/ for the publishing jobs: js/, python/, java/, dotnet/ and go/ of every library.
+  release.exec(`jsii-pacmak ${libraryDirs.join(' ')} --target java --target dotnet --target go`);
+  // One dist/ for the publishing jobs: js/, python/, java/, dotnet/ and go/ of every library, and
+  // the tools' npm tarballs (js/, the root build's \`package\` of each tool).
   for (const dir of dirs) release.exec(`cp -r ${dir}/dist/. ${artifacts}/`);
   release.spawn(version.unbumpTask);
   release.exec(`git checkout -- ${dirs.map(d => `${d}/package.json`).join(' ')}`);

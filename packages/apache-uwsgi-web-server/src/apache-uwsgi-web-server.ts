@@ -1,6 +1,6 @@
 import { IUwsgiUpstream, ProvisionedServerProps, ProvisioningLogBucket, ServerRole, SsmProvisioning } from '@nlb-tiers/core';
 import {
-  invalidProp, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, tagForProvisioning,
+  invalidProp, recordConstructVersion, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, tagForProvisioning,
   validateDuration, validateInteger, validateKeyPrefix, validatePort,
 } from '@nlb-tiers/core/helpers-internal';
 import { Aws, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
@@ -139,6 +139,7 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
 
   constructor(scope: Construct, id: string, props: ApacheUwsgiWebServerProps) {
     super(scope, id);
+    recordConstructVersion(this, ApacheUwsgiWebServer);
     const name = 'ApacheUwsgiWebServer';
     const httpPort = props.httpPort ?? 80;
     const connectTimeout = props.proxyConnectTimeout ?? Duration.seconds(5);

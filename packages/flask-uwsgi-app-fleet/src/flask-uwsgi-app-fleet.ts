@@ -4,7 +4,7 @@ import {
   AmazonLinuxGeneration, IUwsgiTargetGroup, ProvisionedServerProps, ProvisioningLogBucket, ServerRole, SsmProvisioning,
 } from '@nlb-tiers/core';
 import {
-  invalidProp, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, tagForProvisioning,
+  invalidProp, recordConstructVersion, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, tagForProvisioning,
   validateCapacities, validateInteger, validateKeyPrefix, validatePort,
 } from '@nlb-tiers/core/helpers-internal';
 import { Aws, Duration, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
@@ -182,6 +182,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
 
   constructor(scope: Construct, id: string, props: FlaskUwsgiAppFleetProps) {
     super(scope, id);
+    recordConstructVersion(this, FlaskUwsgiAppFleet);
     const name = 'FlaskUwsgiAppFleet';
     const minCapacity = props.minCapacity ?? 2;
     const maxCapacity = props.maxCapacity ?? 2;

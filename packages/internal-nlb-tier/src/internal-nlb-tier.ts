@@ -1,5 +1,5 @@
 import { IUwsgiTargetGroup, IUwsgiUpstream } from '@nlb-tiers/core';
-import { invalidProp, selectSubnets, validateDuration, validateElbName, validateInteger, validatePort } from '@nlb-tiers/core/helpers-internal';
+import { invalidProp, recordConstructVersion, selectSubnets, validateDuration, validateElbName, validateInteger, validatePort } from '@nlb-tiers/core/helpers-internal';
 import { Duration, Fn, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -146,6 +146,7 @@ export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgi
 
   constructor(scope: Construct, id: string, props: InternalNlbTierProps) {
     super(scope, id);
+    recordConstructVersion(this, InternalNlbTier);
     const port = props.port ?? 9090;
     const healthyThresholdCount = props.healthyThresholdCount ?? 2;
     const unhealthyThresholdCount = props.unhealthyThresholdCount ?? 2;

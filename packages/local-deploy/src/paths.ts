@@ -1,10 +1,10 @@
 import * as path from 'path';
 
 /**
- * The package's src/ folder, where the files that are not TypeScript live: the same path from src/
- * (tests) and from lib/ (the compiled tool), which both sit in the package.
+ * Where the files that are not TypeScript live: src/ when the sources run (tests), lib/ when the
+ * compiled tool runs; the compile copies them into lib/, which is what the npm package carries.
  */
-const SRC = path.resolve(__dirname, '..', 'src');
+const SRC = __dirname;
 
 /**
  * The image layer of every host: files that make it look like Amazon Linux 2023 (see its README).

@@ -49,7 +49,10 @@ function moduleOf(folder: string, from: string): string {
   return relative.startsWith('.') ? relative : `./${relative}`;
 }
 
-const folderOf = (zonePath: string) => path.relative('./src', zonePath.replace(/\/\*\.ts$/, '')) || '.';
+/** The folder of a zone's path (`.` for the files of src/ itself: `*.ts`, `!(index).ts`, `index.ts`). */
+const folderOf = (zonePath: string) => zonePath.endsWith('.ts') ? path.relative('./src', path.dirname(zonePath)) || '.' : path.relative('./src', zonePath);
+/** The file a zone's target is probed as: the main module for its own zones, any other file of the folder otherwise. */
+const probeFile = (zonePath: string) => zonePath === './src/index.ts' ? 'index.ts' : 'layer-probe.ts';
 const srcFolders = fs.readdirSync(SRC, { withFileTypes: true }).filter(d => d.isDirectory()).map(d => d.name).sort();
 
 describe('layers of src/', () => {
@@ -58,13 +61,14 @@ describe('layers of src/', () => {
     expect(srcFolders.filter(f => !placed.has(f))).toEqual([]);
   });
 
-  test.each(zones.map(z => [folderOf(z.target), folderOf(z.from)]))('lint fails when %s/ imports %s/', async (target, from) => {
-    const messages = await lint(target, `import * as upward from '${moduleOf(from, target)}';\nexport const probe = upward;\n`);
+  test.each(zones.map(z => [folderOf(z.target), folderOf(z.from), probeFile(z.target)]))('lint fails when %s/ imports %s/ (%s)', async (target, from, file) => {
+    const messages = await lint(target, `import * as upward from '${moduleOf(from, target)}';\nexport const probe = upward;\n`, file);
     expect(messages).toEqual([expect.objectContaining({ ruleId: 'import/no-restricted-paths', message: expect.stringContaining(`may not import ${from}/`) })]);
   });
 
   test('imports down the layers pass', async () => {
     const down: Array<[string, string[]]> = [
+      ['api', ['cli', 'deploy', 'checks', 'bench', 'runtime', 'provisioning', 'model', 'assembly']],
       ['cli', ['deploy', 'checks', 'bench', 'runtime', 'provisioning', 'model', 'assembly']],
       ['bench', ['checks', 'deploy', 'runtime']],
       ['deploy', ['runtime', 'provisioning', 'model']],
@@ -85,5 +89,13 @@ describe('layers of src/', () => {
     expect(await lint('checks', 'process.exitCode = 1;\n')).toEqual([expect.objectContaining({ ruleId: 'no-restricted-properties' })]);
     expect(await lint('cli', code, 'main.ts')).toEqual([]);
     expect(await lint('runtime/agents', code, 'imds-server.ts')).toEqual([]);
+    expect(await lint('api', code, 'local-deployment.ts')).toEqual([]);
+    expect((await lint('api', code)).map(m => m.ruleId)).toEqual(['no-restricted-properties', 'no-restricted-properties']);
+  });
+
+  test('the main module imports the API, and no other file of src/ does', async () => {
+    const code = `import * as api from '${moduleOf('api', '.')}';\nexport const probe = api;\n`;
+    expect(await lint('.', code, 'index.ts')).toEqual([]);
+    expect(await lint('.', code)).toEqual([expect.objectContaining({ ruleId: 'import/no-restricted-paths', message: expect.stringContaining('may not import api/') })]);
   });
 });

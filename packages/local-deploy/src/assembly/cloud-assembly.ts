@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   ArtifactManifest, ArtifactType, AssemblyManifest, AssetManifestProperties, AwsCloudFormationStackProperties,
-  FileAssetPackaging, IntegManifest, Manifest,
+  FileAssetPackaging, IntegManifest, Manifest, MetadataEntry,
 } from '@aws-cdk/cloud-assembly-schema';
 import { ExitCode, LocalDeployError } from '../errors';
+import { SUPPORTED_AWS_CDK_LIB, TOOL_VERSION } from '../version';
 
 /** A CloudFormation template, as synthesized. */
 export interface Template {
@@ -48,6 +49,8 @@ export interface StackArtifact {
   readonly assets: FileAsset[];
   /** Ids of the stacks this one depends on. */
   readonly dependencies: string[];
+  /** The metadata entries of the stack's constructs, by construct path (the manifest's and its additional metadata file's). */
+  readonly metadata: Record<string, MetadataEntry[]>;
 }
 
 /** A cloud assembly (`cdk.out` or an integ snapshot folder), read through the CDK's own manifest schema. */
@@ -96,6 +99,10 @@ function readStacks(dir: string, manifest: AssemblyManifest): StackArtifact[] {
         template: readJson(path.join(dir, props.templateFile)) as Template,
         assets: assetManifestFile ? readFileAssets(path.join(dir, assetManifestFile)) : [],
         dependencies: dependencies.filter(d => ofType(d, ArtifactType.AWS_CLOUDFORMATION_STACK)),
+        metadata: {
+          ...(artifact.additionalMetadataFile ? readJson(path.join(dir, artifact.additionalMetadataFile)) as Record<string, MetadataEntry[]> : {}),
+          ...artifact.metadata,
+        },
       };
     });
 }
@@ -114,8 +121,13 @@ function readFileAssets(assetManifestPath: string): FileAsset[] {
     }));
 }
 
-/** Reads a manifest with the schema's loader; a file it rejects is a usage error, not a crash. */
+/**
+ * Reads a manifest with the schema's loader; a file it rejects is a usage error, not a crash. A
+ * manifest of a newer schema major version than the tool's (a newer aws-cdk-lib than it knows) is
+ * refused before the loader reads it, with what to do.
+ */
 function load<T>(file: string, loader: (file: string) => T): T {
+  checkSchemaVersion(file);
   try {
     return loader(file);
   } catch (e) {
@@ -123,6 +135,32 @@ function load<T>(file: string, loader: (file: string) => T): T {
   }
 }
 
+/**
+ * The schema's own rule: a reader accepts every manifest of its major version and older ones
+ * (`Manifest.validate` of @aws-cdk/cloud-assembly-schema); a new major version is a breaking change
+ * of the format.
+ */
+function checkSchemaVersion(file: string) {
+  let version: unknown;
+  try {
+    version = JSON.parse(fs.readFileSync(file, 'utf-8')).version;
+  } catch {
+    return; // The loader reports what is wrong with the file.
+  }
+  const supported = Manifest.version();
+  const major = (v: string) => Number(/^(\d+)\./.exec(v)?.[1]);
+  if (typeof version === 'string' && major(version) > major(supported)) {
+    throw new LocalDeployError(`${file} is written in cloud assembly schema ${version}, newer than the schema ${supported} that `
+      + `nlb-tiers-local ${TOOL_VERSION} reads: it was synthesized by an aws-cdk-lib newer than this tool knows. `
+      + `The tool reads the assemblies of aws-cdk-lib ${SUPPORTED_AWS_CDK_LIB} up to schema ${major(supported)}.x; `
+      + 'upgrade @nlb-tiers/local-deploy (npm install -D @nlb-tiers/local-deploy@latest), or synthesize with an aws-cdk-lib of that schema.', ExitCode.USAGE);
+  }
+}
+
 function readJson(file: string): unknown {
-  return load(file, f => JSON.parse(fs.readFileSync(f, 'utf-8')));
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf-8'));
+  } catch (e) {
+    throw new LocalDeployError(`Cannot read ${file}: ${(e as Error).message}`, ExitCode.USAGE);
+  }
 }

@@ -6,6 +6,7 @@ import { FileAssetPackaging } from '@aws-cdk/cloud-assembly-schema';
 import { DeployAssertion, inlineFunctions, readDeployAssertions } from './deploy-assertions';
 import { CallResult, httpCall, rewriteUrls, sdkCall } from './local-api-calls';
 import { CloudAssembly, StackArtifact } from '../assembly/cloud-assembly';
+import { constructVersionWarnings } from '../assembly/construct-versions';
 import { IntrinsicResolver } from '../assembly/intrinsics';
 import { LocalDeployment } from '../deploy/deployment';
 import { ExitCode, LocalDeployError } from '../errors';
@@ -59,6 +60,7 @@ export async function runIntegTests(dir: string, options: IntegRunOptions): Prom
 }
 
 async function runTestCase(testCase: TestCase, options: IntegRunOptions): Promise<Array<{ assertion: string; passed: boolean }>> {
+  for (const warning of constructVersionWarnings(testCase.stack)) options.log(warning);
   const topology = mapStack(testCase.stack);
   const deployment = await options.deploy(topology);
   const results: Array<{ assertion: string; passed: boolean }> = [];
@@ -111,42 +113,64 @@ function describe(a: DeployAssertion): string {
 }
 
 /**
- * The test cases of one integ test, from its snapshot. A snapshot without the asset folders a
- * local deployment needs (integ-runner may leave them out) is replaced by a fresh synthesis.
+ * The test cases of one integ test, from its snapshot. A test without a snapshot (a project that
+ * does not commit them) is synthesized, and so is one whose snapshot lacks the asset folders a local
+ * deployment needs (integ-runner may leave them out).
  */
 function loadTestCases(dir: string, file: string, log: (line: string) => void): TestCase[] {
   const snapshot = path.join(dir, `${file}.snapshot`);
+  let assemblyDir = snapshot;
   if (!fs.existsSync(path.join(snapshot, 'integ.json'))) {
-    throw new LocalDeployError(`${file} has no snapshot (${snapshot}/integ.json): run the integ snapshot task first`, ExitCode.USAGE);
+    log(`${file}: no snapshot (${snapshot}); synthesizing the test`);
+    assemblyDir = synthesize(dir, file);
+  } else {
+    const testStacks = Object.values(CloudAssembly.readIntegManifest(snapshot).testCases).flatMap(c => c.stacks);
+    const snapshotAssembly = CloudAssembly.read(snapshot);
+    const missing = testStacks.flatMap(s => snapshotAssembly.stack(s).assets)
+      .filter(a => a.packaging === FileAssetPackaging.ZIP_DIRECTORY && !fs.existsSync(a.sourcePath));
+    if (missing.length > 0) {
+      log(`${file}: the snapshot has no folder for ${missing.length} asset(s) (${missing.map(a => path.basename(a.sourcePath)).join(', ')}); synthesizing the test`);
+      assemblyDir = synthesize(dir, file);
+    }
   }
-  const manifest = CloudAssembly.readIntegManifest(snapshot);
-  let assembly = CloudAssembly.read(snapshot);
-  const cases = Object.entries(manifest.testCases);
-  const testStacks = cases.flatMap(([, c]) => c.stacks);
-  const missing = testStacks.flatMap(s => assembly.stack(s).assets)
-    .filter(a => a.packaging === FileAssetPackaging.ZIP_DIRECTORY && !fs.existsSync(a.sourcePath));
-  if (missing.length > 0) {
-    log(`${file}: the snapshot has no folder for ${missing.length} asset(s) (${missing.map(a => path.basename(a.sourcePath)).join(', ')}); synthesizing the test`);
-    assembly = CloudAssembly.read(synthesize(dir, file));
-  }
-  return cases.map(([name, c]) => {
+  const manifest = CloudAssembly.readIntegManifest(assemblyDir);
+  const assembly = CloudAssembly.read(assemblyDir);
+  return Object.entries(manifest.testCases).map(([name, c]) => {
     if (c.stacks.length !== 1) throw new LocalDeployError(`${file} ${name}: the local deploy runs test cases of exactly one stack`, ExitCode.UNSUPPORTED_RESOURCES);
-    const assertionStack = c.assertionStack ?? c.assertionStackName;
+    // The stack name first: `assertionStack` is the construct path, which is the artifact id only
+    // for a stack at the top of the app (an IntegTest's own DeployAssert stack is nested in it).
+    const assertionStack = c.assertionStackName ?? c.assertionStack;
     if (!assertionStack) throw new LocalDeployError(`${file} ${name}: the test case has no assertion stack`, ExitCode.USAGE);
     return { file, name, stack: assembly.stack(c.stacks[0]), assertions: assembly.stack(assertionStack) };
   });
 }
 
-/** Synthesizes an integ test into a fresh folder, as integ-runner does (ts-node, CDK_OUTDIR). */
+/**
+ * Synthesizes an integ test into a fresh folder, as integ-runner does: `node -r ts-node/register
+ * <test>` with CDK_OUTDIR, from the folder above the tests, with the tests' own tsconfig.json when
+ * they have one. ts-node is the project's own: it is looked up from the tests' folder.
+ */
 function synthesize(dir: string, file: string): string {
+  let tsNode: string;
+  try {
+    tsNode = require.resolve('ts-node/register', { paths: [path.resolve(dir)] });
+  } catch {
+    throw new LocalDeployError(`${file} has no snapshot to deploy, and synthesizing it needs ts-node in your project, which ${path.resolve(dir)} `
+      + 'cannot find: install it (npm install -D ts-node typescript), or write the snapshots with integ-runner '
+      + `(npx integ-runner --dry-run --update-on-failed) so that ${file}.snapshot/ exists.`, ExitCode.USAGE);
+  }
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `nlb-tiers-${file.replace(/\.ts$/, '')}-`));
   const tsconfig = path.resolve(dir, 'tsconfig.json');
-  const r = spawnSync(process.execPath, ['-r', 'ts-node/register', path.resolve(dir, file)], {
+  const r = spawnSync(process.execPath, ['-r', tsNode, path.resolve(dir, file)], {
     cwd: path.dirname(path.resolve(dir)),
     env: { ...process.env, CDK_OUTDIR: out, ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : {}) },
     encoding: 'utf-8',
     timeout: 300_000,
   });
   if (r.status !== 0) throw new LocalDeployError(`Synthesizing ${file} failed:\n${(r.stderr || r.error?.message || '').trim()}`, ExitCode.USAGE);
+  if (!fs.existsSync(path.join(out, 'integ.json'))) {
+    throw new LocalDeployError(`Synthesizing ${file} wrote no integ.json into ${out}: an integ test defines an IntegTest of @aws-cdk/integ-tests-alpha `
+      + 'and calls app.synth()', ExitCode.USAGE);
+  }
   return out;
 }

@@ -1,7 +1,11 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { Manifest } from '@aws-cdk/cloud-assembly-schema';
 import { CloudAssembly } from '../../src/assembly/cloud-assembly';
+import { constructVersions, constructVersionWarnings } from '../../src/assembly/construct-versions';
 import { ExitCode } from '../../src/errors';
+import { TOOL_VERSION } from '../../src/version';
 import { CUSTOM_APP, REFERENCE } from '../fixtures';
 
 describe('CloudAssembly', () => {
@@ -37,5 +41,66 @@ describe('CloudAssembly', () => {
     } catch (e: any) {
       expect(e.exitCode).toBe(ExitCode.USAGE);
     }
+  });
+});
+
+describe('the versions the tool reads', () => {
+  /** A copy of the reference assembly whose manifest says `version`. */
+  function assemblyOfSchema(version: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbt-schema-'));
+    fs.cpSync(REFERENCE.dir, dir, { recursive: true });
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf-8'));
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, version }));
+    return dir;
+  }
+
+  test('an assembly of a newer schema major version is refused with what to do, as a usage error', () => {
+    const major = Number(Manifest.version().split('.')[0]);
+    const dir = assemblyOfSchema(`${major + 1}.0.0`);
+    try {
+      expect(() => CloudAssembly.read(dir)).toThrow(new RegExp(`is written in cloud assembly schema ${major + 1}\\.0\\.0, newer than the schema ${Manifest.version().replace(/\./g, '\\.')}.*`
+        + `aws-cdk-lib \\^2\\.\\d+\\.\\d+ up to schema ${major}\\.x; upgrade @nlb-tiers/local-deploy`));
+      try {
+        CloudAssembly.read(dir);
+      } catch (e: any) {
+        expect(e.exitCode).toBe(ExitCode.USAGE);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an assembly of the same major version, or an older one, is read', () => {
+    for (const version of [Manifest.version().replace(/^(\d+)\..*$/, '$1.99.0'), '36.0.0']) {
+      const dir = assemblyOfSchema(version);
+      try {
+        expect(CloudAssembly.read(dir).stack(REFERENCE.stack).template.Resources).toBeDefined();
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  test('the stack\'s metadata carries the version each nlb-tiers construct was synthesized with', () => {
+    const stack = CloudAssembly.read(REFERENCE.dir).stack(REFERENCE.stack);
+    const versions = constructVersions(stack);
+    expect(versions.map(v => v.fqn).sort()).toEqual([
+      '@nlb-tiers/apache-uwsgi-web-server.ApacheUwsgiWebServer',
+      '@nlb-tiers/flask-uwsgi-app-fleet.FlaskUwsgiAppFleet',
+      '@nlb-tiers/internal-nlb-tier.InternalNlbTier',
+    ]);
+    // The workspace's libraries and tool share one version; so does a release.
+    expect(new Set(versions.map(v => v.version))).toEqual(new Set([TOOL_VERSION]));
+    expect(constructVersionWarnings(stack)).toEqual([]);
+  });
+
+  test('a library of another version than the tool\'s is reported once, with its constructs and what to install', () => {
+    const stack = CloudAssembly.read(REFERENCE.dir).stack(REFERENCE.stack);
+    const warnings = constructVersionWarnings(stack, '99.1.0');
+    expect(warnings).toHaveLength(3);
+    const tier = constructVersions(stack).find(v => v.fqn.startsWith('@nlb-tiers/internal-nlb-tier.'))!;
+    expect(warnings).toContain(`Warning: ${REFERENCE.stack} was synthesized with @nlb-tiers/internal-nlb-tier ${tier.version} (${tier.path}), `
+      + 'but this nlb-tiers-local 99.1.0 was tested with the constructs at 99.1.0. What changed between the two may be run differently '
+      + `or reported as unsupported; install the same version of both: npm install -D @nlb-tiers/local-deploy@${tier.version}`);
   });
 });

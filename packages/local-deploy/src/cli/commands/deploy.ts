@@ -1,9 +1,7 @@
-import { CloudAssembly } from '../../assembly/cloud-assembly';
 import { sendRequests } from '../../checks/http-requests';
 import { ExitCode } from '../../errors';
-import { mapStack } from '../../model/map-stack';
 import { ParsedArgs } from '../args';
-import { describeTopology } from '../describe';
+import { deployStack, waitUntilHealthy } from '../deploy-stack';
 import { Session } from '../session';
 
 /**
@@ -12,17 +10,9 @@ import { Session } from '../session';
  */
 export async function deployCommand({ operands: [assemblyDir, stackName], options }: ParsedArgs, session: Session): Promise<ExitCode> {
   const { log } = session;
-  const topology = mapStack(CloudAssembly.read(assemblyDir).stack(stackName), { desiredCapacity: options.desiredCapacity });
-  log(describeTopology(topology, options.healthCheckTimeScale));
-  const started = Date.now();
-  const deployment = await session.deploy(topology, options);
+  const { topology, deployment } = await deployStack(session, assemblyDir, stackName, options);
   try {
-    log(`Up in ${((Date.now() - started) / 1000).toFixed(1)}s. Waiting for the balancer's health checks...`);
-    const healthyWithin = deployment.healthyWithinMs + 10_000;
-    if (!(await deployment.waitForHealthyTargets(healthyWithin))) {
-      log(`Not every target became healthy within ${healthyWithin / 1000}s: ${JSON.stringify(deployment.targetHealth())}`);
-      return ExitCode.CHECKS_FAILED;
-    }
+    if (!(await waitUntilHealthy(deployment, log))) return ExitCode.CHECKS_FAILED;
     const endpoint = deployment.endpoints[0];
     if (!endpoint) {
       log('The stack has no web server with an Elastic IP: nothing to send requests to.');
