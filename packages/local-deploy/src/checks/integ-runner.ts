@@ -46,12 +46,18 @@ export async function runIntegTests(dir: string, options: IntegRunOptions): Prom
   const files = fs.readdirSync(dir).filter(f => /^integ\..+\.ts$/.test(f) && !f.endsWith('.d.ts')).sort();
   if (files.length === 0) throw new LocalDeployError(`No integ.*.ts tests in ${dir}`, ExitCode.USAGE);
   const report: Array<{ test: string; assertion: string; passed: boolean }> = [];
-  for (const file of files) {
-    for (const testCase of loadTestCases(dir, file, options.log)) {
-      options.log(`\n=== ${file}: ${testCase.name} (stack ${testCase.stack.stackName})`);
-      const results = await runTestCase(testCase, options);
-      report.push(...results.map(r => ({ test: `${file} ${testCase.name}`, ...r })));
+  // The folders tests are synthesized into: removed when the run ends, whatever its outcome.
+  const synthesized: string[] = [];
+  try {
+    for (const file of files) {
+      for (const testCase of loadTestCases(dir, file, options.log, synthesized)) {
+        options.log(`\n=== ${file}: ${testCase.name} (stack ${testCase.stack.stackName})`);
+        const results = await runTestCase(testCase, options);
+        report.push(...results.map(r => ({ test: `${file} ${testCase.name}`, ...r })));
+      }
     }
+  } finally {
+    for (const out of synthesized) fs.rmSync(out, { recursive: true, force: true });
   }
   const failed = report.filter(r => !r.passed);
   options.log(`\nintegration tests: ${report.length - failed.length}/${report.length} assertions passed`);
@@ -117,12 +123,12 @@ function describe(a: DeployAssertion): string {
  * does not commit them) is synthesized, and so is one whose snapshot lacks the asset folders a local
  * deployment needs (integ-runner may leave them out).
  */
-function loadTestCases(dir: string, file: string, log: (line: string) => void): TestCase[] {
+function loadTestCases(dir: string, file: string, log: (line: string) => void, synthesized: string[]): TestCase[] {
   const snapshot = path.join(dir, `${file}.snapshot`);
   let assemblyDir = snapshot;
   if (!fs.existsSync(path.join(snapshot, 'integ.json'))) {
     log(`${file}: no snapshot (${snapshot}); synthesizing the test`);
-    assemblyDir = synthesize(dir, file);
+    assemblyDir = synthesize(dir, file, synthesized);
   } else {
     const testStacks = Object.values(CloudAssembly.readIntegManifest(snapshot).testCases).flatMap(c => c.stacks);
     const snapshotAssembly = CloudAssembly.read(snapshot);
@@ -130,7 +136,7 @@ function loadTestCases(dir: string, file: string, log: (line: string) => void): 
       .filter(a => a.packaging === FileAssetPackaging.ZIP_DIRECTORY && !fs.existsSync(a.sourcePath));
     if (missing.length > 0) {
       log(`${file}: the snapshot has no folder for ${missing.length} asset(s) (${missing.map(a => path.basename(a.sourcePath)).join(', ')}); synthesizing the test`);
-      assemblyDir = synthesize(dir, file);
+      assemblyDir = synthesize(dir, file, synthesized);
     }
   }
   const manifest = CloudAssembly.readIntegManifest(assemblyDir);
@@ -150,7 +156,7 @@ function loadTestCases(dir: string, file: string, log: (line: string) => void): 
  * <test>` with CDK_OUTDIR, from the folder above the tests, with the tests' own tsconfig.json when
  * they have one. ts-node is the project's own: it is looked up from the tests' folder.
  */
-function synthesize(dir: string, file: string): string {
+function synthesize(dir: string, file: string, synthesized: string[]): string {
   let tsNode: string;
   try {
     tsNode = require.resolve('ts-node/register', { paths: [path.resolve(dir)] });
@@ -160,6 +166,7 @@ function synthesize(dir: string, file: string): string {
       + `(npx integ-runner --dry-run --update-on-failed) so that ${file}.snapshot/ exists.`, ExitCode.USAGE);
   }
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `nlb-tiers-${file.replace(/\.ts$/, '')}-`));
+  synthesized.push(out);
   const tsconfig = path.resolve(dir, 'tsconfig.json');
   const r = spawnSync(process.execPath, ['-r', tsNode, path.resolve(dir, file)], {
     cwd: path.dirname(path.resolve(dir)),

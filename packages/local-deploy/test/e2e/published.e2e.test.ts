@@ -43,12 +43,13 @@ function run(command: string, cwd: string, timeoutMs: number) {
   return { status: r.status, output: `${r.stdout}${r.stderr}${r.error ? `\n${r.error.message}` : ''}` };
 }
 
-/** The namespaces and run folders of local deployments on this machine now. */
+/** The namespaces and run folders of local deployments on this machine now, and the folders integ tests were synthesized into. */
 function deploymentsOnMachine(): string[] {
   const namespaces = spawnSync('ip', ['netns', 'list'], { encoding: 'utf-8' }).stdout.split('\n')
     .map(l => l.split(' ')[0]).filter(n => n.startsWith(NAMESPACE_PREFIX));
   const runDirs = fs.existsSync(RUN_ROOT) ? fs.readdirSync(RUN_ROOT).map(d => `${RUN_ROOT}/${d}`) : [];
-  return [...namespaces, ...runDirs];
+  const synthesized = fs.readdirSync(os.tmpdir()).filter(d => d.startsWith('nlb-tiers-integ.')).map(d => path.join(os.tmpdir(), d));
+  return [...namespaces, ...runDirs, ...synthesized];
 }
 
 const WRONG_BODY_TEST = `import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
