@@ -17,8 +17,9 @@ describe('the app server playbook', () => {
     expect(play).toMatchObject({ hosts: 'all', become: true, vars_files: ['vars.json'] });
   });
 
-  test('gathers no facts: no task reads one (the package module finds the package manager itself)', () => {
+  test('gathers no facts: no task reads one, and the package manager is dnf where the instance has it, else yum', () => {
     expect(play.gather_facts).toBe(false);
+    expect(tasks[0]['ansible.builtin.package'].use).toBe("{{ 'dnf' if '/usr/bin/dnf' is exists else 'yum' }}");
     expect(JSON.stringify([play.tasks, play.handlers])).not.toMatch(/\bansible_\w+|hostvars/);
   });
 
