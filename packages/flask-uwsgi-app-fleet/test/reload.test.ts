@@ -43,8 +43,15 @@ function sleep(ms: number) {
 /** A uwsgi protocol request for `/` (https://uwsgi-docs.readthedocs.io/en/latest/Protocol.html). */
 function uwsgiRequest(port: number): Buffer {
   const variables: Record<string, string> = {
-    REQUEST_METHOD: 'GET', REQUEST_URI: '/', PATH_INFO: '/', QUERY_STRING: '', SERVER_PROTOCOL: 'HTTP/1.1',
-    SERVER_NAME: 'localhost', SERVER_PORT: String(port), HTTP_HOST: 'localhost', REMOTE_ADDR: '127.0.0.1',
+    REQUEST_METHOD: 'GET',
+    REQUEST_URI: '/',
+    PATH_INFO: '/',
+    QUERY_STRING: '',
+    SERVER_PROTOCOL: 'HTTP/1.1',
+    SERVER_NAME: 'localhost',
+    SERVER_PORT: String(port),
+    HTTP_HOST: 'localhost',
+    REMOTE_ADDR: '127.0.0.1',
   };
   const pairs = Object.entries(variables).map(([k, v]) => {
     const key = Buffer.from(k);

@@ -83,11 +83,31 @@ describeAsRoot('a deployment of the reference architecture', () => {
     expect(inHost('web1', 'hostname')).toBe(`ip-${host('web1').address.replace(/\./g, '-')}.local-1.compute.internal\n`);
     expect(inHost('web1', 'ls /etc/httpd/conf.d')).toBe('nlb-tiers-uwsgi-proxy.conf\n');
     expect(inHost('app1', 'id -un flaskapp; stat -c "%U %G %a" /opt/nlb-tiers/uwsgi.ini')).toBe('flaskapp\nroot flaskapp 640\n');
-    expect(inHost('app1', 'ls /opt/nlb-tiers')).toBe('app\nuwsgi.ini\nvenv\n');
-    // aws-cfn-bootstrap's cfn-signal, which the web server's run installed; the app is not there.
-    expect(inHost('web1', 'ls /opt; ls /opt/aws/bin')).toBe('aws\ncfn-signal\n');
+    expect(inHost('app1', 'ls /opt/nlb-tiers')).toBe('app\nuwsgi.ini\nuwsgi_reload.py\nvenv\n');
+    expect(inHost('app1', 'stat -c "%U %G %a" /opt/nlb-tiers/uwsgi_reload.py')).toBe('root root 755\n');
+    // The web server has no app: only cfn-signal, which its script installs (aws-cfn-bootstrap) to signal.
+    expect(inHost('web1', 'ls /opt /opt/aws/bin')).toBe('/opt:\naws\n\n/opt/aws/bin:\ncfn-signal\n');
     expect(fs.existsSync('/etc/httpd') || fs.existsSync('/opt/nlb-tiers') || fs.existsSync('/opt/aws/bin/cfn-signal')).toBe(false);
     expect(fs.readFileSync('/etc/passwd', 'utf-8')).not.toMatch(/^flaskapp:/m);
+  });
+
+  test('systemctl reload of the app in its host: the same uWSGI master, all new workers, and it serves', async () => {
+    const inHost = (command: string) => spawnSync('nsenter', [`--target=${host('app1').initPid}`, '--mount', '--uts', '--net', 'sh', '-c', command], { encoding: 'utf-8' });
+    const mainPid = () => /^MainPID=(\d+)$/m.exec(inHost('systemctl show uwsgi').stdout)![1];
+    const workers = (pid: string) => inHost(`pgrep -P ${pid} | sort`).stdout.trim().split('\n').filter(Boolean);
+    const master = mainPid();
+    const before = workers(master);
+    expect(before.length).toBeGreaterThan(0);
+
+    // The unit's ExecReload= runs as the app user with $MAINPID, and returns once new workers serve.
+    expect(inHost('systemctl reload uwsgi').status).toBe(0);
+
+    expect(mainPid()).toBe(master);
+    const after = workers(master);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.filter(w => before.includes(w))).toEqual([]);
+    const results = await requests(url, 10);
+    expect(results.map(r => r.status)).toEqual(Array(10).fill(200));
   });
 
   test('reprovision changes nothing and restarts nothing, while requests keep succeeding', async () => {
