@@ -99,10 +99,29 @@ export class LocalDeployment {
   public readonly signals: ResourceSignals;
   private downPromise?: Promise<void>;
 
-  private constructor(public readonly topology: Topology, public readonly names: DeploymentNames, private readonly options: DeployOptions) {
-    this.network = new Network(topology, names);
+  private constructor(private current: Topology, public readonly names: DeploymentNames, private readonly options: DeployOptions) {
+    this.network = new Network(current, names);
     this.supervisor = new Supervisor(() => this.writeState(), line => options.log(line));
-    this.signals = new ResourceSignals(topology, line => options.log(line));
+    this.signals = new ResourceSignals(current, line => options.log(line));
+  }
+
+  /** The topology the deployment runs: as brought up, or as an update left it. */
+  public get topology(): Topology {
+    return this.current;
+  }
+
+  /** The running host of this name. */
+  public machine(host: string): Machine | undefined {
+    return this.machines.find(m => m.host.name === host);
+  }
+
+  /**
+   * Takes a topology that an update applied as the one the deployment runs, and writes it for the
+   * commands that act on the deployment from another process.
+   */
+  public adopt(topology: Topology) {
+    this.current = topology;
+    if (!this.downPromise) fs.writeFileSync(this.names.topologyFile, JSON.stringify(topology));
   }
 
   /** The targets of every target group, by target group ARN, as the balancers see them now. */

@@ -4,7 +4,7 @@ import { hostAddress } from './ipv4';
 import { LocalIdentities } from './local-identities';
 import { References, ResourceValues } from './references';
 import { SubnetAddresses, subnetById } from './subnets';
-import { Host, HostImage, IgnoredResource, Subnet } from './topology';
+import { AutoScalingGroupSpec, Host, HostImage, IgnoredResource, Subnet } from './topology';
 import { UnsupportedResources } from './unsupported';
 
 /** A host as placed in its subnet; what it serves and resolves is added by the mapping step. */
@@ -25,6 +25,8 @@ export interface HostsContext {
   readonly roles: ReadonlyMap<string, string>;
   /** Instances of every Auto Scaling group instead of its DesiredCapacity. @default - the template's */
   readonly desiredCapacity?: number;
+  /** Instances of some Auto Scaling groups, by logical id, before `desiredCapacity`. */
+  readonly groupCapacities?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -34,6 +36,8 @@ export interface HostsContext {
  */
 export function mapHosts(context: HostsContext): {
   hosts: PlacedHost[];
+  /** The Auto Scaling groups' capacities and launch templates, as the template gives them. */
+  groups: AutoScalingGroupSpec[];
   values: Record<string, Partial<ResourceValues>>;
   /** Elastic IPs of no instance (a NAT gateway's): nothing to run locally. */
   ignored: IgnoredResource[];
@@ -52,10 +56,11 @@ export function mapHosts(context: HostsContext): {
       },
     };
   }
-  return { hosts, values, ignored: elasticIps.ignored };
+  return { hosts, groups: mapper.groups, values, ignored: elasticIps.ignored };
 }
 
 class HostMapper {
+  public readonly groups: AutoScalingGroupSpec[] = [];
   private readonly roleCounters = new Map<string, number>();
 
   constructor(private readonly context: HostsContext) {}
@@ -107,7 +112,15 @@ class HostMapper {
           throw new UnsupportedFeatureError('only Auto Scaling groups with a LaunchTemplate are supported (no MixedInstancesPolicy or LaunchConfiguration)');
         }
         const lt = this.launchTemplateData(p.LaunchTemplate);
-        const capacity = this.context.desiredCapacity ?? Number(p.DesiredCapacity ?? p.MinSize);
+        const desiredCapacity = Number(p.DesiredCapacity ?? p.MinSize);
+        this.groups.push({
+          logicalId: id,
+          minSize: Number(p.MinSize),
+          maxSize: Number(p.MaxSize),
+          desiredCapacity,
+          launchTemplate: { data: lt, version: p.LaunchTemplate.Version ?? null },
+        });
+        const capacity = this.context.groupCapacities?.[id] ?? this.context.desiredCapacity ?? desiredCapacity;
         const subnets: Subnet[] = (p.VPCZoneIdentifier ?? []).map((s: string) => this.subnet(s));
         if (subnets.length === 0) throw new UnsupportedFeatureError('VPCZoneIdentifier is empty');
         const role = this.context.roles.get(id) ?? 'asg';

@@ -24,6 +24,19 @@ export interface Topology {
   readonly signals: SignalPolicy[];
   /** The logical ids of the stack's resources in an order CloudFormation may create them in. */
   readonly creationOrder: string[];
+  /** The Auto Scaling groups, as their template asks for them; their instances are hosts. */
+  readonly autoScalingGroups: AutoScalingGroupSpec[];
+}
+
+/** An Auto Scaling group's capacity and launch template as the template gives them. */
+export interface AutoScalingGroupSpec {
+  readonly logicalId: string;
+  readonly minSize: number;
+  readonly maxSize: number;
+  /** The template's DesiredCapacity (else MinSize), whatever count the deployment runs. */
+  readonly desiredCapacity: number;
+  /** The launch template's data and version as resolved locally: what a new instance is launched from. */
+  readonly launchTemplate: unknown;
 }
 
 /**
@@ -114,6 +127,10 @@ export interface Association {
   readonly logicalId: string;
   readonly documentName: string;
   readonly steps: DocumentStep[];
+  /** `MaxConcurrency` as in the template (a number or a percentage of the targets); none: all at once. */
+  readonly maxConcurrency?: string;
+  /** `MaxErrors` as in the template (a number or a percentage of the targets); none: no threshold. */
+  readonly maxErrors?: string;
 }
 
 /** An internal Network Load Balancer: one namespace doing DNAT + SNAT, with a health checker. */
