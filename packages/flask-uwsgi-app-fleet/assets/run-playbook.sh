@@ -30,4 +30,7 @@ mkdir -p "$playbook_dir"
 # python3's zipfile module, because unzip is not on every Amazon Linux image.
 python3 -m zipfile -e "$archive" "$playbook_dir"
 cd "$playbook_dir"
+# Pipelining hands each module to one Python process on its stdin, instead of writing it to a
+# temporary folder with a shell command before and after each task.
+export ANSIBLE_PIPELINING=True
 ansible-playbook --inventory localhost, --connection local --extra-vars '{{ ExtraVariables }}' -v playbook.yml

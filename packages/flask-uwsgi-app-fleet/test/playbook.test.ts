@@ -17,6 +17,11 @@ describe('the app server playbook', () => {
     expect(play).toMatchObject({ hosts: 'all', become: true, vars_files: ['vars.json'] });
   });
 
+  test('gathers no facts: no task reads one (the package module finds the package manager itself)', () => {
+    expect(play.gather_facts).toBe(false);
+    expect(JSON.stringify([play.tasks, play.handlers])).not.toMatch(/\bansible_\w+|hostvars/);
+  });
+
   test('changes things only with modules that compare before they change; its one command, the check that the app answers, changes nothing', () => {
     expect(tasks.map(moduleOf)).toEqual([
       'ansible.builtin.package',
@@ -26,6 +31,7 @@ describe('the app server playbook', () => {
       'ansible.builtin.pip',
       'ansible.builtin.copy',
       'ansible.builtin.copy',
+      'ansible.builtin.copy',
       'ansible.builtin.systemd',
       'ansible.builtin.meta',
       'ansible.builtin.command',
@@ -33,11 +39,11 @@ describe('the app server playbook', () => {
     const check = tasks[tasks.length - 1];
     expect(check).toEqual({ 'name': expect.any(String), 'ansible.builtin.command': 'python3 {{ playbook_dir }}/uwsgi_answers.py {{ uwsgi_port }}', 'changed_when': false });
     for (const task of [...tasks.slice(0, -1), ...play.handlers]) {
-      expect(Object.keys(task).every(k => ['name', 'notify', 'when', moduleOf(task)].includes(k))).toBe(true);
+      expect(Object.keys(task).every(k => ['name', 'notify', 'when', 'register', moduleOf(task)].includes(k))).toBe(true);
     }
   });
 
-  test('restarts a changed app before the check, so that the check sees what was deployed', () => {
+  test('reloads or restarts a changed app before the check, so that the check sees what was deployed', () => {
     expect(tasks[tasks.length - 2]).toMatchObject({ 'ansible.builtin.meta': 'flush_handlers' });
   });
 
@@ -50,14 +56,35 @@ describe('the app server playbook', () => {
     }
   });
 
-  test('restarts the app only through a handler, that is only when a deployed file changed', () => {
-    const notifying = tasks.filter(t => t.notify).map(t => t.name);
-    expect(notifying).toEqual(['Deploy the app', 'Deploy uwsgi.ini', 'Deploy the systemd unit']);
-    expect(play.handlers).toEqual([expect.objectContaining({
-      'name': 'Restart the app',
-      'ansible.builtin.systemd': expect.objectContaining({ state: 'restarted', daemon_reload: true }),
-    })]);
-    expect(tasks.every(t => !JSON.stringify(t).includes('restarted'))).toBe(true);
+  test('a new app or uwsgi.ini reloads the app; only a new unit restarts it; both only through handlers', () => {
+    const notifies = Object.fromEntries(tasks.filter(t => t.notify).map(t => [t.name, t.notify]));
+    expect(notifies).toEqual({ 'Deploy the app': 'Reload the app', 'Deploy uwsgi.ini': 'Reload the app', 'Deploy the systemd unit': 'Restart the app' });
+    expect(play.handlers.map((h: Record<string, any>) => [h.name, h['ansible.builtin.systemd'].state])).toEqual([
+      ['Restart the app', 'restarted'],
+      ['Reload the app', 'reloaded'],
+    ]);
+    expect(tasks.every(t => !/restarted|reloaded/.test(JSON.stringify(t)))).toBe(true);
+  });
+
+  test('an app it has just started is neither restarted nor reloaded; a restart makes a reload needless', () => {
+    const start = tasks.find(t => t.name === 'Start the app now and at every boot')!;
+    const unit = tasks.find(t => t.name === 'Deploy the systemd unit')!;
+    expect(start.register).toBe('app_started');
+    expect(unit.register).toBe('unit_file');
+    const [restart, reload] = play.handlers;
+    expect(restart.when).toBe('not app_started.changed');
+    expect(reload.when).toBe('not (app_started.changed or unit_file.changed)');
+  });
+
+  test('asks systemd to read its units again only when the unit file changed', () => {
+    const start = tasks.find(t => t.name === 'Start the app now and at every boot')!;
+    expect(start['ansible.builtin.systemd'].daemon_reload).toBe('{{ unit_file.changed }}');
+    expect(play.handlers.every((h: Record<string, any>) => h['ansible.builtin.systemd'].daemon_reload === undefined)).toBe(true);
+  });
+
+  test('deploys the reload command the unit\'s ExecReload= runs, where the unit expects it', () => {
+    const command = tasks.find(t => t.name === 'Deploy the command that reloads the app')!;
+    expect(command['ansible.builtin.copy']).toEqual(expect.objectContaining({ src: 'uwsgi_reload.py', dest: '{{ uwsgi_reload }}', owner: 'root', mode: '0755' }));
   });
 
   test('installs the app\'s own requirements only when it ships them', () => {

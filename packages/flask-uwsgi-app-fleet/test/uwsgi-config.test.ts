@@ -28,13 +28,14 @@ describe('renderUwsgiIni', () => {
 });
 
 describe('renderUwsgiService', () => {
-  test('runs uWSGI from the virtualenv and restarts it when it fails', () => {
+  test('runs uWSGI from the virtualenv, restarts it when it fails, reloads it with the reload command', () => {
     const unit = renderUwsgiService(9090);
 
     expect(unit).toContain('ExecStart=/opt/nlb-tiers/venv/bin/uwsgi --ini /opt/nlb-tiers/uwsgi.ini');
     expect(unit).toMatch(/^Restart=on-failure$/m);
     expect(unit).toMatch(/^RestartSec=3$/m);
     expect(unit).toMatch(/^KillSignal=SIGQUIT$/m);
+    expect(unit).toMatch(/^ExecReload=\/opt\/nlb-tiers\/venv\/bin\/python \/opt\/nlb-tiers\/uwsgi_reload.py \$MAINPID$/m);
     expect(unit).toMatch(/^Type=notify$/m);
     expect(unit).toMatch(/^WantedBy=multi-user.target$/m);
   });

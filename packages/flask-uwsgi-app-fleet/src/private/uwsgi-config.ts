@@ -11,6 +11,8 @@ export interface AppServerLayout {
   readonly appDir: string;
   readonly venvDir: string;
   readonly iniPath: string;
+  /** The unit's ExecReload= command: a graceful reload of uWSGI that returns once the new app serves. */
+  readonly reloadCommand: string;
   readonly serviceName: string;
   readonly user: string;
 }
@@ -20,6 +22,7 @@ export const APP_SERVER_LAYOUT: AppServerLayout = {
   appDir: '/opt/nlb-tiers/app',
   venvDir: '/opt/nlb-tiers/venv',
   iniPath: '/opt/nlb-tiers/uwsgi.ini',
+  reloadCommand: '/opt/nlb-tiers/uwsgi_reload.py',
   serviceName: 'uwsgi',
   user: 'flaskapp',
 };
@@ -64,6 +67,7 @@ export function renderUwsgiService(port: number, layout: AppServerLayout = APP_S
   return renderTemplate(path.join(ASSETS, 'uwsgi.service'), {
     venvDir: layout.venvDir,
     iniPath: layout.iniPath,
+    reloadCommand: layout.reloadCommand,
     user: layout.user,
     capabilities: privileged
       ? '# The port is below 1024: binding it needs CAP_NET_BIND_SERVICE, and only that.\nAmbientCapabilities=CAP_NET_BIND_SERVICE'
@@ -126,6 +130,7 @@ function writePlaybook(dir: string, options: PlaybookOptions, layout: AppServerL
     app_dir: layout.appDir,
     venv_dir: layout.venvDir,
     uwsgi_ini: layout.iniPath,
+    uwsgi_reload: layout.reloadCommand,
     uwsgi_port: options.port,
     app_has_requirements: fs.existsSync(path.join(options.appDirectory, 'requirements.txt')),
   };

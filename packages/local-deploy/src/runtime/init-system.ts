@@ -45,8 +45,6 @@ const UNIT_PATHS = ['/etc/systemd/system', '/run/systemd/system', '/usr/lib/syst
 const SERVICE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin';
 /** How long `start` watches a new process before it reports success (a service that fails at once fails the start). */
 const START_SETTLE_MS = 300;
-/** How long an `ExecReload=` may take. */
-const RELOAD_TIMEOUT_MS = 30_000;
 
 /** A unit as found in the host: its name, its file and what the file says. */
 interface FoundUnit {
@@ -237,21 +235,42 @@ export class InitSystem {
     await this.supervisor.stop(this.processName(found.name));
   }
 
+  /**
+   * Runs `ExecReload=` as systemd does, and returns once it has exited: with the unit's
+   * environment, user and capabilities, `$MAINPID` set to the main process's pid (the
+   * supervisor's child: nsenter and setpriv execute the service, so it is the service's own pid),
+   * its output in the unit's log, and `TimeoutStartSec=` to finish, after which it is killed and
+   * the reload fails while the service runs on. systemd waits for nothing more when the service
+   * sends no `RELOADING=1` (uWSGI sends none): the command itself must wait for the reload.
+   *
+   * @see https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html#ExecReload=
+   */
   private async reload(found: FoundUnit, unit: ServiceUnit): Promise<string | undefined> {
     const credentials = this.credentials(found.name, unit);
     if (typeof credentials === 'string') return credentials;
-    const env = { ...this.environment(unit), ...credentials.env, MAINPID: String(this.supervisor.pid(this.processName(found.name)) ?? '') };
+    const mainPid = this.supervisor.pid(this.processName(found.name));
+    const env: Record<string, string> = { ...this.environment(unit), ...credentials.env, ...(mainPid ? { MAINPID: String(mainPid) } : {}) };
     const [command, ...args] = this.machine.enter([...credentials.prefix, ...commandLine(unit.execReload!, env)], unit.workingDirectory ?? '/');
     this.record('reload', found.name);
+    const logDir = path.join(this.machine.hostDir, 'services');
+    fs.mkdirSync(logDir, { recursive: true });
+    const log = fs.openSync(path.join(logDir, `${found.name}.log`), 'a');
+    let timedOut = false;
     const code = await new Promise<number | null>(resolve => {
-      const child = spawn(command, args, { env, stdio: 'ignore' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), RELOAD_TIMEOUT_MS);
+      const child = spawn(command, args, { env, stdio: ['ignore', log, log] });
+      const timer = Number.isFinite(unit.timeoutStartSeconds)
+        ? setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, unit.timeoutStartSeconds * 1000)
+        : undefined;
       child.on('error', () => resolve(-1));
       child.on('exit', c => {
         clearTimeout(timer);
         resolve(c);
       });
-    });
+    }).finally(() => fs.closeSync(log));
+    if (timedOut) return `Job for ${found.name} failed because a timeout was exceeded (ExecReload= ran longer than TimeoutStartSec=${unit.timeoutStartSeconds}s).\n`;
     return code === 0 ? undefined : `Job for ${found.name} failed because the control process exited with error code (ExecReload= exited ${code}).\n`;
   }
 

@@ -27,6 +27,11 @@ export interface ServiceUnit {
   /** `RuntimeDirectory=`: folders under /run created before the service starts. */
   readonly runtimeDirectories: string[];
   readonly restart: RestartPolicy;
+  /**
+   * `TimeoutStartSec=` (or `TimeoutSec=`): systemd gives `ExecReload=` this long too, 90 s by
+   * default (DefaultTimeoutStartSec=); `infinity` or 0 is no limit.
+   */
+  readonly timeoutStartSeconds: number;
   readonly killSignal: NodeJS.Signals;
   /** `WantedBy=` of `[Install]`: where `enable` links the unit. */
   readonly wantedBy: string[];
@@ -77,6 +82,7 @@ export function parseServiceUnit(text: string): ServiceUnit {
       // systemd's default RestartSec is 100ms.
       restartSeconds: restartSec !== undefined ? parseSeconds(restartSec) : 0.1,
     },
+    timeoutStartSeconds: timeout(last('Service', 'TimeoutStartSec') ?? last('Service', 'TimeoutSec')),
     killSignal: (last('Service', 'KillSignal') ?? 'SIGTERM') as NodeJS.Signals,
     wantedBy: all('Install', 'WantedBy').flatMap(v => v.split(/\s+/)).filter(Boolean),
     user: last('Service', 'User') || undefined,
@@ -156,9 +162,19 @@ function assignments(text: string): Record<string, string> {
   return out;
 }
 
-function parseSeconds(value: string): number {
+/** systemd's DefaultTimeoutStartSec= (systemd-system.conf(5)). */
+const DEFAULT_TIMEOUT_START_SECONDS = 90;
+
+function timeout(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_TIMEOUT_START_SECONDS;
+  if (value === 'infinity') return Infinity;
+  const seconds = parseSeconds(value, 'TimeoutStartSec');
+  return seconds === 0 ? Infinity : seconds;
+}
+
+function parseSeconds(value: string, setting = 'RestartSec'): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|sec|min)?$/.exec(value);
-  if (!m) throw new UnitFileError(`RestartSec=${value} is not a duration the local init system reads`);
+  if (!m) throw new UnitFileError(`${setting}=${value} is not a duration the local init system reads (emulated: a number with ms, s, sec or min)`);
   const n = Number(m[1]);
   return m[2] === 'ms' ? n / 1000 : m[2] === 'min' ? n * 60 : n;
 }

@@ -93,6 +93,50 @@ describe('InitSystem', () => {
     ]);
   });
 
+  test('reload runs ExecReload= with $MAINPID the main process\'s pid, and returns only once it has exited', async () => {
+    const marks = path.join(root, 'marks');
+    // The main process notes each SIGHUP; ExecReload= signals it, then takes a while to finish.
+    writeUnit(root, 'etc/systemd/system', 'hup.service', [
+      '[Service]',
+      `ExecStart=/bin/sh -c 'trap "echo hup >> ${marks}" HUP; echo started >> ${marks}; while :; do sleep 0.05; done'`,
+      `ExecReload=/bin/sh -c 'kill -HUP $MAINPID; echo "reload of $MAINPID" >> ${marks}; sleep 1; echo "reload done" >> ${marks}'`,
+    ]);
+    await init.systemctl(['start', 'hup']);
+    const pid = supervisor.pid('app1/hup');
+
+    expect(await init.systemctl(['reload', 'hup'])).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+
+    expect(fs.readFileSync(marks, 'utf-8').split('\n').filter(Boolean).sort()).toEqual(['hup', `reload of ${pid}`, 'reload done', 'started'].sort());
+    expect(supervisor.pid('app1/hup')).toBe(pid);
+  });
+
+  test('a bare $MAINPID word becomes the pid, as in ExecReload=/bin/kill -HUP $MAINPID', async () => {
+    const marks = path.join(root, 'marks');
+    writeUnit(root, 'etc/systemd/system', 'hup.service', [
+      '[Service]',
+      `ExecStart=/bin/sh -c 'trap "echo hup >> ${marks}" HUP; while :; do sleep 0.05; done'`,
+      'ExecReload=/bin/kill -HUP $MAINPID',
+    ]);
+    await init.systemctl(['start', 'hup']);
+    expect(await init.systemctl(['reload', 'hup'])).toMatchObject({ exitCode: 0 });
+    // kill returns once the signal is sent; the trap runs when the shell's sleep ends.
+    const until = Date.now() + 5000;
+    while (!fs.existsSync(marks) && Date.now() < until) await new Promise(r => setTimeout(r, 50));
+    expect(fs.readFileSync(marks, 'utf-8')).toBe('hup\n');
+  });
+
+  test('an ExecReload= that outlasts TimeoutStartSec= is killed and fails the reload; the service runs on', async () => {
+    writeUnit(root, 'etc/systemd/system', 'slow.service', ['[Service]', 'ExecStart=/bin/sleep 30', 'ExecReload=/bin/sleep 30', 'TimeoutStartSec=300ms']);
+    await init.systemctl(['start', 'slow']);
+    const pid = supervisor.pid('app1/slow');
+
+    expect(await init.systemctl(['reload', 'slow'])).toEqual({
+      exitCode: 1, stdout: '', stderr: 'Job for slow.service failed because a timeout was exceeded (ExecReload= ran longer than TimeoutStartSec=0.3s).\n',
+    });
+    // Had it not been killed, the test would outlast jest's 5 s timeout: sleep runs 30 s.
+    expect(supervisor.pid('app1/slow')).toBe(pid);
+  });
+
   test('units of the vendor folder are found; $OPTIONS from a missing optional EnvironmentFile= expands to nothing', async () => {
     writeUnit(root, 'usr/lib/systemd/system', 'httpd.service', ['[Service]', 'EnvironmentFile=-/etc/sysconfig/httpd', 'ExecStart=/bin/sleep $OPTIONS 30']);
     expect(await init.systemctl(['start', 'httpd'])).toMatchObject({ exitCode: 0 });

@@ -19,6 +19,7 @@ describe('parseServiceUnit', () => {
       workingDirectory: undefined,
       runtimeDirectories: ['httpd'],
       restart: { restart: 'on-failure', restartSeconds: 3 },
+      timeoutStartSeconds: 90,
       killSignal: 'SIGWINCH',
       wantedBy: ['multi-user.target'],
       user: undefined,
@@ -42,6 +43,17 @@ describe('parseServiceUnit', () => {
   test('applies systemd\'s defaults', () => {
     expect(parseServiceUnit('[Service]\nExecStart=/bin/x\n')).toMatchObject({ type: 'simple', restart: { restart: 'no', restartSeconds: 0.1 }, killSignal: 'SIGTERM', wantedBy: [] });
     expect(parseServiceUnit('[Service]\nRestart=always\nRestartSec=500ms\n').restart).toEqual({ restart: 'always', restartSeconds: 0.5 });
+  });
+
+  test('reads TimeoutStartSec= (else TimeoutSec=), which also bounds ExecReload=; 0 and infinity are no limit', () => {
+    const timeout = (lines: string) => parseServiceUnit(`[Service]\nExecStart=/bin/x\n${lines}`).timeoutStartSeconds;
+    expect(timeout('')).toBe(90);
+    expect(timeout('TimeoutSec=20\n')).toBe(20);
+    expect(timeout('TimeoutSec=20\nTimeoutStartSec=500ms\n')).toBe(0.5);
+    expect(timeout('TimeoutStartSec=2min\n')).toBe(120);
+    expect(timeout('TimeoutStartSec=infinity\n')).toBe(Infinity);
+    expect(timeout('TimeoutStartSec=0\n')).toBe(Infinity);
+    expect(() => timeout('TimeoutStartSec=1h 30min\n')).toThrow(/TimeoutStartSec=1h 30min is not a duration the local init system reads \(emulated: a number with ms, s, sec or min\)/);
   });
 
   test('fails on a Restart= it does not emulate', () => {
