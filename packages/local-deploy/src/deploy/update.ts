@@ -121,7 +121,8 @@ async function runOn(deployment: LocalDeployment, topology: Topology, host: stri
   log: (line: string) => void): Promise<HostProvisioning> {
   const machine = deployment.machine(host);
   if (!machine) throw new LocalDeployError(`${host} is not a running host of deployment ${deployment.names.id}`, ExitCode.DEPLOY_FAILED);
-  const actionsBefore = deployment.unitActions.length;
+  const hostActions = () => deployment.unitActions.filter(a => a.host === host);
+  const actionsBefore = hostActions().length;
   log(`  ${host} (${machine.host.instanceId}): running ${association.logicalId}`);
   const result = await provisionHost(machine, [association], {
     outputDir: path.join(machine.hostDir, 'provisioning'),
@@ -131,7 +132,7 @@ async function runOn(deployment: LocalDeployment, topology: Topology, host: stri
   });
   for (const line of describeProvisioning([result])) log(line);
   const changed = result.runs.flatMap(r => r.steps).flatMap(s => s.ansible?.changedTasks ?? []);
-  const actions = deployment.unitActions.slice(actionsBefore).filter(a => a.host === host).map(a => `${a.action} ${a.unit}`);
+  const actions = hostActions().slice(actionsBefore).map(a => `${a.action} ${a.unit}`);
   log(`  ${host}: ${result.succeeded ? 'succeeded' : 'FAILED'}; Ansible changed: ${changed.join(', ') || 'nothing'}; systemctl: ${actions.join(', ') || 'nothing'}`);
   return result;
 }
