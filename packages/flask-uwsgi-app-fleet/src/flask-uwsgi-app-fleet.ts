@@ -273,7 +273,24 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
       minCapacity,
       maxCapacity,
       desiredCapacity,
-      healthChecks: autoscaling.HealthChecks.ec2(),
+      // Under the ELB health check type, Auto Scaling also replaces an InService instance whose
+      // target the load balancer reports unhealthy (an app that died for good, not only a dead
+      // host), once the grace period since the instance entered InService has passed. Without a
+      // launch lifecycle hook the instance is InService while it still provisions: the grace period
+      // is the time it has from launch to serving, the CreationPolicy's timeout, so a run that is
+      // still within its time is never cut short. Traffic needs no hold: the NLB routes to a newly
+      // registered target only once it passes its health checks, i.e. once uWSGI listens. A hook
+      // holding instances in Pending:Wait would add a completion call (and its IAM permission) to
+      // every run, and must be declared on the group itself to hold its first instances
+      // (aws-cdk#16356), for nothing that the signals and the target health do not give already.
+      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-add-elb-healthcheck.html
+      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html
+      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-health-checks.html
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
+      healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
+        additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
+        gracePeriod: timeouts.wait,
+      }),
       // The group is complete once every instance it launches (DesiredCapacity of them, the count
       // CloudFormation's own example waits for) signalled that it serves, within provisioningTimeout.
       // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-creationpolicy.html

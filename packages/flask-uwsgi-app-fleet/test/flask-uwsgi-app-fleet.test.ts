@@ -47,9 +47,17 @@ describe('FlaskUwsgiAppFleet', () => {
       DesiredCapacity: '2',
       VPCZoneIdentifier: [{ Ref: Match.stringLikeRegexp('^VpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('^VpcPrivateSubnet2') }],
       TargetGroupARNs: [{ Ref: Match.stringLikeRegexp('^Targets') }],
-      HealthCheckType: 'EC2',
       Tags: Match.arrayWith([{ Key: 'Server', Value: 'App', PropagateAtLaunch: true }]),
     });
+  });
+
+  test.each([
+    ['the default provisioning timeout', {}, 2400],
+    ['the provisioning timeout', { provisioningTimeout: Duration.minutes(20) }, 1200],
+  ])('replaces an instance whose target the load balancer reports unhealthy, after a grace period of %s', (_, props: Partial<FlaskUwsgiAppFleetProps>, grace) => {
+    const { template } = synth(props);
+
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { HealthCheckType: 'ELB', HealthCheckGracePeriod: grace });
   });
 
   test.each([

@@ -238,7 +238,7 @@ async function measureScaleIn(d: LocalDeployment, plan: BenchPlan, log: (line: s
   const durationSeconds = SCALE_IN.afterSeconds + SCALE_IN.windowAfterSeconds;
   const load = runWrk(d, { connections: concurrency, durationSeconds, timeoutSeconds: 5, failures: true });
   await sleep(SCALE_IN.afterSeconds * 1000);
-  const report = await scaleIn(d, group, from - 1, { timeScale: plan.healthCheckTimeScale, log });
+  const report = await scaleIn(d, group, from - 1, { log });
   const r = await load;
   const result = {
     stack: d.topology.stackName,

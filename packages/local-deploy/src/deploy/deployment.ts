@@ -2,15 +2,18 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ExitCode, LocalDeployError } from '../errors';
+import { unhealthyInstances } from './group-health';
 import { ResourceSignalError, ResourceSignals } from './resource-signals';
-import { Topology } from '../model/topology';
+import { drainConnections, listenersOf, setDeregistrations, waitForTargetState, writeRegistrations } from './target-registration';
+import { freeAddress, launchedHost, launchSubnet, nextHostName, withHost, withoutHost } from '../model/auto-scaling';
+import { Host, Topology } from '../model/topology';
 import { HostProvisioning } from '../provisioning/association-runner';
 import { describeFailure, describeProvisioning, ProvisioningError, provisioningParallelism, provisionHosts } from '../provisioning/run-provisioning';
 import { BalancerTiming, balancerConfig, IMDS_ADDRESS, IMDS_LOCAL_PORT, forwarderAgent, healthCheckerAgent, imdsAgent } from '../runtime/agents';
 import { TargetState } from '../runtime/balancer-rules';
 import { killNamespaceProcesses, removeIfEmpty } from '../runtime/cleanup';
 import { CFN_SIGNAL_SOCKET, ControlServer, SYSTEMD_SOCKET } from '../runtime/control-server';
-import { listeningPorts, run, sleep, waitForListen } from '../runtime/exec';
+import { listeningPorts, run, runIn, sleep, waitForListen } from '../runtime/exec';
 import { applySecurityGroups, imdsRedirectRuleset, internetGatewayRuleset } from '../runtime/firewall';
 import { InitSystem, journalFile, UnitAction } from '../runtime/init-system';
 import { Machine, MachineDirs, prepareMachine } from '../runtime/machine';
@@ -46,13 +49,39 @@ export interface PublishedEndpoint {
   readonly url: string;
 }
 
+/** An instance that {@link LocalDeployment.launchInstances} launched. */
+export interface LaunchedInstance {
+  readonly host: string;
+  readonly instanceId: string;
+  readonly address: string;
+  readonly subnet: string;
+  readonly availabilityZone: string;
+  /** Whether every association that targets it ran to the end on it. */
+  readonly provisioned: boolean;
+  /** What its associations' runs did. */
+  readonly provisioning?: HostProvisioning;
+  /** Whether all its targets became healthy (the balancers send it requests). */
+  readonly inService: boolean;
+  /** From its launch until its targets were healthy (or until it was given up on). */
+  readonly seconds: number;
+}
+
 /** What a deployment writes to its state file, for stale cleanup, `reprovision` and tests that inspect it. */
 export interface DeploymentState {
   readonly id: string;
   readonly ownerPid: number;
   readonly stackName: string;
   readonly namespaces: string[];
-  readonly hosts: Array<{ name: string; instanceId: string; namespace: string; address: string; initPid?: number }>;
+  readonly hosts: Array<{
+    name: string;
+    instanceId: string;
+    namespace: string;
+    address: string;
+    /** Its Auto Scaling group, and when it was launched. */
+    group?: string;
+    launchedAt?: string;
+    initPid?: number;
+  }>;
   readonly balancers: Array<{ name: string; namespace: string; address: string; stateFile: string; targetGroups: string[] }>;
   readonly processes: Array<{ name: string; namespace: string; pid: number; restarts: number }>;
   readonly endpoints: PublishedEndpoint[];
@@ -88,26 +117,38 @@ export class LocalDeployment {
   }
 
   public readonly endpoints: PublishedEndpoint[] = [];
+  private current: Topology;
   private readonly network: Network;
   private readonly supervisor: Supervisor;
   private readonly publishers: Publisher[] = [];
   private readonly controlServers: ControlServer[] = [];
   private readonly initSystems: InitSystem[] = [];
   private readonly machines: Machine[] = [];
+  /** The control servers of each host, closed when its instance is terminated. */
+  private readonly hostServers = new Map<string, ControlServer[]>();
   private readonly createdNamespaces: string[] = [];
+  /** When each host was launched; every name and address ever used (a new instance gets new ones). */
+  private readonly launchedAt = new Map<string, number>();
+  private readonly usedNames = new Set<string>();
+  private readonly usedAddresses = new Set<string>();
+  /** Instances being terminated: no longer counted as running, nor checked. */
+  private readonly leaving = new Set<string>();
+  /** Replacements under way, so that the health loop starts no second one. */
+  private readonly replacements = new Map<string, Promise<void>>();
+  private healthLoop?: Promise<void>;
   /** CloudFormation's side of the hosts' cfn-signal. */
   public readonly signals: ResourceSignals;
   private downPromise?: Promise<void>;
 
-  private constructor(private current: Topology, public readonly names: DeploymentNames, private readonly options: DeployOptions) {
-    this.network = new Network(current, names);
+  private constructor(topology: Topology, public readonly names: DeploymentNames, private readonly options: DeployOptions) {
+    this.current = topology;
+    for (const x of [...topology.hosts, ...topology.balancers]) {
+      this.usedNames.add(x.name);
+      this.usedAddresses.add(x.address);
+    }
+    this.network = new Network(topology, names);
     this.supervisor = new Supervisor(() => this.writeState(), line => options.log(line));
-    this.signals = new ResourceSignals(current, line => options.log(line));
-  }
-
-  /** The topology the deployment runs: as brought up, or as an update left it. */
-  public get topology(): Topology {
-    return this.current;
+    this.signals = new ResourceSignals(topology, line => options.log(line));
   }
 
   /** The running host of this name. */
@@ -121,7 +162,12 @@ export class LocalDeployment {
    */
   public adopt(topology: Topology) {
     this.current = topology;
-    if (!this.downPromise) fs.writeFileSync(this.names.topologyFile, JSON.stringify(topology));
+    this.writeTopology();
+  }
+
+  /** The topology as it runs now: the hosts Auto Scaling launched are in it, those it terminated are not; an update's new template. */
+  public get topology(): Topology {
+    return this.current;
   }
 
   /** The targets of every target group, by target group ARN, as the balancers see them now. */
@@ -169,6 +215,8 @@ export class LocalDeployment {
         instanceId: h.instanceId,
         namespace: this.names.namespace(h.name),
         address: h.address,
+        ...(this.topology.groups.some(g => g.logicalId === h.logicalId) ? { group: h.logicalId } : {}),
+        ...(this.launchedAt.has(h.name) ? { launchedAt: new Date(this.launchedAt.get(h.name)!).toISOString() } : {}),
         initPid: this.machines.find(m => m.host.name === h.name)?.initPid,
       })),
       balancers: this.topology.balancers.map(b => ({
@@ -184,17 +232,232 @@ export class LocalDeployment {
   }
 
   /**
-   * Stops every process of a host, as when its instance is terminated; its namespace goes with the
-   * deployment. Used by scale-in once the host's target has drained.
+   * Launches `count` new instances of an Auto Scaling group into the running deployment, as Auto
+   * Scaling does for a scale-out or a replacement: each gets a new name, instance id and address, in
+   * a subnet of the Availability Zone with the fewest of the group's instances; its namespace, link,
+   * firewall, filesystem, metadata and hosts file; the associations whose targets match the tags
+   * the group puts on it run on it, as State Manager applies an association to new instances that
+   * match its targets; and it is registered with the group's target groups at once. The balancers
+   * send it requests only once its target passed their health checks. Resolves when every new
+   * instance is in service, or its provisioning failed, or its targets did not become healthy in
+   * time (then it stays, as on AWS, for the group's health checks to deal with).
+   *
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-asg.html
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
    */
-  public async stopHost(host: string): Promise<void> {
-    await Promise.all(this.supervisor.running.filter(p => p.name.startsWith(`${host}/`)).map(p => this.supervisor.stop(p.name)));
+  public async launchInstances(group: string, count: number): Promise<LaunchedInstance[]> {
+    const g = this.topology.groups.find(x => x.logicalId === group);
+    if (!g) {
+      throw new LocalDeployError(`${group} is not an Auto Scaling group of the deployment (its groups: ${this.topology.groups.map(x => x.logicalId).join(', ') || 'none'})`, ExitCode.DEPLOY_FAILED);
+    }
+    const running = this.runningInstances(group);
+    if (!Number.isInteger(count) || count < 1 || running.length + count > g.maxSize) {
+      throw new LocalDeployError(`${group} runs ${running.length} of at most ${g.maxSize} instances (its MaxSize): `
+        + `launching needs a count from 1 to ${g.maxSize - running.length}, got ${count}`, ExitCode.DEPLOY_FAILED);
+    }
+    this.checkNotTornDown();
+    const started = Date.now();
+    const hosts: Host[] = [];
+    for (let i = 0; i < count; i++) {
+      const counted = { ...this.topology, hosts: this.topology.hosts.filter(h => !this.leaving.has(h.name)) };
+      const subnet = launchSubnet(g, counted);
+      const host = launchedHost(g, subnet, {
+        name: nextHostName(g.role, this.usedNames),
+        instanceId: `i-${randomBytes(9).toString('hex').slice(0, 17)}`,
+        address: freeAddress(subnet, this.usedAddresses),
+      });
+      this.usedNames.add(host.name);
+      this.usedAddresses.add(host.address);
+      this.current = withHost(this.current, host);
+      this.launchedAt.set(host.name, Date.now());
+      hosts.push(host);
+      this.options.log(`${group}: launching ${host.name} (${host.instanceId}) at ${host.address} in ${subnet.logicalId} (${subnet.availabilityZone})`);
+      this.network.addHost(host, ns => {
+        this.createdNamespaces.push(ns);
+        this.writeState();
+      });
+      runIn(this.names.namespace(host.name), 'nft', ['-f', '-'], { input: imdsRedirectRuleset(IMDS_ADDRESS, IMDS_LOCAL_PORT) });
+    }
+    // The new addresses join their security groups: every member's rules that name those groups change.
+    this.applyFirewall();
+    this.writeTopology();
+    this.writeState();
+    await Promise.all(hosts.map(h => this.startMachine(h)));
+    for (const h of hosts) {
+      await this.startAndWait(imdsAgent(this.names.hostDir(h.name), this.names.namespace(h.name), h, this.topology), IMDS_ADDRESS, IMDS_LOCAL_PORT);
+    }
+    writeRegistrations(this.topology, this.balancerFiles, this.options);
+    this.writeState();
+
+    const targets = this.machines.filter(m => hosts.some(h => h.name === m.host.name));
+    const results = targets.some(m => m.host.associations.length > 0)
+      ? await provisionHosts(targets, this.topology, this.names.runDir) : [];
+    this.checkNotTornDown();
+    for (const line of describeProvisioning(results)) this.options.log(line);
+    for (const r of results.filter(x => !x.succeeded)) this.options.log(describeFailure(r));
+    return Promise.all(hosts.map(async h => {
+      const provisioning = results.find(r => r.host === h.name);
+      const provisioned = provisioning?.succeeded ?? true;
+      const inService = provisioned && await this.waitInService(h, this.healthyWithinMs + 10_000);
+      const seconds = (Date.now() - started) / 1000;
+      this.options.log(`${group}: ${h.name} (${h.instanceId}) ${inService ? 'in service' : provisioned ? 'did not become healthy' : 'failed its provisioning'} `
+        + `${seconds.toFixed(1)}s after its launch`);
+      return {
+        host: h.name,
+        instanceId: h.instanceId,
+        address: h.address,
+        subnet: h.subnet,
+        availabilityZone: h.metadata.availabilityZone,
+        provisioned,
+        ...(provisioning ? { provisioning } : {}),
+        inService,
+        seconds,
+      };
+    }));
+  }
+
+  /**
+   * Terminates an instance of an Auto Scaling group, as Auto Scaling does: it is deregistered from
+   * its target groups (no new connection reaches it; ELB completes the deregistration once its
+   * connections closed, or after the target group's deregistration delay, scaled), then its
+   * processes stop, and its namespace, link, rules and folders are removed.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#deregistration-delay
+   */
+  public async terminateInstance(host: string): Promise<void> {
+    const h = this.topology.hosts.find(x => x.name === host);
+    if (!h || !this.topology.groups.some(g => g.logicalId === h.logicalId)) {
+      const instances = this.topology.hosts.filter(x => this.topology.groups.some(g => g.logicalId === x.logicalId)).map(x => x.name);
+      throw new LocalDeployError(`${host} is not a running instance of an Auto Scaling group of the deployment (they are: ${instances.join(', ') || 'none'})`, ExitCode.DEPLOY_FAILED);
+    }
+    if (this.leaving.has(host)) throw new LocalDeployError(`${host} is already being terminated`, ExitCode.DEPLOY_FAILED);
+    this.leaving.add(host);
+    const listeners = listenersOf(this.topology, h);
+    if (listeners.length > 0) {
+      setDeregistrations(this.balancerFiles, [h], listeners, 'draining');
+      // Until the balancers have taken the target out of their DNAT maps, new connections still come.
+      await waitForTargetState(this.balancerFiles, [h.instanceId], 'draining');
+      await drainConnections(this.names.namespace(host), listeners.map(l => l.listener.targetGroup), this.options.healthCheckTimeScale);
+    }
+    await this.powerOff(host);
+    setDeregistrations(this.balancerFiles, [h], listeners, 'unused');
+    this.current = withoutHost(this.current, host);
+    writeRegistrations(this.topology, this.balancerFiles, this.options);
+    this.network.removeHost(host);
+    const created = this.createdNamespaces.indexOf(this.names.namespace(host));
+    if (created >= 0) this.createdNamespaces.splice(created, 1);
+    this.applyFirewall();
+    const i = this.machines.findIndex(m => m.host.name === host);
+    if (i >= 0) this.machines.splice(i, 1);
+    fs.rmSync(this.names.hostDir(host), { recursive: true, force: true });
+    this.leaving.delete(host);
+    this.launchedAt.delete(host);
+    this.writeTopology();
+    this.writeState();
+  }
+
+  /**
+   * Replaces an instance, as Auto Scaling replaces an unhealthy one: it terminates it and, while it
+   * terminates, launches a new instance of its group (into the zone it leaves). Resolves with the new
+   * instance once it is in service (or given up on).
+   *
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/replace-unhealthy-instance.html
+   */
+  public async replaceInstance(host: string, reason = 'replaced on request'): Promise<LaunchedInstance> {
+    const h = this.topology.hosts.find(x => x.name === host);
+    if (!h) throw new LocalDeployError(`${host} is not a running instance of the deployment`, ExitCode.DEPLOY_FAILED);
+    this.options.log(`${h.logicalId}: terminating ${host} (${h.instanceId}) and launching a replacement: ${reason}`);
+    const terminated = this.terminateInstance(host);
+    const [launched] = await Promise.all([this.launchInstances(h.logicalId, 1), terminated]);
+    this.options.log(`${h.logicalId}: ${host} replaced by ${launched[0].host} (${launched[0].instanceId}), `
+      + `${launched[0].inService ? 'in service' : 'not in service'} ${launched[0].seconds.toFixed(1)}s after its launch`);
+    return launched[0];
+  }
+
+  /** The instances of a group that run and are not being terminated, oldest first. */
+  public runningInstances(group: string): Host[] {
+    return this.topology.hosts.filter(h => h.logicalId === group && !this.leaving.has(h.name));
   }
 
   /** Tears everything down; safe to call more than once and from signal handlers. */
   public down(): Promise<void> {
     this.downPromise ??= this.tearDown();
     return this.downPromise;
+  }
+
+  /**
+   * Auto Scaling's health checks of every group's instances, until teardown: an instance whose
+   * machine is down, or (under the ELB health check type, after the grace period) whose target is
+   * unhealthy, is terminated and replaced. Checks at the pace of the fastest health check.
+   */
+  private watchGroups() {
+    const intervals = this.topology.balancers.flatMap(b => b.listeners)
+      .map(l => l.targetGroup.healthCheck.intervalSeconds * 1000 * this.options.healthCheckTimeScale);
+    const everyMs = Math.max(100, Math.min(1000, ...intervals));
+    this.healthLoop = (async () => {
+      while (!this.downPromise) {
+        await sleep(everyMs);
+        if (this.downPromise) return;
+        const health = Object.values(this.targetHealth()).flat();
+        const views = this.topology.hosts
+          .filter(h => this.topology.groups.some(g => g.logicalId === h.logicalId) && !this.leaving.has(h.name) && this.launchedAt.has(h.name))
+          .filter(h => this.machines.some(m => m.host.name === h.name))
+          .map(h => ({
+            host: h.name,
+            instanceId: h.instanceId,
+            group: h.logicalId,
+            launchedAt: this.launchedAt.get(h.name)!,
+            running: this.supervisor.isRunning(`${h.name}/init`),
+            targetStates: health.filter(t => t.id === h.instanceId).map(t => t.state),
+          }));
+        for (const u of unhealthyInstances(views, this.topology.groups, Date.now(), this.options.healthCheckTimeScale)) {
+          if (this.replacements.has(u.host)) continue;
+          // A machine that is down takes every process of the host with it.
+          if (u.reason.startsWith('EC2')) await this.powerOff(u.host);
+          const replacement = this.replaceInstance(u.host, u.reason).then(() => undefined, (e: Error) => {
+            if (!this.downPromise) this.options.log(`${u.group}: the replacement of ${u.host} failed: ${e.message}`);
+          }).finally(() => this.replacements.delete(u.host));
+          this.replacements.set(u.host, replacement);
+        }
+      }
+    })();
+  }
+
+  /** Stops every process of a host and what is left in its namespace, as when its machine goes down. */
+  private async powerOff(host: string) {
+    for (const s of this.hostServers.get(host) ?? []) await s.close();
+    this.hostServers.delete(host);
+    await Promise.all(this.supervisor.running.filter(p => p.name.startsWith(`${host}/`)).map(p => this.supervisor.stop(p.name)));
+    killNamespaceProcesses(this.names.namespace(host));
+  }
+
+  /** Waits until every target of a host is healthy; false when the time is up. */
+  private async waitInService(host: Host, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const expected = listenersOf(this.topology, host).length;
+    while (Date.now() < deadline && !this.downPromise) {
+      const states = Object.values(this.targetHealth()).flat().filter(t => t.id === host.instanceId).map(t => t.state);
+      if (states.length >= expected && states.every(s => s === 'healthy')) return true;
+      await sleep(100);
+    }
+    return false;
+  }
+
+  /** Every host's and balancer's security groups, loaded again (their peers' addresses change as instances come and go). */
+  private applyFirewall() {
+    for (const h of this.topology.hosts) applySecurityGroups(this.names.namespace(h.name), this.topology, h, false);
+    for (const b of this.topology.balancers) applySecurityGroups(this.names.namespace(b.name), this.topology, b, true);
+  }
+
+  private get balancerFiles() {
+    return { stateFile: (b: string) => this.balancerStateFile(b), targetHealth: () => this.targetHealth() };
+  }
+
+  /** The topology as it runs now, for commands that act on a live deployment (`reprovision`). */
+  private writeTopology() {
+    if (this.downPromise || !fs.existsSync(this.names.runDir)) return;
+    fs.writeFileSync(`${this.names.topologyFile}.tmp`, JSON.stringify(this.topology));
+    fs.renameSync(`${this.names.topologyFile}.tmp`, this.names.topologyFile);
   }
 
   private async bringUp() {
@@ -204,7 +467,7 @@ export class LocalDeployment {
     // The state file exists before the first namespace, so an interrupted run is always found again.
     this.writeState();
     // `reprovision` runs the associations of this deployment again from another process.
-    fs.writeFileSync(names.topologyFile, JSON.stringify(topology));
+    this.writeTopology();
     options.log(`Creating ${this.network.namespaces.length} namespaces (deployment ${names.id})`);
     this.network.up(ns => {
       this.createdNamespaces.push(ns);
@@ -213,11 +476,10 @@ export class LocalDeployment {
 
     const sw = names.switchNamespace;
     run('ip', ['netns', 'exec', sw, 'nft', '-f', '-'], { input: internetGatewayRuleset(topology, 'v-internet') });
+    this.applyFirewall();
     for (const h of topology.hosts) {
-      applySecurityGroups(names.namespace(h.name), topology, h, false);
       run('ip', ['netns', 'exec', names.namespace(h.name), 'nft', '-f', '-'], { input: imdsRedirectRuleset(IMDS_ADDRESS, IMDS_LOCAL_PORT) });
     }
-    for (const b of topology.balancers) applySecurityGroups(names.namespace(b.name), topology, b, true);
 
     await Promise.all(topology.hosts.map(h => this.startMachine(h)));
     for (const h of topology.hosts) {
@@ -229,10 +491,13 @@ export class LocalDeployment {
       const config = balancerConfig(b, topology, this.balancerStateFile(b.name), options);
       this.supervisor.start(healthCheckerAgent(dir, names.namespace(b.name), b, config));
     }
+    // A restarted health checker takes the targets registered now from here.
+    writeRegistrations(topology, this.balancerFiles, options);
 
     await this.provision();
     await this.publish();
     this.writeState();
+    this.watchGroups();
   }
 
   /** A host's own filesystem (its init holds the mount namespace) and its init system's socket. */
@@ -254,6 +519,7 @@ export class LocalDeployment {
     }
     const running = new Machine(host, spec.namespace, this.supervisor.pid(spec.name)!, dir);
     this.machines.push(running);
+    if (!this.launchedAt.has(host.name)) this.launchedAt.set(host.name, Date.now());
     const journal = journalFile(dir);
     fs.mkdirSync(path.dirname(journal), { recursive: true });
     const initSystem = new InitSystem(running, this.supervisor, journal);
@@ -265,6 +531,7 @@ export class LocalDeployment {
     ]) {
       await server.listen();
       this.controlServers.push(server);
+      this.hostServers.set(host.name, [...this.hostServers.get(host.name) ?? [], server]);
     }
   }
 
@@ -359,6 +626,8 @@ export class LocalDeployment {
   }
 
   private async tearDown() {
+    // A replacement under way stops at its next step (checkNotTornDown); what it made goes below.
+    await this.healthLoop;
     for (const p of this.publishers) await p.close();
     for (const s of this.controlServers) await s.close();
     await this.supervisor.stopAll();

@@ -1,19 +1,19 @@
 import * as path from 'path';
 import { LocalDeployment } from './deployment';
+import { scaleIn } from './scaling';
 import { StackArtifact } from '../assembly/cloud-assembly';
 import { ExitCode, LocalDeployError } from '../errors';
 import { mapStack } from '../model/map-stack';
 import { Association, Topology } from '../model/topology';
-import { AssociationRerun, diffTopologies, instancesPerGroup, isEmpty, TopologyChanges } from '../model/topology-diff';
+import {
+  AssociationRerun, CapacityChange, diffTopologies, instancesPerGroup, isEmpty, TopologyChanges, withNewAssociations, withNewGroup,
+} from '../model/topology-diff';
 import { HostProvisioning, provisionHost } from '../provisioning/association-runner';
 import { concurrencyOf, errorThresholdOf, runRateControlled } from '../provisioning/rate-controls';
 import { ANSIBLE_ENVIRONMENT, describeFailure, describeProvisioning, provisioningParallelism } from '../provisioning/run-provisioning';
 
-/** What the local deploy cannot apply to a running deployment yet, by kind of change. */
-const NOT_YET = {
-  capacity: 'launching or terminating an Auto Scaling group\'s instances in a running deployment',
-  launchTemplate: 'replacing an Auto Scaling group\'s instances in a running deployment (a rolling update)',
-};
+/** What the local deploy cannot apply to a running deployment yet. */
+const NOT_YET_LAUNCH_TEMPLATE = 'a rolling replacement of the group\'s instances that waits for their resource signals (its UpdatePolicy)';
 
 /** An update the local deploy cannot apply: it lists every change it cannot make, and changed nothing. */
 export class UpdateNotApplicableError extends LocalDeployError {
@@ -37,8 +37,7 @@ export function describeChanges(changes: TopologyChanges): string[] {
 export function notApplicable(changes: TopologyChanges): string[] {
   return [
     ...changes.unsupported,
-    ...changes.capacities.map(c => `${c.group}: DesiredCapacity ${c.from} -> ${c.to} needs ${NOT_YET.capacity}, which the local deploy cannot do yet`),
-    ...changes.launchTemplates.map(c => `${c.group}: a new launch template needs ${NOT_YET.launchTemplate}, which the local deploy cannot do yet`),
+    ...changes.launchTemplates.map(c => `${c.group}: a new launch template needs ${NOT_YET_LAUNCH_TEMPLATE}, which the local deploy cannot do yet`),
   ];
 }
 
@@ -47,7 +46,7 @@ export function notApplicable(changes: TopologyChanges): string[] {
  * applies a new template to a running stack: first it compares the two, and if any change is one
  * the local deploy cannot make, it lists them all and changes nothing ({@link UpdateNotApplicableError}).
  * Then each changed association runs again on its targets within its rate controls (as State
- * Manager runs an updated association). A run that fails past `MaxErrors` fails the association,
+ * Manager runs an updated association), and each group takes its new capacity. A run that fails past `MaxErrors` fails the association,
  * and CloudFormation, which waits for it, fails the update and rolls it back: the previous
  * association runs again on the targets the new one ran on, and the deployment keeps its topology.
  *
@@ -69,17 +68,44 @@ export async function updateDeployment(deployment: LocalDeployment, stack: Stack
 
   const started = Date.now();
   for (const rerun of changes.associations) {
-    const failure = await rerunAssociation(deployment, held, next, rerun, log);
+    const failure = await rerunAssociation(deployment, rerun, log);
     if (failure) {
-      await rollBack(deployment, held, rerun, failure.ran, log);
+      await rollBack(deployment, rerun, failure.ran, log);
       throw new LocalDeployError(`The update failed and was rolled back: association ${rerun.logicalId} failed on ${failure.failed.map(r => `${r.host} (${r.instanceId})`).join(', ')}; `
         + `${failure.notRun.length > 0 ? `it did not run on ${failure.notRun.join(', ')}, ` : ''}which kept the version they had.\n\n${failure.failed.map(describeFailure).join('\n\n')}`,
       ExitCode.DEPLOY_FAILED);
     }
   }
-  deployment.adopt(next);
+  deployment.adopt(withNewAssociations(deployment.topology, next, changes.associations));
+  for (const change of changes.capacities) await changeCapacity(deployment, next, change, log);
   log(`Updated in ${((Date.now() - started) / 1000).toFixed(1)}s: the deployment ${deployment.names.id} runs the new template of ${next.stackName}.`);
   return ExitCode.OK;
+}
+
+/**
+ * A new DesiredCapacity, as Auto Scaling applies it: a scale-out launches the instances, which run
+ * the associations that target them and take requests once their targets are healthy; a scale-in
+ * terminates instances by the default termination policy, each drained first. CloudFormation does
+ * not wait for either; the local deploy does, and fails when a new instance is not in service.
+ *
+ * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-termination-policies.html
+ */
+async function changeCapacity(deployment: LocalDeployment, next: Topology, change: CapacityChange, log: (line: string) => void) {
+  deployment.adopt(withNewGroup(deployment.topology, next, change.group));
+  const running = deployment.runningInstances(change.group).length;
+  if (change.to < running) {
+    await scaleIn(deployment, change.group, change.to, { log });
+    return;
+  }
+  if (change.to === running) return;
+  log(`${change.group}: scaling out from ${running} to ${change.to}`);
+  const launched = await deployment.launchInstances(change.group, change.to - running);
+  const out = launched.filter(l => !l.inService);
+  if (out.length > 0) {
+    const why = (l: typeof out[number]) => `${l.host} (${l.instanceId}) ${l.provisioned ? 'did not become healthy' : 'failed its provisioning'}`;
+    throw new LocalDeployError(`${change.group}: ${out.map(why).join(', ')}; `
+      + 'the group keeps it, as Auto Scaling does, for its health checks to replace', ExitCode.DEPLOY_FAILED);
+  }
 }
 
 /** Which runs of a rerun failed, which hosts ran it, and which did not run it. */
@@ -89,7 +115,7 @@ interface RerunFailure {
   readonly notRun: string[];
 }
 
-async function rerunAssociation(deployment: LocalDeployment, held: Topology, next: Topology, rerun: AssociationRerun,
+async function rerunAssociation(deployment: LocalDeployment, rerun: AssociationRerun,
   log: (line: string) => void): Promise<RerunFailure | undefined> {
   const concurrency = concurrencyOf(rerun.maxConcurrency, rerun.hosts.length);
   const threshold = errorThresholdOf(rerun.maxErrors, rerun.hosts.length);
@@ -98,27 +124,25 @@ async function rerunAssociation(deployment: LocalDeployment, held: Topology, nex
   log(`${rerun.logicalId}: running on ${rerun.hosts.length} targets, ${concurrency} at a time${atOnce < concurrency ? ` (${atOnce} on this machine)` : ''}, `
     + `stopping once more than ${threshold === Infinity ? 'all' : threshold} fail`);
   const run = await runRateControlled(rerun.hosts, atOnce, threshold,
-    host => runOn(deployment, next, host, associationOf(next, host, rerun.logicalId), log), r => r.succeeded);
+    host => runOn(deployment, host, rerun.association, log), r => r.succeeded);
   const failed = run.results.filter(r => !r.succeeded);
   if (failed.length <= threshold) return undefined;
   log(`${rerun.logicalId}: ${failed.length} of ${run.results.length} runs failed, more than MaxErrors ${rerun.maxErrors} allows: `
     + `${run.notRun.length > 0 ? `not sent to ${run.notRun.join(', ')}` : 'every target ran it'}`);
-  // The hosts the held topology has: a failed run is rolled back on them.
-  return { failed, ran: run.results.map(r => r.host).filter(h => held.hosts.some(x => x.name === h)), notRun: run.notRun };
+  return { failed, ran: run.results.map(r => r.host), notRun: run.notRun };
 }
 
 /** CloudFormation's rollback: the previous association runs again where the failed one ran. */
-async function rollBack(deployment: LocalDeployment, held: Topology, rerun: AssociationRerun, hosts: string[], log: (line: string) => void) {
+async function rollBack(deployment: LocalDeployment, rerun: AssociationRerun, hosts: string[], log: (line: string) => void) {
   log(`Rolling back: ${rerun.logicalId} gets its previous document and parameters, and runs them again on ${hosts.join(', ')} `
     + '(where the new ones ran; on the other targets a run would change nothing)');
   const run = await runRateControlled(hosts, 1, Infinity,
-    host => runOn(deployment, held, host, associationOf(held, host, rerun.logicalId), log), r => r.succeeded);
+    host => runOn(deployment, host, rerun.previous, log), r => r.succeeded);
   for (const r of run.results.filter(x => !x.succeeded)) log(`The rollback failed on ${r.host} too:\n${describeFailure(r)}`);
 }
 
 /** Runs one association on one host, and says how it ended and what it changed. */
-async function runOn(deployment: LocalDeployment, topology: Topology, host: string, association: Association,
-  log: (line: string) => void): Promise<HostProvisioning> {
+async function runOn(deployment: LocalDeployment, host: string, association: Association, log: (line: string) => void): Promise<HostProvisioning> {
   const machine = deployment.machine(host);
   if (!machine) throw new LocalDeployError(`${host} is not a running host of deployment ${deployment.names.id}`, ExitCode.DEPLOY_FAILED);
   const hostActions = () => deployment.unitActions.filter(a => a.host === host);
@@ -127,7 +151,7 @@ async function runOn(deployment: LocalDeployment, topology: Topology, host: stri
   const result = await provisionHost(machine, [association], {
     outputDir: path.join(machine.hostDir, 'provisioning'),
     assetCacheDir: path.join(deployment.names.runDir, 'assets'),
-    region: topology.region,
+    region: deployment.topology.region,
     environment: ANSIBLE_ENVIRONMENT,
   });
   for (const line of describeProvisioning([result])) log(line);
@@ -135,10 +159,4 @@ async function runOn(deployment: LocalDeployment, topology: Topology, host: stri
   const actions = hostActions().slice(actionsBefore).map(a => `${a.action} ${a.unit}`);
   log(`  ${host}: ${result.succeeded ? 'succeeded' : 'FAILED'}; Ansible changed: ${changed.join(', ') || 'nothing'}; systemctl: ${actions.join(', ') || 'nothing'}`);
   return result;
-}
-
-function associationOf(topology: Topology, host: string, logicalId: string): Association {
-  const association = topology.hosts.find(h => h.name === host)?.associations.find(a => a.logicalId === logicalId);
-  if (!association) throw new Error(`${host} does not run ${logicalId} in the topology`);
-  return association;
 }

@@ -4,11 +4,17 @@ import { hostAddress } from './ipv4';
 import { LocalIdentities } from './local-identities';
 import { References, ResourceValues } from './references';
 import { SubnetAddresses, subnetById } from './subnets';
-import { AutoScalingGroupSpec, Host, HostImage, IgnoredResource, Subnet } from './topology';
+import { AutoScalingGroup, Host, HostImage, IgnoredResource, Subnet } from './topology';
 import { UnsupportedResources } from './unsupported';
 
 /** A host as placed in its subnet; what it serves and resolves is added by the mapping step. */
 export type PlacedHost = Omit<Host, 'hostsEntries' | 'associations' | 'publishedPorts'>;
+
+/** An Auto Scaling group as mapped; its associations and hosts entries are added by the mapping step. */
+export type PlacedGroup = Omit<AutoScalingGroup, 'associations' | 'hostsEntries'>;
+
+/** EC2's instance type when a launch template names none. */
+const DEFAULT_INSTANCE_TYPE = 'm5.large';
 
 /** The Internet side: TEST-NET-3 (RFC 5737), which exists only inside the deployment's namespaces. */
 export const INTERNET = { cidr: '203.0.113.0/24', switchAddress: '203.0.113.1', clientAddress: '203.0.113.2', firstElasticIp: 10 };
@@ -36,15 +42,15 @@ export interface HostsContext {
  */
 export function mapHosts(context: HostsContext): {
   hosts: PlacedHost[];
-  /** The Auto Scaling groups' capacities and launch templates, as the template gives them. */
-  groups: AutoScalingGroupSpec[];
+  groups: PlacedGroup[];
   values: Record<string, Partial<ResourceValues>>;
   /** Elastic IPs of no instance (a NAT gateway's): nothing to run locally. */
   ignored: IgnoredResource[];
 } {
   const mapper = new HostMapper(context);
   const elasticIps = mapper.elasticIps();
-  const hosts = [...mapper.instances(elasticIps.byInstanceId), ...mapper.autoScalingGroups()];
+  const groups = mapper.autoScalingGroups();
+  const hosts = [...mapper.instances(elasticIps.byInstanceId), ...groups.flatMap(g => g.hosts)];
   const values: Record<string, Partial<ResourceValues>> = { ...elasticIps.values };
   for (const h of hosts) {
     if (context.resources[h.logicalId].Type !== 'AWS::EC2::Instance') continue;
@@ -56,11 +62,10 @@ export function mapHosts(context: HostsContext): {
       },
     };
   }
-  return { hosts, groups: mapper.groups, values, ignored: elasticIps.ignored };
+  return { hosts, groups: groups.map(g => g.group), values, ignored: elasticIps.ignored };
 }
 
 class HostMapper {
-  public readonly groups: AutoScalingGroupSpec[] = [];
   private readonly roleCounters = new Map<string, number>();
 
   constructor(private readonly context: HostsContext) {}
@@ -103,34 +108,51 @@ class HostMapper {
     return hosts;
   }
 
-  public autoScalingGroups(): PlacedHost[] {
-    const hosts: PlacedHost[] = [];
+  public autoScalingGroups(): Array<{ group: PlacedGroup; hosts: PlacedHost[] }> {
+    const out: Array<{ group: PlacedGroup; hosts: PlacedHost[] }> = [];
     for (const [id, r] of this.ofType('AWS::AutoScaling::AutoScalingGroup')) {
-      hosts.push(...this.context.unsupported.guard(id, () => {
+      const mapped = this.context.unsupported.guard(id, () => {
         const p = this.resolver.resolve(r.Properties ?? {});
         if (!p.LaunchTemplate) {
           throw new UnsupportedFeatureError('only Auto Scaling groups with a LaunchTemplate are supported (no MixedInstancesPolicy or LaunchConfiguration)');
         }
         const lt = this.launchTemplateData(p.LaunchTemplate);
         const desiredCapacity = Number(p.DesiredCapacity ?? p.MinSize);
-        this.groups.push({
+        const capacity = this.context.groupCapacities?.[id] ?? this.context.desiredCapacity ?? desiredCapacity;
+        const subnets: Subnet[] = (p.VPCZoneIdentifier ?? []).map((s: string) => this.subnet(s));
+        if (subnets.length === 0) throw new UnsupportedFeatureError('VPCZoneIdentifier is empty');
+        const healthCheckType = String(p.HealthCheckType ?? 'EC2');
+        if (healthCheckType !== 'EC2' && healthCheckType !== 'ELB') {
+          throw new UnsupportedFeatureError(`HealthCheckType ${healthCheckType}: the local deploy checks EC2 (its hosts' init) and ELB (its target groups' health)`);
+        }
+        const role = this.context.roles.get(id) ?? 'asg';
+        const image = hostImage(lt.ImageId);
+        const group: PlacedGroup = {
           logicalId: id,
+          role,
+          subnets: subnets.map(s => s.logicalId),
           minSize: Number(p.MinSize),
           maxSize: Number(p.MaxSize),
           desiredCapacity,
           launchTemplate: { data: lt, version: p.LaunchTemplate.Version ?? null },
-        });
-        const capacity = this.context.groupCapacities?.[id] ?? this.context.desiredCapacity ?? desiredCapacity;
-        const subnets: Subnet[] = (p.VPCZoneIdentifier ?? []).map((s: string) => this.subnet(s));
-        if (subnets.length === 0) throw new UnsupportedFeatureError('VPCZoneIdentifier is empty');
-        const role = this.context.roles.get(id) ?? 'asg';
-        const image = hostImage(lt.ImageId);
+          securityGroups: (lt.SecurityGroupIds ?? []).map((g: string) => this.context.references.logicalIdOf(g) ?? g),
+          instanceType: lt.InstanceType ?? DEFAULT_INSTANCE_TYPE,
+          tokensRequired: lt.MetadataOptions?.HttpTokens === 'required',
+          image,
+          healthCheckType,
+          // The API's default is 0: no grace period.
+          // https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html
+          healthCheckGracePeriodSeconds: Number(p.HealthCheckGracePeriod ?? 0),
+          targetGroupArns: p.TargetGroupARNs ?? [],
+        };
         // Instances are spread over the group's subnets in turn, as Auto Scaling balances AZs.
-        return Array.from({ length: capacity }, (_, i) => this.host(id, this.name(role), this.context.ids.instanceId(id, i),
+        const hosts = Array.from({ length: capacity }, (_, i) => this.host(id, this.name(role), this.context.ids.instanceId(id, i),
           subnets[i % subnets.length], lt.SecurityGroupIds ?? [], lt.InstanceType, lt, undefined, image));
-      }) ?? []);
+        return { group, hosts };
+      });
+      if (mapped) out.push(mapped);
     }
-    return hosts;
+    return out;
   }
 
   private host(logicalId: string, name: string, instanceId: string, subnet: Subnet, groupIds: string[],
@@ -148,7 +170,7 @@ class HostMapper {
       metadata: {
         instanceId,
         tokensRequired: lt.MetadataOptions?.HttpTokens === 'required',
-        instanceType: instanceType ?? 'm5.large',
+        instanceType: instanceType ?? DEFAULT_INSTANCE_TYPE,
         availabilityZone: subnet.availabilityZone,
         localIpv4: address,
         ...(elasticIp ? { publicIpv4: elasticIp } : {}),

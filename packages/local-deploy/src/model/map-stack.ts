@@ -76,7 +76,7 @@ export function mapStack(stack: StackArtifact, options: MapStackOptions = {}): T
   });
   const references = placing.with(placed.values);
   const balancers = mapLoadBalancers({ resources, references, subnets: network.subnets, addresses, unsupported, hosts: placed.hosts });
-  const associations = mapProvisioning({ stack, references, unsupported }, placed.hosts);
+  const associations = mapProvisioning({ stack, references, unsupported });
   const signals = mapSignalPolicies(resources, references.resolver(), unsupported,
     id => placed.hosts.filter(h => h.logicalId === id).map(h => h.name), options.desiredCapacity);
   const securityGroups = unsupported.guard('SecurityGroups', () => mapSecurityGroups(stack.template, references.resolver(),
@@ -98,16 +98,16 @@ export function mapStack(stack: StackArtifact, options: MapStackOptions = {}): T
     hosts: placed.hosts.map(h => ({
       ...h,
       hostsEntries,
-      associations: associations.get(h.name) ?? [],
+      associations: associations.get(h.logicalId) ?? [],
       publishedPorts: h.elasticIp ? portsOpenTo(INTERNET.clientAddress, h.securityGroups, securityGroups) : [],
     })),
+    groups: placed.groups.map(g => ({ ...g, associations: associations.get(g.logicalId) ?? [], hostsEntries })),
     balancers,
     internet: { cidr: INTERNET.cidr, switchAddress: INTERNET.switchAddress, clientAddress: INTERNET.clientAddress },
     ...mapOutputs(stack.template, references.resolver()),
     ignored: [...ignored, ...placed.ignored],
     signals,
     creationOrder: order,
-    autoScalingGroups: placed.groups,
   };
 }
 

@@ -1,6 +1,5 @@
 import { StackArtifact, TemplateResource } from '../assembly/cloud-assembly';
 import { UnsupportedFeatureError } from '../errors';
-import { PlacedHost } from './hosts';
 import { References } from './references';
 import { awsDocument, documentSteps, parameterValues, SsmDocument } from './ssm-documents';
 import { Association } from './topology';
@@ -79,20 +78,24 @@ function instanceTags(resource: TemplateResource, tags: Array<{ Key: string; Val
 }
 
 /**
- * The associations each host runs, by host name, in template order: the document (one of the
- * stack's `AWS::SSM::Document`s, or an AWS document the tool has), its parameters as SSM resolves
- * them, and the steps it runs. Nothing here reads what the steps do: they run on the host.
+ * The associations each instance or Auto Scaling group runs on its instances, by its logical id, in
+ * template order: the document (one of the stack's `AWS::SSM::Document`s, or an AWS document the
+ * tool has), its parameters as SSM resolves them, and the steps it runs. Nothing here reads what
+ * the steps do: they run on the host. State Manager applies an association to every instance that
+ * matches its targets, also one launched later (a group's replacement or scale-out).
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-asg.html
  */
-export function mapProvisioning(context: ProvisioningContext, hosts: PlacedHost[]): Map<string, Association[]> {
-  const byHost = new Map<string, Association[]>();
+export function mapProvisioning(context: ProvisioningContext): Map<string, Association[]> {
+  const byTarget = new Map<string, Association[]>();
   for (const [id, r] of associations(context.stack)) {
     context.unsupported.guard(id, () => {
       const targets = new Set(associationTargets(context.references, r, context.stack.template.Resources ?? {}));
       const association = mapAssociation(context, id, r);
-      for (const h of hosts.filter(x => targets.has(x.logicalId))) byHost.set(h.name, [...byHost.get(h.name) ?? [], association]);
+      for (const target of targets) byTarget.set(target, [...byTarget.get(target) ?? [], association]);
     });
   }
-  return byHost;
+  return byTarget;
 }
 
 /** The associations that provision each instance or Auto Scaling group, by its logical id, in template order. */

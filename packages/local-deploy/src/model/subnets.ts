@@ -6,7 +6,7 @@ import { ResourceValues } from './references';
 import { Subnet } from './topology';
 
 /** Host addresses start here in each subnet (AWS reserves the first four; .1 is the router). */
-const FIRST_HOST_OFFSET = 10;
+export const FIRST_HOST_OFFSET = 10;
 
 /** The subnets of a template, with the attributes they give to `Fn::GetAtt`. */
 export function mapSubnets(template: Template, resolver: IntrinsicResolver): { subnets: Subnet[]; values: Record<string, Partial<ResourceValues>> } {

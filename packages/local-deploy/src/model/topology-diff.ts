@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { DocumentStep } from './ssm-documents';
-import { Association, Host, Topology } from './topology';
+import { Association, AutoScalingGroup, Host, Topology } from './topology';
 
 /**
  * An association whose properties changed: State Manager runs it again on its targets, within its
@@ -9,6 +9,9 @@ import { Association, Host, Topology } from './topology';
 export interface AssociationRerun {
   readonly logicalId: string;
   readonly documentName: string;
+  /** The association as the new template has it, and as the deployment ran it (a rollback runs that again). */
+  readonly association: Association;
+  readonly previous: Association;
   /** The hosts it targets, in the order they run it. */
   readonly hosts: string[];
   readonly maxConcurrency?: string;
@@ -48,7 +51,7 @@ export interface TopologyChanges {
  * and a new DesiredCapacity shows as a change of the group alone.
  */
 export function instancesPerGroup(topology: Topology): Record<string, number> {
-  return Object.fromEntries(topology.autoScalingGroups.map(g => [g.logicalId, topology.hosts.filter(h => h.logicalId === g.logicalId).length]));
+  return Object.fromEntries(topology.groups.map(g => [g.logicalId, topology.hosts.filter(h => h.logicalId === g.logicalId).length]));
 }
 
 /** Whether the changes change nothing at all. */
@@ -83,43 +86,44 @@ export function diffTopologies(held: Topology, next: Topology): TopologyChanges 
     return { associations: [], capacities: [], launchTemplates: [], noEffect, unsupported };
   }
   const groups = diffGroups(held, next, unsupported, noEffect);
-  const changedGroups = new Set([...groups.capacities.map(c => c.group), ...groups.launchTemplates.map(c => c.group)]);
-  const launchTemplateGroups = new Set(groups.launchTemplates.map(c => c.group));
 
-  // Hosts: those of a group whose capacity changes come and go with it; a new launch template
-  // changes what its hosts are launched from.
-  const heldHosts = new Map(held.hosts.map(h => [h.name, h]));
-  const nextHosts = new Map(next.hosts.map(h => [h.name, h]));
-  for (const h of held.hosts.filter(x => !nextHosts.has(x.name) && !changedGroups.has(x.logicalId))) unsupported.push(`host ${h.name} (${h.logicalId}): it is gone from the template`);
-  for (const h of next.hosts.filter(x => !heldHosts.has(x.name) && !changedGroups.has(x.logicalId))) unsupported.push(`host ${h.name} (${h.logicalId}): it is new in the template`);
+  // An instance of a group is what its group launches: the group is compared, not its instances,
+  // which Auto Scaling may have launched and terminated since (other names and addresses).
+  const grouped = (t: Topology) => new Set(t.groups.map(g => g.logicalId));
+  const standalone = (t: Topology) => new Map(t.hosts.filter(h => !grouped(t).has(h.logicalId)).map(h => [h.name, h]));
+  const heldHosts = standalone(held);
+  const nextHosts = standalone(next);
   for (const [name, h] of heldHosts) {
     const n = nextHosts.get(name);
-    if (!n) continue;
-    const ignoring: Array<keyof Host> = ['associations', ...(launchTemplateGroups.has(h.logicalId) ? ['metadata', 'image', 'securityGroups'] as Array<keyof Host> : [])];
+    if (!n) {
+      unsupported.push(`host ${name} (${h.logicalId}): it is gone from the template`);
+      continue;
+    }
     for (const key of Object.keys({ ...h, ...n }) as Array<keyof Host>) {
-      if (!ignoring.includes(key) && !same(h[key], n[key])) unsupported.push(`host ${name} (${h.logicalId}): its ${key} changed`);
+      if (key !== 'associations' && !same(h[key], n[key])) unsupported.push(`host ${name} (${h.logicalId}): its ${key} changed`);
     }
   }
+  for (const [name, h] of nextHosts) if (!heldHosts.has(name)) unsupported.push(`host ${name} (${h.logicalId}): it is new in the template`);
 
   const associations = diffAssociations(held, next, unsupported);
 
-  // Balancers: the targets of a group whose capacity changes come and go with it.
-  const targetsOf = (t: Topology) => t.balancers.map(b => ({
+  // Balancers: a group's instances are registered with its target groups as they come and go.
+  const balancers = (t: Topology) => t.balancers.map(b => ({
     ...b,
     listeners: b.listeners.map(l => ({
       ...l,
-      targetGroup: { ...l.targetGroup, targets: l.targetGroup.targets.filter(name => !changedGroups.has(hostOf(t, name)?.logicalId ?? '')) },
+      targetGroup: { ...l.targetGroup, targets: l.targetGroup.targets.filter(name => standalone(t).has(name)) },
     })),
   }));
-  compareById('load balancer', targetsOf(held), targetsOf(next), b => b.logicalId, unsupported);
+  compareById('load balancer', balancers(held), balancers(next), b => b.logicalId, unsupported);
   compareById('security group', held.securityGroups, next.securityGroups, g => g.logicalId, unsupported);
-  compareById('subnet', held.subnets, next.subnets, s => s.logicalId, unsupported);
+  compareById('subnet', held.subnets, next.subnets, x => x.logicalId, unsupported);
   for (const key of ['region', 'vpcCidr', 'internet'] as const) {
     if (!same(held[key], next[key])) unsupported.push(`the VPC's ${key} changed`);
   }
 
   // A CreationPolicy applies when a resource is created; a running one does not wait again.
-  const policy = (t: Topology) => new Map(t.signals.map(s => [s.logicalId, s.timeoutSeconds]));
+  const policy = (t: Topology) => new Map(t.signals.map(x => [x.logicalId, x.timeoutSeconds]));
   for (const [id, timeout] of policy(next)) {
     if (policy(held).get(id) !== timeout) noEffect.push(`${id}: its CreationPolicy (it applies only when the resource is created)`);
   }
@@ -127,11 +131,17 @@ export function diffTopologies(held: Topology, next: Topology): TopologyChanges 
   return { associations, capacities: groups.capacities, launchTemplates: groups.launchTemplates, noEffect, unsupported };
 }
 
-function diffGroups(held: Topology, next: Topology, unsupported: string[], noEffect: string[]): Pick<TopologyChanges, 'capacities' | 'launchTemplates'> {
+/** What of a group its launch template sets: a change replaces its instances. */
+const LAUNCH_TEMPLATE_KEYS: ReadonlyArray<keyof AutoScalingGroup> = ['launchTemplate', 'securityGroups', 'instanceType', 'tokensRequired', 'image'];
+/** What of a group follows from the rest of the stack, or is compared on its own. */
+const DERIVED_KEYS: ReadonlyArray<keyof AutoScalingGroup> = ['associations', 'hostsEntries', 'desiredCapacity', 'minSize', 'maxSize'];
+
+function diffGroups(held: Topology, next: Topology, unsupported: string[], noEffect: string[]):
+Pick<TopologyChanges, 'capacities' | 'launchTemplates'> {
   const capacities: CapacityChange[] = [];
   const launchTemplates: LaunchTemplateChange[] = [];
-  const nextGroups = new Map(next.autoScalingGroups.map(g => [g.logicalId, g]));
-  for (const g of held.autoScalingGroups) {
+  const nextGroups = new Map(next.groups.map(g => [g.logicalId, g]));
+  for (const g of held.groups) {
     const n = nextGroups.get(g.logicalId);
     if (!n) {
       unsupported.push(`Auto Scaling group ${g.logicalId}: it is gone from the template`);
@@ -139,7 +149,12 @@ function diffGroups(held: Topology, next: Topology, unsupported: string[], noEff
     }
     const running = held.hosts.filter(h => h.logicalId === g.logicalId).map(h => h.name);
     if (n.desiredCapacity !== g.desiredCapacity) capacities.push({ group: g.logicalId, from: running.length, to: n.desiredCapacity });
-    if (!same(g.launchTemplate, n.launchTemplate)) launchTemplates.push({ group: g.logicalId, hosts: running });
+    if (LAUNCH_TEMPLATE_KEYS.some(k => !same(g[k], n[k]))) launchTemplates.push({ group: g.logicalId, hosts: running });
+    for (const key of Object.keys({ ...g, ...n }) as Array<keyof AutoScalingGroup>) {
+      if (!LAUNCH_TEMPLATE_KEYS.includes(key) && !DERIVED_KEYS.includes(key) && !same(g[key], n[key])) {
+        unsupported.push(`Auto Scaling group ${g.logicalId}: its ${key} changed`);
+      }
+    }
     // New limits alone change no instance while the count it runs stays within them.
     const count = n.desiredCapacity !== g.desiredCapacity ? n.desiredCapacity : running.length;
     if ((n.minSize !== g.minSize || n.maxSize !== g.maxSize) && (count < n.minSize || count > n.maxSize)) {
@@ -148,48 +163,84 @@ function diffGroups(held: Topology, next: Topology, unsupported: string[], noEff
       noEffect.push(`${g.logicalId}: its MinSize and MaxSize (its ${count} instances are within them)`);
     }
   }
-  for (const g of next.autoScalingGroups.filter(x => !held.autoScalingGroups.some(h => h.logicalId === x.logicalId))) {
+  for (const g of next.groups.filter(x => !held.groups.some(h => h.logicalId === x.logicalId))) {
     unsupported.push(`Auto Scaling group ${g.logicalId}: it is new in the template`);
   }
   return { capacities, launchTemplates };
 }
 
-function diffAssociations(held: Topology, next: Topology, unsupported: string[]): AssociationRerun[] {
-  const byId = (t: Topology) => {
-    const out = new Map<string, { association: Association; hosts: string[] }>();
-    for (const h of t.hosts) {
-      for (const a of h.associations) {
-        const entry = out.get(a.logicalId) ?? { association: a, hosts: [] };
-        entry.hosts.push(h.name);
-        out.set(a.logicalId, entry);
-      }
+/**
+ * The associations by logical id, each with what it runs and the names of what it targets: the
+ * instances it targets and the groups whose instances it targets (their instances run it).
+ */
+function associationsOf(t: Topology): Map<string, { association: Association; targets: string[] }> {
+  const out = new Map<string, { association: Association; targets: string[] }>();
+  const add = (target: string, associations: Association[]) => {
+    for (const a of associations) {
+      const entry = out.get(a.logicalId) ?? { association: a, targets: [] };
+      entry.targets.push(target);
+      out.set(a.logicalId, entry);
     }
-    return out;
   };
-  const before = byId(held);
-  const after = byId(next);
+  const grouped = new Set(t.groups.map(g => g.logicalId));
+  for (const h of t.hosts.filter(x => !grouped.has(x.logicalId))) add(h.name, h.associations);
+  for (const g of t.groups) add(g.logicalId, g.associations);
+  return out;
+}
+
+function diffAssociations(held: Topology, next: Topology, unsupported: string[]): AssociationRerun[] {
+  const before = associationsOf(held);
+  const after = associationsOf(next);
   const reruns: AssociationRerun[] = [];
-  for (const [id, { association: a, hosts }] of after) {
+  for (const [id, { association: a, targets }] of after) {
     const old = before.get(id);
     if (!old) {
       unsupported.push(`association ${id}: it is new in the template`);
       continue;
     }
-    // Its targets come from tags and groups: hosts that come and go with a capacity change are that change's.
-    const stay = (names: string[]) => names.filter(n => hostOf(held, n) && hostOf(next, n));
-    if (!same(stay(old.hosts), stay(hosts))) unsupported.push(`association ${id}: its targets changed`);
+    if (!same([...old.targets].sort(), [...targets].sort())) unsupported.push(`association ${id}: its targets changed`);
     const changed = [
       ...(a.documentName !== old.association.documentName ? ['document'] : []),
       ...(!same(comparableSteps(a.steps), comparableSteps(old.association.steps)) ? ['parameters or assets'] : []),
       ...(a.maxConcurrency !== old.association.maxConcurrency || a.maxErrors !== old.association.maxErrors ? ['rate controls'] : []),
     ];
     if (changed.length > 0) {
+      // It runs on the instances that run now and ran it: those of its groups, and its instances.
+      const hosts = held.hosts.filter(h => h.associations.some(x => x.logicalId === id)).map(h => h.name);
       const { maxConcurrency, maxErrors } = a;
-      reruns.push({ logicalId: id, documentName: a.documentName, hosts: stay(hosts), maxConcurrency, maxErrors, changed });
+      const previous = old.association;
+      reruns.push({ logicalId: id, documentName: a.documentName, association: a, previous, hosts, maxConcurrency, maxErrors, changed });
     }
   }
   for (const id of before.keys()) if (!after.has(id)) unsupported.push(`association ${id}: it is gone from the template`);
   return reruns;
+}
+
+/**
+ * The topology a deployment runs once the associations of an update ran: the running hosts (and
+ * the groups' new instances) run the new associations; the CreationPolicies and outputs are the
+ * new template's. Everything else is the deployment's own, unchanged.
+ */
+export function withNewAssociations(held: Topology, next: Topology, reruns: AssociationRerun[]): Topology {
+  const replace = (associations: Association[]) => associations.map(a => reruns.find(r => r.logicalId === a.logicalId)?.association ?? a);
+  return {
+    ...held,
+    hosts: held.hosts.map(h => ({ ...h, associations: replace(h.associations) })),
+    groups: held.groups.map(g => ({ ...g, associations: replace(g.associations) })),
+    signals: held.signals.map(p => ({
+      ...p,
+      timeoutSeconds: next.signals.find(x => x.logicalId === p.logicalId)?.timeoutSeconds ?? p.timeoutSeconds,
+    })),
+    outputs: next.outputs,
+    exports: next.exports,
+  };
+}
+
+/** A group of the deployment with the new template's capacity, limits and launch template. */
+export function withNewGroup(held: Topology, next: Topology, group: string): Topology {
+  const n = next.groups.find(g => g.logicalId === group);
+  if (!n) throw new Error(`${group} is not a group of the new template`);
+  return { ...held, groups: held.groups.map(g => g.logicalId === group ? { ...n, hostsEntries: g.hostsEntries } : g) };
 }
 
 /** A document's steps with each asset named by its folder or file (its hash), not where the assembly is. */
@@ -205,10 +256,6 @@ function compareById<T>(kind: string, held: T[], next: T[], id: (x: T) => string
     else if (!same(x, n)) unsupported.push(`${kind} ${id(x)}: it changed`);
   }
   for (const x of next.filter(n => !held.some(h => id(h) === id(n)))) unsupported.push(`${kind} ${id(x)}: it is new in the template`);
-}
-
-function hostOf(t: Topology, name: string): Host | undefined {
-  return t.hosts.find(h => h.name === name);
 }
 
 /** Deep equality of JSON data (key order aside). */

@@ -11,6 +11,8 @@ export interface Topology {
   readonly subnets: Subnet[];
   readonly securityGroups: SecurityGroup[];
   readonly hosts: Host[];
+  /** The Auto Scaling groups: what a new instance of each is launched from. */
+  readonly groups: AutoScalingGroup[];
   readonly balancers: Balancer[];
   /** Addresses of the "Internet" side that stand in for Elastic IPs. */
   readonly internet: InternetGateway;
@@ -24,19 +26,6 @@ export interface Topology {
   readonly signals: SignalPolicy[];
   /** The logical ids of the stack's resources in an order CloudFormation may create them in. */
   readonly creationOrder: string[];
-  /** The Auto Scaling groups, as their template asks for them; their instances are hosts. */
-  readonly autoScalingGroups: AutoScalingGroupSpec[];
-}
-
-/** An Auto Scaling group's capacity and launch template as the template gives them. */
-export interface AutoScalingGroupSpec {
-  readonly logicalId: string;
-  readonly minSize: number;
-  readonly maxSize: number;
-  /** The template's DesiredCapacity (else MinSize), whatever count the deployment runs. */
-  readonly desiredCapacity: number;
-  /** The launch template's data and version as resolved locally: what a new instance is launched from. */
-  readonly launchTemplate: unknown;
 }
 
 /**
@@ -98,6 +87,40 @@ export interface Host {
   readonly associations: Association[];
   /** With an Elastic IP: the TCP ports its security groups open to the Internet. */
   readonly publishedPorts: number[];
+}
+
+/**
+ * An Auto Scaling group as the local deploy runs it: what a new instance is launched from (its
+ * launch template's values, its subnets, its tags' associations), where it registers, and how the
+ * group checks its instances' health.
+ */
+export interface AutoScalingGroup {
+  readonly logicalId: string;
+  /** The name prefix of its hosts: app -> app1, app2... */
+  readonly role: string;
+  /** Its subnets (`VPCZoneIdentifier`), by logical id, in template order. */
+  readonly subnets: string[];
+  readonly minSize: number;
+  readonly maxSize: number;
+  /** The template's DesiredCapacity (else MinSize), whatever count the deployment runs. */
+  readonly desiredCapacity: number;
+  /** Its launch template's data and version as resolved locally: a change replaces its instances. */
+  readonly launchTemplate: unknown;
+  /** Security groups (logical ids), instance type, IMDS and image of its launch template. */
+  readonly securityGroups: string[];
+  readonly instanceType: string;
+  readonly tokensRequired: boolean;
+  readonly image: HostImage;
+  /** `EC2` (status checks only) or `ELB` (the target groups' health too). */
+  readonly healthCheckType: 'EC2' | 'ELB';
+  /** `HealthCheckGracePeriod`, as in the template (not scaled). */
+  readonly healthCheckGracePeriodSeconds: number;
+  /** The target groups its instances are registered with (`TargetGroupARNs`). */
+  readonly targetGroupArns: string[];
+  /** The associations whose targets match the tags it puts on its instances, in the order they run. */
+  readonly associations: Association[];
+  /** What its instances' hosts files resolve (the load balancers' names). */
+  readonly hostsEntries: { readonly name: string; readonly address: string }[];
 }
 
 /** What the instance metadata stand-in of a host serves. */

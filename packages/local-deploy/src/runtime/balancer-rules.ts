@@ -37,6 +37,17 @@ export function deregistrationsFile(stateFile: string): string {
 }
 
 /**
+ * The targets registered with each target group, by target group ARN, that the tool hands the
+ * health checker: an instance Auto Scaling launched joins, one it terminated leaves.
+ */
+export type Registrations = Record<string, BalancerListenerConfig['targets']>;
+
+/** The file, beside a balancer's state file, through which the tool registers targets. */
+export function registrationsFile(stateFile: string): string {
+  return path.join(path.dirname(stateFile), 'registered.json');
+}
+
+/**
  * The nftables ruleset of a balancer: DNAT over a flow hash of the 4-tuple to the targets in
  * service, and SNAT to the balancer's own address (client IP not preserved). `inService` holds the
  * targets that receive traffic per listener; with none healthy, callers pass every target (fail open).

@@ -14,6 +14,10 @@ export function securityGroupRuleset(topology: Topology, member: Member, forward
   const ingress = groups.flatMap(g => g.ingress).map(r => ruleLine(topology, r, 'saddr')).filter(Boolean);
   const egress = groups.flatMap(g => g.egress).map(r => ruleLine(topology, r, 'daddr')).filter(Boolean);
   const lines = [
+    // Declaring then deleting makes the load replace the table in one transaction: the rules are
+    // loaded again when a peer group's members change (an instance launched or terminated).
+    'table inet security_groups {}',
+    'delete table inet security_groups',
     'table inet security_groups {',
     '  chain ingress {',
     '    type filter hook prerouting priority -150; policy accept;',

@@ -45,3 +45,13 @@ export function afterDeregistration(health: TargetHealthRecord, state: 'draining
 export function isDeregistered(state: TargetState): boolean {
   return state === 'draining' || state === 'unused';
 }
+
+/**
+ * The health records after the registered targets changed: a target still registered keeps its
+ * record (its state and its run of checks), a new one starts as just registered, and one no longer
+ * registered is dropped. Keys are `<target group ARN> <target id>`.
+ */
+export function reconcileRegistrations(health: ReadonlyMap<string, TargetHealthRecord>,
+  registered: Iterable<string>): Map<string, TargetHealthRecord> {
+  return new Map([...registered].map(k => [k, health.get(k) ?? REGISTERED]));
+}

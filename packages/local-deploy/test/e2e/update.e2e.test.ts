@@ -101,11 +101,11 @@ describeAsRoot('update of a deployment held up by deploy --hold', () => {
     expect(await leftoversAfter(held.state)).toEqual([]);
   }, 120_000);
 
-  test('a change it cannot apply (a new capacity, a security group rule) is listed with exit 7, and nothing changes', async () => {
+  test('changes it cannot apply (a new launch template, a security group rule) are listed with exit 7, and nothing changes', async () => {
     const topology = fs.readFileSync(new DeploymentNames(held.state.id).topologyFile, 'utf-8');
     const dir = editedFixture({ dir: APP_VERSIONS.v2, stack: APP_VERSIONS.stack }, t => {
-      const group: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
-      Object.assign(group.Properties, { DesiredCapacity: '3', MaxSize: '3' });
+      const launchTemplate: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::EC2::LaunchTemplate');
+      launchTemplate.Properties.LaunchTemplateData.InstanceType = 't4g.small';
       const ingress: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::EC2::SecurityGroupIngress');
       ingress.Properties.FromPort = 1;
     });
@@ -113,7 +113,7 @@ describeAsRoot('update of a deployment held up by deploy --hold', () => {
     const { code, output } = await runTool(['update', held.state.id, dir, APP_VERSIONS.stack]);
     fs.rmSync(dir, { recursive: true, force: true });
 
-    expect(output).toMatch(/The update cannot be applied to the running deployment; nothing was changed:\n {2}- security group \w+: it changed\n {2}- AppFleetASG\w+: DesiredCapacity 2 -> 3 needs launching or terminating/);
+    expect(output).toMatch(/The update cannot be applied to the running deployment; nothing was changed:\n {2}- security group \w+: it changed\n {2}- AppFleetASG\w+: a new launch template needs a rolling replacement/);
     expect(output).not.toMatch(/running AppFleetProvisioning/);
     expect(code).toBe(7);
     expect(fs.readFileSync(new DeploymentNames(held.state.id).topologyFile, 'utf-8')).toBe(topology);

@@ -1,6 +1,6 @@
 import { mapStack } from '../../src/model/map-stack';
 import { Topology } from '../../src/model/topology';
-import { diffTopologies, instancesPerGroup, isEmpty } from '../../src/model/topology-diff';
+import { diffTopologies, instancesPerGroup, isEmpty, withNewAssociations } from '../../src/model/topology-diff';
 import { APP_VERSIONS, editedFixture, readStack } from '../fixtures';
 
 const version = (dir: string) => mapStack(readStack({ dir, stack: APP_VERSIONS.stack }));
@@ -30,6 +30,8 @@ describe('diffTopologies', () => {
     expect(changes.associations).toEqual([{
       logicalId: APP_ASSOCIATION,
       documentName: expect.any(String),
+      association: V2.groups[0].associations[0],
+      previous: V1.groups[0].associations[0],
       hosts: ['app1', 'app2'],
       maxConcurrency: '1',
       maxErrors: '0',
@@ -89,6 +91,26 @@ describe('diffTopologies', () => {
     }));
 
     expect(changes.unsupported).toEqual([expect.stringMatching(/^security group \w+: it changed$/)]);
+  });
+
+  test('instances Auto Scaling launched and terminated since are the group\'s: they run the association again', () => {
+    const app1 = V1.hosts.find(h => h.name === 'app1')!;
+    const replaced = { ...V1, hosts: [...V1.hosts.filter(h => h.name !== 'app1'), { ...app1, name: 'app3', instanceId: 'i-0123456789abcdef0', address: '10.0.3.99' }] };
+
+    const changes = diffTopologies(replaced, V2);
+
+    expect(changes.associations.map(a => a.hosts)).toEqual([['app2', 'app3']]);
+    expect(changes.unsupported).toEqual([]);
+  });
+
+  test('withNewAssociations: the running hosts and the groups run the new associations; nothing else of the deployment changes', () => {
+    const changes = diffTopologies(V1, V2);
+    const updated = withNewAssociations(V1, V2, changes.associations);
+
+    expect(updated.hosts.map(h => [h.name, h.address, h.instanceId])).toEqual(V1.hosts.map(h => [h.name, h.address, h.instanceId]));
+    expect(updated.hosts.find(h => h.name === 'app1')!.associations).toEqual(V2.groups[0].associations);
+    expect(updated.groups[0].associations).toEqual(V2.groups[0].associations);
+    expect(isEmpty(diffTopologies(updated, V2))).toBe(true);
   });
 
   test('another stack is not an update of this one', () => {

@@ -1,4 +1,4 @@
-import { afterCheck, afterDeregistration, REGISTERED, TargetHealthRecord } from '../../src/runtime/target-health';
+import { afterCheck, afterDeregistration, reconcileRegistrations, REGISTERED, TargetHealthRecord } from '../../src/runtime/target-health';
 
 const THRESHOLDS = { healthyThreshold: 3, unhealthyThreshold: 2 };
 
@@ -53,5 +53,21 @@ describe('target health', () => {
     const unused = afterDeregistration(draining, 'unused');
     expect(unused).toMatchObject({ state: 'unused', reason: 'Target.NotRegistered' });
     expect(afterDeregistration(unused, 'unused')).toBe(unused);
+  });
+});
+
+describe('reconcileRegistrations (targets registered while the balancer runs)', () => {
+  const healthy: TargetHealthRecord = { state: 'healthy', reason: '', successes: 5, failures: 0 };
+  const unhealthy: TargetHealthRecord = { state: 'unhealthy', reason: 'Target.FailedHealthChecks', successes: 0, failures: 3 };
+
+  test('a new target starts as just registered; the others keep their state and their run of checks', () => {
+    const before = new Map([['tg i-1', healthy], ['tg i-2', unhealthy]]);
+    const after = reconcileRegistrations(before, ['tg i-1', 'tg i-2', 'tg i-3']);
+    expect([...after]).toEqual([['tg i-1', healthy], ['tg i-2', unhealthy], ['tg i-3', REGISTERED]]);
+  });
+
+  test('a target no longer registered is forgotten', () => {
+    const after = reconcileRegistrations(new Map([['tg i-1', healthy], ['tg i-2', unhealthy]]), ['tg i-2']);
+    expect([...after.keys()]).toEqual(['tg i-2']);
   });
 });

@@ -7,13 +7,15 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
-import { BalancerConfig, balancerRuleset, Deregistrations, deregistrationsFile, targetsInService } from '../balancer-rules';
-import { afterCheck, afterDeregistration, isDeregistered, REGISTERED, TargetHealthRecord } from '../target-health';
+import { BalancerConfig, BalancerListenerConfig, balancerRuleset, Deregistrations, deregistrationsFile, Registrations, registrationsFile, targetsInService } from '../balancer-rules';
+import { afterCheck, afterDeregistration, isDeregistered, reconcileRegistrations, REGISTERED, TargetHealthRecord } from '../target-health';
 
 const config: BalancerConfig = JSON.parse(fs.readFileSync(process.argv[2], 'utf-8'));
-const health = new Map<string, TargetHealthRecord>();
+/** The listeners with their targets as registered now: the tool registers and removes targets at run time. */
+const listeners: Array<Omit<BalancerListenerConfig, 'targets'> & { targets: BalancerListenerConfig['targets'] }> = config.listeners.map(l => ({ ...l, targets: [...l.targets] }));
+let health = new Map<string, TargetHealthRecord>();
 const key = (arn: string, id: string) => `${arn} ${id}`;
-for (const l of config.listeners) {
+for (const l of listeners) {
   for (const t of l.targets) health.set(key(l.targetGroupArn, t.id), REGISTERED);
 }
 
@@ -49,13 +51,38 @@ function readDeregistrations(): boolean {
   return changed;
 }
 
+/**
+ * Takes up the registrations the tool wrote since the last look: a new target starts its checks
+ * in the initial state (no traffic until it is healthy, unless the balancer fails open); the
+ * others keep their health; a removed target is forgotten.
+ */
+let registrationsSeen = '';
+function readRegistrations(): boolean {
+  const file = registrationsFile(config.stateFile);
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf-8') : '';
+  if (text === registrationsSeen || !text) return false;
+  registrationsSeen = text;
+  const wanted: Registrations = JSON.parse(text);
+  for (const l of listeners) {
+    const targets = wanted[l.targetGroupArn];
+    if (targets) l.targets = targets;
+  }
+  health = reconcileRegistrations(health, listeners.flatMap(l => l.targets.map(t => key(l.targetGroupArn, t.id))));
+  // A deregistration written before the registration changed applies to what is registered now.
+  deregistrationsSeen = '';
+  readDeregistrations();
+  process.stdout.write(`${new Date().toISOString()} registered: ${listeners.map(l => `${l.targetGroupArn.split('/')[1]} ${l.targets.map(t => t.id).join(', ')}`).join('; ')}\n`);
+  return true;
+}
+
 function apply() {
-  const ruleset = balancerRuleset(config, l => targetsInService(l, id => health.get(key(l.targetGroupArn, id))!.state));
+  const ruleset = balancerRuleset({ address: config.address, listeners },
+    l => targetsInService(l, id => health.get(key(l.targetGroupArn, id))!.state));
   execFileSync('nft', ['-f', '-'], { input: ruleset });
   const state = {
     updatedAt: new Date().toISOString(),
     // An unused target is no longer in its target group, as DescribeTargetHealth shows it.
-    targetGroups: Object.fromEntries(config.listeners.map(l => [l.targetGroupArn, l.targets
+    targetGroups: Object.fromEntries(listeners.map(l => [l.targetGroupArn, l.targets
       .filter(t => health.get(key(l.targetGroupArn, t.id))!.state !== 'unused')
       .map(t => {
         const h = health.get(key(l.targetGroupArn, t.id))!;
@@ -66,13 +93,15 @@ function apply() {
   fs.renameSync(`${config.stateFile}.tmp`, config.stateFile);
 }
 
-async function checkListener(l: BalancerConfig['listeners'][number]) {
-  let changed = readDeregistrations();
+async function checkListener(l: BalancerListenerConfig) {
+  let changed = readRegistrations();
+  changed = readDeregistrations() || changed;
   const checked = l.targets.filter(t => !isDeregistered(health.get(key(l.targetGroupArn, t.id))!.state));
   const results = await Promise.all(checked.map(t => probe(t.address, l.check.port, l.check.timeoutMs)));
   checked.forEach((t, i) => {
     const k = key(l.targetGroupArn, t.id);
-    changed = update(k, afterCheck(health.get(k)!, results[i], l.check)) || changed;
+    // A target removed while its check ran is no longer tracked.
+    if (health.has(k)) changed = update(k, afterCheck(health.get(k)!, results[i], l.check)) || changed;
   });
   if (changed) apply();
 }
@@ -86,15 +115,17 @@ function update(k: string, next: TargetHealthRecord): boolean {
   return true;
 }
 
+readRegistrations();
 apply();
-for (const l of config.listeners) {
+for (const l of listeners) {
   const tick = () => {
     void checkListener(l).finally(() => setTimeout(tick, l.check.intervalMs));
   };
   tick();
 }
-// Deregistrations take effect within 50 ms, not at the next health check.
+// Registrations and deregistrations take effect within 50 ms, not at the next health check.
 setInterval(() => {
-  if (readDeregistrations()) apply();
+  const registered = readRegistrations();
+  if (readDeregistrations() || registered) apply();
 }, 50);
 process.on('SIGTERM', () => process.exit(0));
