@@ -144,4 +144,22 @@ describeAsRoot('update of a deployment held up by deploy --hold', () => {
     expect(load.failed).toBe(0);
     expect(new Set(await answers(held))).toEqual(new Set(['app1', 'app2'].map(h => `${instanceIdOf(held, h)} version 2`)));
   }, 900_000);
+
+  test('a new DesiredCapacity scales the group out under load with 0 failed requests; the new instance serves the running version', async () => {
+    const dir = editedFixture({ dir: APP_VERSIONS.v2, stack: APP_VERSIONS.stack }, t => {
+      const group: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
+      Object.assign(group.Properties, { DesiredCapacity: '3', MaxSize: '3' });
+    });
+
+    const { update, load } = await updateUnderLoad(held, dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    expect(update.output).toMatch(/AppFleetASG\w+: DesiredCapacity 2 -> 3 \(scale-out\)/);
+    expect(update.output).toMatch(/AppFleetASG\w+: scaling out from 2 to 3/);
+    expect(update.code).toBe(0);
+    expect(load.failed).toBe(0);
+    const bodies = await answers(held);
+    expect(new Set(bodies.map(b => b.replace(/^i-[0-9a-f]{17} /, '')))).toEqual(new Set(['version 2']));
+    expect(new Set(bodies).size).toBe(3);
+  }, 900_000);
 });
