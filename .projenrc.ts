@@ -156,7 +156,13 @@ const localDeploy = addLocalDeploy(root, {
   prepare: compileLibraries,
   constructLibraries: libraries,
   // The end-to-end sweep of ports deploys this app, and every example of the README.
-  fixtureApps: { ports: 'packages/example-app/src/ports/ports-app.ts' },
+  fixtureApps: {
+    'ports': 'packages/example-app/src/ports/ports-app.ts',
+    // One stack at three versions of its app, for `update` of a held deployment.
+    'app-version-1': 'packages/example-app/src/app-versions/version-1.ts',
+    'app-version-2': 'packages/example-app/src/app-versions/version-2.ts',
+    'app-version-3-unavailable-requirement': 'packages/example-app/src/app-versions/version-3-unavailable-requirement.ts',
+  },
 });
 
 const packages = [...libraries, exampleApp, localDeploy.project];

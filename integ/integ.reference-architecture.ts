@@ -5,7 +5,7 @@
 import { IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { Stack } from 'aws-cdk-lib';
 import { integApp } from './support/app';
-import { DistinctBodiesProbe, INSTANCE_ID_PATTERN, expectHealthyTargets, expectHttpGet } from './support/assertions';
+import { DEFAULT_APP_ANSWER_PATTERN, DistinctBodiesProbe, expectHealthyTargets, expectHttpGet } from './support/assertions';
 import { ReferenceArchitectureStack } from '../packages/example-app/src/reference-architecture-stack';
 
 /** The default desired capacity of FlaskUwsgiAppFleet. */
@@ -25,8 +25,8 @@ const integ = new IntegTest(app, 'ReferenceArchitecture', {
 // 1. Every instance of the fleet is registered and healthy behind the NLB.
 const healthyTargets = expectHealthyTargets(integ.assertions, stack.tier.targetGroup, DEFAULT_DESIRED_CAPACITY);
 
-// 2. The web server's public URL answers with an instance id, through Apache, the NLB and uWSGI.
-const instanceId = expectHttpGet(integ.assertions, stack.webServer.url, Match.stringLikeRegexp(INSTANCE_ID_PATTERN));
+// 2. The web server's public URL answers with an instance id and the app's version, through Apache, the NLB and uWSGI.
+const instanceId = expectHttpGet(integ.assertions, stack.webServer.url, Match.stringLikeRegexp(DEFAULT_APP_ANSWER_PATTERN));
 
 // 3. Repeated requests are balanced over more than one instance.
 const probe = new DistinctBodiesProbe(assertionStack, 'DistinctBodiesProbe', stack.webServer.url);
@@ -34,7 +34,7 @@ const balanced = probe.expectDistinctBodies(integ.assertions, {
   count: 20,
   timeoutMs: 5000,
   minDistinct: 2,
-  bodyPattern: INSTANCE_ID_PATTERN,
+  bodyPattern: DEFAULT_APP_ANSWER_PATTERN,
 });
 
 healthyTargets.next(instanceId).next(balanced);

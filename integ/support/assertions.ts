@@ -6,8 +6,10 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 
-/** What the default app answers: an EC2 instance id. */
+/** An EC2 instance id, all of an answer. */
 export const INSTANCE_ID_PATTERN = '^i-[0-9a-f]{8,17}$';
+/** What the default app answers: its instance's id and its version, 1 unless given. */
+export const DEFAULT_APP_ANSWER_PATTERN = '^i-[0-9a-f]{8,17} version 1$';
 
 /** How long an assertion retries before it fails, and how often. */
 export interface AssertionWait {

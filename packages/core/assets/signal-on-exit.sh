@@ -9,6 +9,8 @@ nlbt_signal_resource='@@resource@@'
 nlbt_signal_region='@@region@@'
 # Where aws-cfn-bootstrap installs it (CFN_SIGNAL replaces it in the scripts' own tests).
 nlbt_cfn_signal="${CFN_SIGNAL:-/opt/aws/bin/cfn-signal}"
+# Written once a signal was delivered (NLBT_SIGNAL_MARKERS replaces the folder in the tests).
+nlbt_signal_marker="${NLBT_SIGNAL_MARKERS:-/var/lib/nlb-tiers/signalled}/$nlbt_signal_resource"
 # Fails the script with a reason of its own, which the FAILURE signal carries.
 nlbt_fail() {
   nlbt_reason=$1
@@ -28,9 +30,19 @@ nlbt_signal() {
     failed="'$command' exited with status $status"
     args+=(--exit-code 1 --reason "provisioning failed on ${id:-this instance}: ${nlbt_reason:-$failed}")
   fi
-  # Once the resource is complete, CloudFormation refuses further signals (a later run of the
-  # association): that does not fail the run.
-  "$nlbt_cfn_signal" "${args[@]}" || echo "cfn-signal: not delivered; $nlbt_signal_resource is not waiting for signals" >&2
+  # CloudFormation waits for an instance's signal only once, after its launch: a later run of the
+  # association (a new app, a scheduled run) sends none, so that it cannot count towards a rolling
+  # update that waits for the signal of another, new instance.
+  if [ -e "$nlbt_signal_marker" ]; then
+    echo "cfn-signal: not sent; this instance signalled $nlbt_signal_resource on $(cat "$nlbt_signal_marker")"
+    return "$status"
+  fi
+  # Once the resource is complete, CloudFormation refuses further signals: that does not fail the run.
+  if "$nlbt_cfn_signal" "${args[@]}"; then
+    mkdir -p "$(dirname "$nlbt_signal_marker")" && date -u +%FT%TZ > "$nlbt_signal_marker" || true
+  else
+    echo "cfn-signal: not delivered; $nlbt_signal_resource is not waiting for signals" >&2
+  fi
   return "$status"
 }
 trap 'nlbt_signal $? "$BASH_COMMAND"' EXIT

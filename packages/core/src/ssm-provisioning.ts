@@ -5,7 +5,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledgeFinding } from './private/acknowledge';
 import { DEFAULT_PROVISIONING_TIMEOUT } from './private/provisioning-timeout';
-import { validateDuration, validateKeyPrefix } from './private/validation';
+import { validateDuration, validateKeyPrefix, validateRateControl } from './private/validation';
 import { ProvisioningTargets } from './provisioning-targets';
 
 /** Properties of an {@link SsmProvisioning}. */
@@ -44,6 +44,31 @@ export interface SsmProvisioningProps {
    * @default - a name is generated
    */
   readonly associationName?: string;
+  /**
+   * How many targets run the association at the same time (`MaxConcurrency`): a number such as
+   * `1`, or a percentage of the targets such as `10%`.
+   *
+   * @default - State Manager's default, all targets at once
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-targets-and-rate-controls.html
+   */
+  readonly maxConcurrency?: string;
+  /**
+   * How many runs may fail before State Manager stops running the association on further targets
+   * (`MaxErrors`): a number such as `0` (stop at the first failure), or a percentage of the targets.
+   * Runs already under way finish; with `maxConcurrency` 1 none is.
+   *
+   * @default - State Manager's default
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-targets-and-rate-controls.html
+   */
+  readonly maxErrors?: string;
+  /**
+   * When State Manager runs the association again on every target, as a cron or rate expression
+   * such as `rate(30 minutes)` (besides the runs at its creation, on new targets and after a change).
+   *
+   * @default - no schedule
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
+   */
+  readonly scheduleExpression?: string;
 }
 
 /**
@@ -59,6 +84,8 @@ export class SsmProvisioning extends Construct {
     const timeout = props.waitForSuccessTimeout ?? DEFAULT_PROVISIONING_TIMEOUT;
     validateDuration(this, 'SsmProvisioning', 'waitForSuccessTimeout', timeout, 'seconds', 15, 172800);
     validateKeyPrefix(this, 'SsmProvisioning', 'logKeyPrefix', props.logKeyPrefix);
+    validateRateControl(this, 'SsmProvisioning', 'maxConcurrency', 'maxConcurrency', props.maxConcurrency);
+    validateRateControl(this, 'SsmProvisioning', 'maxErrors', 'maxErrors', props.maxErrors);
 
     this.association = new ssm.CfnAssociation(this, 'Resource', {
       name: props.documentName,
@@ -66,6 +93,9 @@ export class SsmProvisioning extends Construct {
       parameters: props.parameters,
       targets: props.targets.targets,
       waitForSuccessTimeoutSeconds: timeout.toSeconds(),
+      maxConcurrency: props.maxConcurrency,
+      maxErrors: props.maxErrors,
+      scheduleExpression: props.scheduleExpression,
       outputLocation: {
         s3Location: {
           outputS3BucketName: props.logBucket.bucketName,

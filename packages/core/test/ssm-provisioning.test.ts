@@ -192,4 +192,41 @@ describe('SsmProvisioning', () => {
 
     Template.fromStack(stack).resourceCountIs('AWS::SSM::Association', 1);
   });
+
+  test('passes its rate controls and schedule to the association, and none when not given', () => {
+    const { stack, role, bucket } = fixture();
+    provisionNothing(stack, role, bucket, { maxConcurrency: '1', maxErrors: '0', scheduleExpression: 'rate(30 minutes)' });
+    const other = fixture();
+    provisionNothing(other.stack, other.role, other.bucket, {});
+
+    Template.fromStack(stack).hasResourceProperties('AWS::SSM::Association', { MaxConcurrency: '1', MaxErrors: '0', ScheduleExpression: 'rate(30 minutes)' });
+    const association = Object.values(Template.fromStack(other.stack).findResources('AWS::SSM::Association'))[0];
+    expect(Object.keys(association.Properties)).not.toContain('MaxConcurrency');
+    expect(Object.keys(association.Properties)).not.toContain('MaxErrors');
+    expect(Object.keys(association.Properties)).not.toContain('ScheduleExpression');
+  });
+
+  test.each(['1', '25', '1%', '50%', '100%'])('takes maxConcurrency %s', value => {
+    const { stack, role, bucket } = fixture();
+    provisionNothing(stack, role, bucket, { maxConcurrency: value });
+    Template.fromStack(stack).hasResourceProperties('AWS::SSM::Association', { MaxConcurrency: value });
+  });
+
+  test.each(['0', '01', '0%', '101%', '1.5', 'one', '10000000'])('fails on maxConcurrency %s, naming what it takes', value => {
+    const { stack, role, bucket } = fixture();
+    expect(() => provisionNothing(stack, role, bucket, { maxConcurrency: value })).toThrow(`SsmProvisioning at 'Stack/Provisioning': invalid maxConcurrency: got '${value}', `
+      + 'expected a whole number from 1 (such as \'1\') or a percentage from 1% to 100% (such as \'10%\'), without leading zeros');
+  });
+
+  test.each(['0', '3', '0%', '10%', '100%'])('takes maxErrors %s', value => {
+    const { stack, role, bucket } = fixture();
+    provisionNothing(stack, role, bucket, { maxErrors: value });
+    Template.fromStack(stack).hasResourceProperties('AWS::SSM::Association', { MaxErrors: value });
+  });
+
+  test.each(['-1', '00', '101%', '5 %', 'none'])('fails on maxErrors %s, naming what it takes', value => {
+    const { stack, role, bucket } = fixture();
+    expect(() => provisionNothing(stack, role, bucket, { maxErrors: value })).toThrow(`SsmProvisioning at 'Stack/Provisioning': invalid maxErrors: got '${value}', `
+      + 'expected a whole number from 0 (such as \'0\') or a percentage from 0% to 100% (such as \'10%\'), without leading zeros');
+  });
 });

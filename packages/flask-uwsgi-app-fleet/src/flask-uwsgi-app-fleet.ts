@@ -5,7 +5,7 @@ import {
 } from '@nlb-tiers/core';
 import {
   invalidProp, recordConstructVersion, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, tagForProvisioning,
-  validateCapacities, validateInteger, validateKeyPrefix, validatePort,
+  validateCapacities, validateInteger, validateKeyPrefix, validatePort, validateRateControl,
 } from '@nlb-tiers/core/helpers-internal';
 import { Aws, Duration, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
@@ -114,6 +114,33 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps {
    */
   readonly logKeyPrefix?: string;
   /**
+   * How many instances run the provisioning association at the same time when it runs again on
+   * the fleet (a new app, `uwsgi.ini`, playbook or parameter; its schedule): a number such as `1`,
+   * or a percentage of the instances such as `25%`. One at a time keeps every other instance
+   * serving the version it had while one changes.
+   *
+   * Instances that launch (the group's creation, a scale-out, a replacement) run it as soon as they
+   * register with Systems Manager: the API reference lets a new instance run even while
+   * `MaxConcurrency` runs are under way. The user guide says instead that such an instance is left
+   * out until the association's next scheduled run; the fleet's association runs every 30 minutes
+   * so that, read that way too, every instance is provisioned (its signal then comes that much later).
+   *
+   * @default '1'
+   * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateAssociation.html
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-targets-and-rate-controls.html
+   */
+  readonly provisioningMaxConcurrency?: string;
+  /**
+   * How many of those runs may fail before State Manager stops sending the association to further
+   * instances: a number such as `0` (stop at the first failure), or a percentage of the instances.
+   * With the default one-at-a-time, a new version whose playbook fails on the first instance stops
+   * there, and every other instance keeps serving the version it had.
+   *
+   * @default '0'
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-targets-and-rate-controls.html
+   */
+  readonly provisioningMaxErrors?: string;
+  /**
    * How CloudFormation replaces the instances when the launch template changes (a new image, a
    * new instance type).
    *
@@ -133,6 +160,15 @@ const DEFAULT_PIP_PACKAGES: Record<AmazonLinuxGeneration, string[]> = {
   // Python 3.7: Flask 2.2 is the last line that supports it.
   [AmazonLinuxGeneration.AMAZON_LINUX_2]: ['uwsgi==2.0.28', 'flask==2.2.5'],
 };
+/**
+ * How often State Manager runs the fleet's association again on every instance, one at a time
+ * within the rate controls: the shortest rate an association takes. A run that changes nothing
+ * reloads nothing and signals nothing; it provisions an instance that launched while another ran,
+ * where the rate controls held it back (as the user guide reads), and undoes drift.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
+ */
+const PROVISIONING_SCHEDULE = 'rate(30 minutes)';
 const SYSTEM_PACKAGES = ['python3', 'python3-pip', 'python3-devel', 'gcc'];
 /**
  * The longest `PauseTime` of a rolling update that waits on resource signals: "The maximum amount
@@ -195,6 +231,8 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
     validateInteger(this, name, 'threads', threads, 1, 64);
     const { instanceType, machineImage, generation } = resolveServerImage(this, name, props);
     validateKeyPrefix(this, name, 'logKeyPrefix', props.logKeyPrefix);
+    validateRateControl(this, name, 'provisioningMaxConcurrency', 'maxConcurrency', props.provisioningMaxConcurrency);
+    validateRateControl(this, name, 'provisioningMaxErrors', 'maxErrors', props.provisioningMaxErrors);
     const timeouts = resolveProvisioningTimeouts(this, name, props.provisioningTimeout);
     validatePort(this, name, 'loadBalancer.targetPort', props.loadBalancer.targetPort);
     if (props.loadBalancer.connections.securityGroups.length === 0) {
@@ -329,6 +367,10 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
       logBucket: this.logBucket,
       logKeyPrefix: props.logKeyPrefix ?? 'playbook-association-log',
       waitForSuccessTimeout: timeouts.wait,
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html
+      maxConcurrency: props.provisioningMaxConcurrency ?? '1',
+      maxErrors: props.provisioningMaxErrors ?? '0',
+      scheduleExpression: PROVISIONING_SCHEDULE,
     });
     readPlaybook.applyBefore(this.provisioning.association);
   }

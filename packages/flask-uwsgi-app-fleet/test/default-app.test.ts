@@ -1,7 +1,5 @@
 import { spawnSync } from 'child_process';
-import * as path from 'path';
-
-const APP_DIR = path.join(__dirname, '..', 'assets', 'default-app');
+import { FlaskApplication } from '../src';
 // Debian's and Amazon Linux's python3 with Flask; the uwsgi plugins use the same interpreter.
 const PYTHON = '/usr/bin/python3';
 const hasFlask = spawnSync(PYTHON, ['-c', 'import flask'], { encoding: 'utf-8' }).status === 0;
@@ -17,10 +15,11 @@ if (!hasFlask) console.log(`Skipping the default app's tests: they need ${NEEDS}
  * Serves `/` of the default app several times through Flask's test client, with the metadata
  * service replaced by a stand-in that records each call; `failFirst` makes its first call fail.
  */
-function serve(requests: number, failFirst = false): { statuses: number[]; bodies: string[]; calls: string[] } {
+function serve(requests: number, failFirst = false, version?: string): { statuses: number[]; bodies: string[]; calls: string[] } {
+  const appDir = FlaskApplication.instanceIdEcho(version === undefined ? {} : { version }).directory;
   const script = `
 import json, sys, urllib.error, urllib.request
-sys.path.insert(0, ${JSON.stringify(APP_DIR)})
+sys.path.insert(0, ${JSON.stringify(appDir)})
 calls = []
 class Response:
     def __init__(self, body): self.body = body
@@ -47,11 +46,11 @@ print(json.dumps({'statuses': [r.status_code for r in results], 'bodies': [r.get
 }
 
 (hasFlask ? describe : describe.skip)('the default app', () => {
-  test('answers with the instance id, read once with the IMDSv2 token flow and then from memory', () => {
+  test('answers with the instance id and version 1, the id read once with the IMDSv2 token flow and then from memory', () => {
     const { statuses, bodies, calls } = serve(5);
 
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
-    expect(bodies).toEqual(Array(5).fill('i-0123456789abcdef0'));
+    expect(bodies).toEqual(Array(5).fill('i-0123456789abcdef0 version 1'));
     expect(calls).toEqual([
       'PUT http://169.254.169.254/latest/api/token token=None',
       'GET http://169.254.169.254/latest/meta-data/instance-id token=t0k3n',
@@ -62,7 +61,24 @@ print(json.dumps({'statuses': [r.status_code for r in results], 'bodies': [r.get
     const { statuses, bodies, calls } = serve(3, true);
 
     expect(statuses).toEqual([500, 200, 200]);
-    expect(bodies.slice(1)).toEqual(['i-0123456789abcdef0', 'i-0123456789abcdef0']);
+    expect(bodies.slice(1)).toEqual(['i-0123456789abcdef0 version 1', 'i-0123456789abcdef0 version 1']);
     expect(calls).toHaveLength(3);
+  });
+
+  test('answers with the version it was given', () => {
+    expect(serve(1, false, '2.0-rc1').bodies).toEqual(['i-0123456789abcdef0 version 2.0-rc1']);
+  });
+});
+
+describe('FlaskApplication.instanceIdEcho', () => {
+  test('two versions are two apps, one version one app', () => {
+    const one = FlaskApplication.instanceIdEcho({ version: '1' }).directory;
+    expect(FlaskApplication.instanceIdEcho().directory).toBe(one);
+    expect(FlaskApplication.instanceIdEcho({ version: '2' }).directory).not.toBe(one);
+  });
+
+  test.each(['', 'two words', '-1', 'x'.repeat(65)])('fails on version %j, naming what it takes', version => {
+    expect(() => FlaskApplication.instanceIdEcho({ version })).toThrow(
+      `FlaskApplication.instanceIdEcho: invalid version: got '${version}', expected 1 to 64 letters, digits and ._+- starting with a letter or digit`);
   });
 });

@@ -182,6 +182,18 @@ describe('FlaskUwsgiAppFleet', () => {
     });
   });
 
+  test('re-runs its association one instance at a time, stops at the first failure, and every 30 minutes', () => {
+    const { template } = synth();
+
+    template.hasResourceProperties('AWS::SSM::Association', { MaxConcurrency: '1', MaxErrors: '0', ScheduleExpression: 'rate(30 minutes)' });
+  });
+
+  test('takes other rate controls for its association', () => {
+    const { template } = synth({ provisioningMaxConcurrency: '25%', provisioningMaxErrors: '1' });
+
+    template.hasResourceProperties('AWS::SSM::Association', { MaxConcurrency: '25%', MaxErrors: '1' });
+  });
+
   test.each([
     ['creates', false],
     ['accepts', true],
@@ -384,6 +396,10 @@ describe('FlaskUwsgiAppFleet', () => {
       'amazonLinux and machineImage cannot be given together; give at most one of them'],
     ['a log key prefix with slashes at the ends', { logKeyPrefix: '/logs/' }, undefined,
       "invalid logKeyPrefix: got '/logs/', expected a non-empty S3 key prefix of letters, digits and !_.*'()- separated by single slashes, with no slash at either end"],
+    ['no instance at a time', { provisioningMaxConcurrency: '0' }, undefined,
+      "invalid provisioningMaxConcurrency: got '0', expected a whole number from 1 (such as '1') or a percentage from 1% to 100% (such as '10%'), without leading zeros"],
+    ['a share of errors over 100%', { provisioningMaxErrors: '150%' }, undefined,
+      "invalid provisioningMaxErrors: got '150%', expected a whole number from 0 (such as '0') or a percentage from 0% to 100% (such as '10%'), without leading zeros"],
     ['no pip packages', { pipPackages: [] }, undefined, "invalid pipPackages: got '[]', expected requirement specifiers that include uWSGI and Flask, or no value for the pinned defaults"],
     // Subnets: the fleet belongs in private subnets
     ['a VPC without private subnets', {}, { maxAzs: 2, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] },

@@ -11,8 +11,10 @@ export enum ExitCode {
   MISSING_PACKAGES = 4,
   /** The assembly has resources this tool cannot run locally. */
   UNSUPPORTED_RESOURCES = 5,
-  /** Something failed while the deployment was being brought up. */
+  /** Something failed while the deployment was being brought up, or updated. */
   DEPLOY_FAILED = 6,
+  /** An update has changes the local deploy cannot make to a running deployment; it changed nothing. */
+  UPDATE_NOT_APPLICABLE = 7,
   /** Stopped by SIGINT or SIGTERM. */
   INTERRUPTED = 130,
 }

@@ -16,6 +16,17 @@ export const INTEG_REFERENCE = {
   assertions: 'NlbTiersIntegReferenceArchitectureAssertions',
 };
 
+/**
+ * One stack (the reference architecture) at three versions of the default app
+ * (packages/example-app/src/app-versions/): 1, 2, and 3 whose playbook fails on a pip requirement.
+ */
+export const APP_VERSIONS = {
+  stack: 'NlbTiersAppVersions',
+  v1: fixtureDir('app-version-1'),
+  v2: fixtureDir('app-version-2'),
+  v3Failing: fixtureDir('app-version-3-unavailable-requirement'),
+};
+
 /** The end-to-end sweep of ports (packages/example-app/src/ports/ports-app.ts). */
 export const PORTS = { dir: fixtureDir('ports'), stack: 'NlbTiersPorts' };
 

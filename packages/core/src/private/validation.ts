@@ -153,6 +153,25 @@ export function validateKeyPrefix(scope: IConstruct, construct: string, prop: st
   }
 }
 
+/**
+ * The values an association's rate controls take, as the `AWS::SSM::Association` schema (and the
+ * CreateAssociation API) constrain them: `MaxConcurrency` a number from 1 or a percentage from 1%
+ * to 100%, `MaxErrors` the same or 0 (0% included), without leading zeros.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateAssociation.html
+ */
+const RATE_CONTROLS = {
+  maxConcurrency: { pattern: /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/, allowed: 'a whole number from 1 (such as \'1\') or a percentage from 1% to 100% (such as \'10%\'), without leading zeros' },
+  maxErrors: { pattern: /^([1-9][0-9]*|0|[1-9][0-9]%|[0-9]%|100%)$/, allowed: 'a whole number from 0 (such as \'0\') or a percentage from 0% to 100% (such as \'10%\'), without leading zeros' },
+};
+
+/** Checks an association's `maxConcurrency` or `maxErrors` (`kind`); `prop` names it as the construct calls it. */
+export function validateRateControl(scope: IConstruct, construct: string, prop: string, kind: keyof typeof RATE_CONTROLS, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  const { pattern, allowed } = RATE_CONTROLS[kind];
+  if (value.length > 7 || !pattern.test(value)) invalidProp(scope, construct, prop, value, allowed);
+}
+
 /** Checks a tag key: 1-128 characters, not in the reserved `aws:` namespace. */
 export function validateTagKey(scope: IConstruct, construct: string, prop: string, value: string | undefined): void {
   if (value === undefined || Token.isUnresolved(value)) return;

@@ -5,9 +5,9 @@ import * as path from 'path';
 import { renderSignalOnExit } from '../../src/private/resource-signal';
 
 /** Runs `body` after the rendered lines, with cfn-signal and curl replaced by stand-ins; returns cfn-signal's arguments and the exit status. */
-function run(body: string, cfnSignalExit = 0): { signal: string; status: number } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signal-on-exit-'));
+function run(body: string, cfnSignalExit = 0, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signal-on-exit-'))): { signal: string; status: number } {
   const log = path.join(dir, 'signal');
+  fs.rmSync(log, { force: true });
   fs.writeFileSync(path.join(dir, 'cfn-signal'), `#!/bin/bash\necho "$*" > "${log}"\nexit ${cfnSignalExit}\n`, { mode: 0o755 });
   // The metadata service's answers, without sending anything.
   fs.writeFileSync(path.join(dir, 'curl'), '#!/bin/bash\ncase "$*" in *api/token*) echo token;; *instance-id*) echo i-0abc;; esac\n', { mode: 0o755 });
@@ -16,7 +16,7 @@ function run(body: string, cfnSignalExit = 0): { signal: string; status: number 
   fs.writeFileSync(path.join(dir, 'script.sh'), script);
   let status = 0;
   try {
-    execFileSync('/bin/bash', [path.join(dir, 'script.sh')], { env: { PATH: `${dir}:/usr/bin:/bin`, CFN_SIGNAL: path.join(dir, 'cfn-signal') }, stdio: 'pipe' });
+    execFileSync('/bin/bash', [path.join(dir, 'script.sh')], { env: { PATH: `${dir}:/usr/bin:/bin`, CFN_SIGNAL: path.join(dir, 'cfn-signal'), NLBT_SIGNAL_MARKERS: path.join(dir, 'signalled') }, stdio: 'pipe' });
   } catch (e) {
     status = (e as { status: number }).status;
   }
@@ -42,5 +42,18 @@ describe('renderSignalOnExit', () => {
   test('a signal CloudFormation refuses (a resource already complete) does not change the run\'s outcome', () => {
     expect(run('echo serving', 1)).toMatchObject({ status: 0 });
     expect(run('false', 1)).toMatchObject({ status: 1 });
+  });
+
+  test('a later run of the same instance sends no signal once one was delivered, whatever its outcome', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signal-on-exit-'));
+    expect(run('echo serving', 0, dir).signal).toMatch(/--exit-code 0$/);
+    expect(run('echo serving', 0, dir)).toEqual({ signal: '', status: 0 });
+    expect(run('false', 0, dir)).toEqual({ signal: '', status: 1 });
+  });
+
+  test('a signal CloudFormation refused is sent again by the next run', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signal-on-exit-'));
+    expect(run('echo serving', 1, dir).signal).toMatch(/--exit-code 0$/);
+    expect(run('echo serving', 0, dir).signal).toMatch(/--exit-code 0$/);
   });
 });

@@ -92,9 +92,17 @@ export interface PlaybookOptions extends UwsgiOptions {
  * CLI does), the asset points at it.
  */
 export function stagePlaybook(options: PlaybookOptions, layout: AppServerLayout = APP_SERVER_LAYOUT, parent = os.tmpdir()): string {
-  const dir = fs.mkdtempSync(path.join(parent, 'nlb-tiers-playbook-'));
-  writePlaybook(dir, options, layout);
-  const named = path.join(parent, `nlb-tiers-playbook-${FileSystem.fingerprint(dir)}`);
+  return stageByContent('nlb-tiers-playbook', dir => writePlaybook(dir, options, layout), parent);
+}
+
+/**
+ * Writes a folder with `write` and names it after its content (`<prefix>-<fingerprint>` in `parent`):
+ * every synthesis of the same content reuses one folder instead of leaving a new one behind.
+ */
+export function stageByContent(prefix: string, write: (dir: string) => void, parent = os.tmpdir()): string {
+  const dir = fs.mkdtempSync(path.join(parent, `${prefix}-`));
+  write(dir);
+  const named = path.join(parent, `${prefix}-${FileSystem.fingerprint(dir)}`);
   try {
     fs.renameSync(dir, named);
   } catch (e) {

@@ -1,7 +1,7 @@
 import { ExitCode, LocalDeployError } from '../errors';
 
 /** The commands of `nlb-tiers-local`. */
-export type CommandName = 'deploy' | 'plan' | 'integ' | 'bench' | 'reprovision' | 'clean' | 'preflight' | 'help';
+export type CommandName = 'deploy' | 'plan' | 'integ' | 'bench' | 'reprovision' | 'update' | 'clean' | 'preflight' | 'help';
 
 /** Options shared by the commands; each command reads the ones it uses, and accepts no other. */
 export interface Options {
@@ -54,6 +54,8 @@ export const USAGE = `Usage:
   nlb-tiers-local bench <cdk.out> <stack A> <stack B> [options]   compare A with B (and the floor): throughput, latency,
                                                                   CPU per request, failover, deploy times; write a report
   nlb-tiers-local reprovision [<deployment>]                      run every association of a live (--hold) deployment again
+  nlb-tiers-local update <deployment> <cdk.out> <stack>           apply a new template of the stack to a deploy --hold deployment,
+                                                                  as CloudFormation would; exit 7 if it cannot (nothing changes)
   nlb-tiers-local clean                                           remove what interrupted runs left behind
   nlb-tiers-local preflight [--install-packages]                  check this machine and list the Debian packages every command needs
 
@@ -131,6 +133,7 @@ const OPERANDS: Record<Command, string[]> = {
   integ: ['<integ folder>'],
   bench: ['<cdk.out>', '<stack A>', '<stack B>'],
   reprovision: ['[<deployment>]'],
+  update: ['<deployment>', '<cdk.out>', '<stack>'],
   clean: [],
   preflight: [],
 };

@@ -1,4 +1,12 @@
+import { ExitCode, LocalDeployError, UnsupportedFeatureError } from '../errors';
 import { Topology } from '../model/topology';
+
+/** How an error that ends a command is shown, and its exit code. Errors the tool expects carry no stack trace. */
+export function describeFailure(e: unknown): { message: string; exitCode: ExitCode } {
+  if (e instanceof LocalDeployError) return { message: e.message, exitCode: e.exitCode };
+  if (e instanceof UnsupportedFeatureError) return { message: `The template asks for something the local deploy cannot run: ${e.message}`, exitCode: ExitCode.UNSUPPORTED_RESOURCES };
+  return { message: e instanceof Error ? e.stack ?? e.message : String(e), exitCode: ExitCode.DEPLOY_FAILED };
+}
 
 /** A human-readable summary of what a topology runs: hosts and what provisions them, balancers, ignored resources. */
 export function describeTopology(t: Topology, healthCheckTimeScale: number): string {

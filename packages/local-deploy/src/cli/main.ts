@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ExitCode, LocalDeployError, UnsupportedFeatureError } from '../errors';
+import { ExitCode } from '../errors';
 import { CommandName, ParsedArgs, parseArgs, USAGE } from './args';
 import { benchCommand } from './commands/bench';
 import { cleanCommand } from './commands/clean';
@@ -8,6 +8,8 @@ import { integCommand } from './commands/integ';
 import { planCommand } from './commands/plan';
 import { preflightCommand } from './commands/preflight';
 import { reprovisionCommand } from './commands/reprovision';
+import { updateCommand } from './commands/update';
+import { describeFailure } from './describe';
 import { Session } from './session';
 
 /** One command of the tool: returns its exit code; never exits, never traps signals. */
@@ -19,6 +21,7 @@ const COMMANDS: Record<CommandName, Command> = {
   integ: integCommand,
   bench: benchCommand,
   reprovision: reprovisionCommand,
+  update: updateCommand,
   clean: cleanCommand,
   preflight: preflightCommand,
   help: async (_args, session) => {
@@ -27,18 +30,14 @@ const COMMANDS: Record<CommandName, Command> = {
   },
 };
 
+export { describeFailure };
+
 /** Runs one command line to its exit code. */
 export async function runCommand(argv: readonly string[], session: Session): Promise<ExitCode> {
   const args = parseArgs(argv);
   return COMMANDS[args.command](args, session);
 }
 
-/** How an error that ends the tool is shown, and its exit code. Errors the tool expects carry no stack trace. */
-export function describeFailure(e: unknown): { message: string; exitCode: ExitCode } {
-  if (e instanceof LocalDeployError) return { message: e.message, exitCode: e.exitCode };
-  if (e instanceof UnsupportedFeatureError) return { message: `The template asks for something the local deploy cannot run: ${e.message}`, exitCode: ExitCode.UNSUPPORTED_RESOURCES };
-  return { message: e instanceof Error ? e.stack ?? e.message : String(e), exitCode: ExitCode.DEPLOY_FAILED };
-}
 
 /** The entry point: the only place that traps signals and exits. */
 function main() {

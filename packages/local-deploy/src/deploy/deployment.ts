@@ -151,7 +151,21 @@ export class LocalDeployment {
     this.signals = new ResourceSignals(topology, line => options.log(line));
   }
 
-  /** The topology as it runs now: the hosts Auto Scaling launched are in it, those it terminated are not. */
+  /** The running host of this name. */
+  public machine(host: string): Machine | undefined {
+    return this.machines.find(m => m.host.name === host);
+  }
+
+  /**
+   * Takes a topology that an update applied as the one the deployment runs, and writes it for the
+   * commands that act on the deployment from another process.
+   */
+  public adopt(topology: Topology) {
+    this.current = topology;
+    this.writeTopology();
+  }
+
+  /** The topology as it runs now: the hosts Auto Scaling launched are in it, those it terminated are not; an update's new template. */
   public get topology(): Topology {
     return this.current;
   }

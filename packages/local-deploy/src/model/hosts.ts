@@ -31,6 +31,8 @@ export interface HostsContext {
   readonly roles: ReadonlyMap<string, string>;
   /** Instances of every Auto Scaling group instead of its DesiredCapacity. @default - the template's */
   readonly desiredCapacity?: number;
+  /** Instances of some Auto Scaling groups, by logical id, before `desiredCapacity`. */
+  readonly groupCapacities?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -115,7 +117,8 @@ class HostMapper {
           throw new UnsupportedFeatureError('only Auto Scaling groups with a LaunchTemplate are supported (no MixedInstancesPolicy or LaunchConfiguration)');
         }
         const lt = this.launchTemplateData(p.LaunchTemplate);
-        const capacity = this.context.desiredCapacity ?? Number(p.DesiredCapacity ?? p.MinSize);
+        const desiredCapacity = Number(p.DesiredCapacity ?? p.MinSize);
+        const capacity = this.context.groupCapacities?.[id] ?? this.context.desiredCapacity ?? desiredCapacity;
         const subnets: Subnet[] = (p.VPCZoneIdentifier ?? []).map((s: string) => this.subnet(s));
         if (subnets.length === 0) throw new UnsupportedFeatureError('VPCZoneIdentifier is empty');
         const healthCheckType = String(p.HealthCheckType ?? 'EC2');
@@ -130,6 +133,8 @@ class HostMapper {
           subnets: subnets.map(s => s.logicalId),
           minSize: Number(p.MinSize),
           maxSize: Number(p.MaxSize),
+          desiredCapacity,
+          launchTemplate: { data: lt, version: p.LaunchTemplate.Version ?? null },
           securityGroups: (lt.SecurityGroupIds ?? []).map((g: string) => this.context.references.logicalIdOf(g) ?? g),
           instanceType: lt.InstanceType ?? DEFAULT_INSTANCE_TYPE,
           tokensRequired: lt.MetadataOptions?.HttpTokens === 'required',

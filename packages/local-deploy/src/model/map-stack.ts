@@ -29,6 +29,11 @@ export interface MapStackOptions {
    * --desired-capacity N --max-size N`. @default - each group's DesiredCapacity (else MinSize)
    */
   readonly desiredCapacity?: number;
+  /**
+   * Instances of some Auto Scaling groups, by logical id, before `desiredCapacity`: the counts a
+   * running deployment has, which a new template of its stack is compared with.
+   */
+  readonly groupCapacities?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -59,7 +64,15 @@ export function mapStack(stack: StackArtifact, options: MapStackOptions = {}): T
   const addresses = new SubnetAddresses();
   const roles = hostRoles({ stack, references: placing, unsupported });
   const placed = mapHosts({
-    resources, references: placing, ids, subnets: network.subnets, addresses, unsupported, roles, desiredCapacity: options.desiredCapacity,
+    resources,
+    references: placing,
+    ids,
+    subnets: network.subnets,
+    addresses,
+    unsupported,
+    roles,
+    desiredCapacity: options.desiredCapacity,
+    groupCapacities: options.groupCapacities,
   });
   const references = placing.with(placed.values);
   const balancers = mapLoadBalancers({ resources, references, subnets: network.subnets, addresses, unsupported, hosts: placed.hosts });

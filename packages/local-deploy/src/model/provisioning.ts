@@ -116,7 +116,14 @@ function mapAssociation(context: ProvisioningContext, id: string, r: TemplateRes
     const asset = context.stack.assets.find(a => a.objectKeys.some(key => url.endsWith(`/${key}`)));
     return asset && { path: asset.sourcePath, packaging: asset.packaging === 'zip' ? 'zip' : 'file' };
   });
-  return { logicalId: id, documentName: name, steps };
+  const rateControls = resolver.resolve({ maxConcurrency: r.Properties?.MaxConcurrency, maxErrors: r.Properties?.MaxErrors });
+  return {
+    logicalId: id,
+    documentName: name,
+    steps,
+    ...(rateControls.maxConcurrency !== undefined ? { maxConcurrency: String(rateControls.maxConcurrency) } : {}),
+    ...(rateControls.maxErrors !== undefined ? { maxErrors: String(rateControls.maxErrors) } : {}),
+  };
 }
 
 /** A document of the stack (by the name its `Ref` gives), else an AWS document the tool has. */

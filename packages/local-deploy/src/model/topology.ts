@@ -102,6 +102,10 @@ export interface AutoScalingGroup {
   readonly subnets: string[];
   readonly minSize: number;
   readonly maxSize: number;
+  /** The template's DesiredCapacity (else MinSize), whatever count the deployment runs. */
+  readonly desiredCapacity: number;
+  /** Its launch template's data and version as resolved locally: a change replaces its instances. */
+  readonly launchTemplate: unknown;
   /** Security groups (logical ids), instance type, IMDS and image of its launch template. */
   readonly securityGroups: string[];
   readonly instanceType: string;
@@ -146,6 +150,10 @@ export interface Association {
   readonly logicalId: string;
   readonly documentName: string;
   readonly steps: DocumentStep[];
+  /** `MaxConcurrency` as in the template (a number or a percentage of the targets); none: all at once. */
+  readonly maxConcurrency?: string;
+  /** `MaxErrors` as in the template (a number or a percentage of the targets); none: no threshold. */
+  readonly maxErrors?: string;
 }
 
 /** An internal Network Load Balancer: one namespace doing DNAT + SNAT, with a health checker. */

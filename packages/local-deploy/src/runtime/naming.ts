@@ -41,6 +41,11 @@ export class DeploymentNames {
     return path.join(this.runDir, 'topology.json');
   }
 
+  /** Unix socket of the process that holds the deployment up (`deploy --hold`): `update` asks it to act. */
+  public get commandSocket(): string {
+    return path.join(this.runDir, 'command.sock');
+  }
+
   /** Unix socket through which the root namespace reaches a port of an Elastic IP from the Internet namespace. */
   public publishSocket(host: string, port: number): string {
     return path.join(this.runDir, `publish-${host}-${port}.sock`);

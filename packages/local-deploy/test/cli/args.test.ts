@@ -62,6 +62,12 @@ describe('parseArgs', () => {
     });
   });
 
+  test('update takes a deployment id, a cloud assembly and a stack, and no option', () => {
+    expect(parseArgs(['update', '3f2a', 'cdk.out', 'Stack'])).toMatchObject({ command: 'update', operands: ['3f2a', 'cdk.out', 'Stack'] });
+    expect(() => parseArgs(['update', '3f2a', 'cdk.out'])).toThrow(/update takes <deployment> <cdk.out> <stack>, got 3f2a cdk.out/);
+    expect(() => parseArgs(['update', '3f2a', 'cdk.out', 'Stack', '--hold'])).toThrow(/--hold is an option of deploy, not of update/);
+  });
+
   test('reprovision takes a deployment id, or none when one deployment is live', () => {
     expect(parseArgs(['reprovision']).operands).toEqual([]);
     expect(parseArgs(['reprovision', '3f2a']).operands).toEqual(['3f2a']);

@@ -142,7 +142,7 @@ describeAsRoot('a deployment of the reference architecture', () => {
     const results = await requests(url, 10);
     expect(results.map(r => r.status)).toEqual(Array(10).fill(200));
     expect(new Set(results.map(r => r.body)).size).toBe(2);
-    expect(results.map(r => r.body).sort()).toEqual(expect.arrayContaining([host('app1').instanceId, host('app2').instanceId]));
+    expect(results.map(r => r.body).sort()).toEqual(expect.arrayContaining([`${host('app1').instanceId} version 1`, `${host('app2').instanceId} version 1`]));
   });
 
   test('from outside, only the web server\'s port answers', () => {
@@ -209,7 +209,7 @@ describeAsRoot('a deployment of the reference architecture', () => {
 
     const results = await requests(url, 10);
     expect(results.map(r => r.status)).toEqual(Array(10).fill(200));
-    expect(new Set(results.map(r => r.body))).toEqual(new Set([host('app2').instanceId]));
+    expect(new Set(results.map(r => r.body))).toEqual(new Set([`${host('app2').instanceId} version 1`]));
 
     // Restart=on-failure after RestartSec: the supervisor starts it again; the balancer takes it back after passing checks.
     // A bound that only catches a hang: a loaded machine starts uWSGI slowly.

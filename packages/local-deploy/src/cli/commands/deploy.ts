@@ -1,8 +1,13 @@
+import { CloudAssembly } from '../../assembly/cloud-assembly';
 import { sendRequests } from '../../checks/http-requests';
+import { updateDeployment } from '../../deploy/update';
 import { ExitCode } from '../../errors';
+import { CommandSocketServer } from '../../runtime/command-socket';
 import { ParsedArgs } from '../args';
 import { deployStack, waitUntilHealthy } from '../deploy-stack';
+import { describeFailure } from '../describe';
 import { Session } from '../session';
+import { parseUpdateRequest } from './update';
 
 /**
  * `deploy <cdk.out> <stack>`: brings the stack up, waits for healthy targets, sends the requests
@@ -28,7 +33,24 @@ export async function deployCommand({ operands: [assemblyDir, stackName], option
     const passed = summary.errors === 0 && summary.instanceIds.length >= wanted;
     if (!passed) log(`FAILED: expected no errors and responses from at least ${wanted} instances.`);
     if (options.hold) {
-      log(`Holding the deployment up: curl ${endpoint.url}   (Ctrl-C to tear down)`);
+      // `update` from another process asks this one, which owns the deployment, to apply a new template.
+      const commands = new CommandSocketServer(deployment.names.commandSocket, async (request, reply) => {
+        const both = (line: string) => {
+          log(line);
+          reply(line);
+        };
+        try {
+          const { assembly, stack } = parseUpdateRequest(request);
+          log(`Update of deployment ${deployment.names.id} to ${stack} of ${assembly}:`);
+          return await updateDeployment(deployment, CloudAssembly.read(assembly).stack(stack), both);
+        } catch (e) {
+          const failure = describeFailure(e);
+          both(failure.message);
+          return failure.exitCode;
+        }
+      }, ExitCode.USAGE);
+      await commands.listen();
+      log(`Holding the deployment up: curl ${endpoint.url}   (Ctrl-C to tear down; nlb-tiers-local update ${deployment.names.id} <cdk.out> <stack> applies a new template)`);
       // Only a signal ends the hold; the entry point tears down and exits.
       await new Promise<void>(() => undefined);
     }

@@ -1,0 +1,3 @@
+import { synthAppVersion } from './app-versions';
+
+synthAppVersion({ version: '1' });

@@ -1,0 +1,3 @@
+import { synthAppVersion } from './app-versions';
+
+synthAppVersion({ version: '3', unavailableRequirement: 'nlb-tiers-unavailable==1.0' });

@@ -1,0 +1,48 @@
+import { describeChanges, notApplicable } from '../../src/deploy/update';
+import { TopologyChanges } from '../../src/model/topology-diff';
+
+const ASSOCIATION = { logicalId: 'Assoc', documentName: 'Doc', steps: [] };
+const NONE: TopologyChanges = { associations: [], capacities: [], launchTemplates: [], noEffect: [], unsupported: [] };
+
+describe('an update\'s plan', () => {
+  test('association re-runs and new capacities are applied; they are described with their targets and rate controls', () => {
+    const changes: TopologyChanges = {
+      ...NONE,
+      associations: [{
+        logicalId: 'Assoc',
+        documentName: 'Doc',
+        association: ASSOCIATION,
+        previous: ASSOCIATION,
+        hosts: ['app1', 'app2'],
+        maxConcurrency: '1',
+        maxErrors: '0',
+        changed: ['parameters or assets'],
+      }],
+      capacities: [{ group: 'Group', from: 2, to: 4 }],
+      noEffect: ['the stack\'s outputs (no running host reads them)'],
+    };
+
+    expect(notApplicable(changes)).toEqual([]);
+    expect(describeChanges(changes)).toEqual([
+      '  association Assoc (Doc): parameters or assets changed; runs again on app1, app2, MaxConcurrency 1, MaxErrors 0',
+      '  Group: DesiredCapacity 2 -> 4 (scale-out)',
+      '  needs nothing on the running hosts: the stack\'s outputs (no running host reads them)',
+    ]);
+  });
+
+  test('a new launch template and unsupported changes are listed as what it cannot apply, each named', () => {
+    const changes: TopologyChanges = {
+      ...NONE,
+      launchTemplates: [{ group: 'Group', hosts: ['app1', 'app2'] }],
+      unsupported: ['security group Sg: it changed'],
+    };
+
+    expect(notApplicable(changes)).toEqual([
+      'security group Sg: it changed',
+      'Group: a new launch template needs a rolling replacement of the group\'s instances that waits for their resource signals (its UpdatePolicy), which the local deploy cannot do yet',
+    ]);
+    expect(describeChanges(changes)).toEqual([
+      '  Group: its launch template changed; its UpdatePolicy replaces app1, app2',
+    ]);
+  });
+});

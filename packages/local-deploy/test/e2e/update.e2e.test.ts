@@ -1,0 +1,165 @@
+/**
+ * End-to-end tests of `update`: one deployment of the app at version 1, held up by `deploy --hold`,
+ * is updated to other templates of its stack while wrk loads its web server at concurrency 32
+ * (from the deployment's own Internet namespace, from before the update starts until it ended). They need root on Linux and wrk, and skip (saying so) otherwise. Requests go into the
+ * namespaces the tool created only; every loop is bounded.
+ */
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { HeldDeployment, leftoversAfter, runTool, sleep, startHeld, stop, ToolRun } from './harness';
+import { parseWrkOutput, wrkArgs, wrkScript } from '../../src/bench/wrk';
+import { sendRequests } from '../../src/checks/http-requests';
+import { DeploymentNames } from '../../src/runtime/naming';
+import { APP_VERSIONS, editedFixture } from '../fixtures';
+import { describeWhen, IS_ROOT } from '../machine-requirements';
+
+const HAS_WRK = spawnSync('sh', ['-c', 'command -v wrk']).status === 0;
+const describeAsRoot = describeWhen(IS_ROOT && HAS_WRK,
+  'root on Linux (network namespaces, nftables) and wrk: run it as root, e.g. with sudo, after nlb-tiers-local preflight --install-packages');
+
+const CONCURRENCY = 32;
+/** The longest load: an update that runs longer is a hang (wrk stops there on its own). */
+const MAX_LOAD_SECONDS = 600;
+
+/** The load while an update ran. */
+interface Load {
+  readonly requests: number;
+  /** Responses other than 200, and connect, read, write errors and timeouts. */
+  readonly failed: number;
+  readonly non2xx: number;
+  readonly socketErrors: number;
+  readonly seconds: number;
+}
+
+/**
+ * Runs `update` while wrk loads the web server from the deployment's Internet namespace; wrk starts
+ * before the update and is stopped (SIGINT: it reports what it measured) once the update ended.
+ */
+async function updateUnderLoad(held: HeldDeployment, assembly: string): Promise<{ update: ToolRun; load: Load }> {
+  const endpoint = held.state.endpoints[0];
+  const url = `http://${endpoint.elasticIp}:${endpoint.servedPort}/`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlb-tiers-update-load-'));
+  const script = path.join(dir, 'wrk.lua');
+  fs.writeFileSync(script, wrkScript(true));
+  const internet = new DeploymentNames(held.state.id).internetNamespace;
+  // `ip netns exec` execs wrk in place: the signal reaches wrk itself.
+  const wrk = spawn('ip', ['netns', 'exec', internet, 'wrk',
+    ...wrkArgs({ url, connections: CONCURRENCY, durationSeconds: MAX_LOAD_SECONDS, timeoutSeconds: 5, failures: true }, script)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  wrk.stdout!.on('data', d => (out += d));
+  wrk.stderr!.on('data', d => (out += d));
+  const ended = new Promise<void>(resolve => wrk.on('close', () => resolve()));
+  try {
+    await sleep(1000);
+    const update = await runTool(['update', held.state.id, assembly, APP_VERSIONS.stack]);
+    await sleep(1000);
+    wrk.kill('SIGINT');
+    const killer = setTimeout(() => wrk.kill('SIGKILL'), 15_000);
+    await ended;
+    clearTimeout(killer);
+    const report = parseWrkOutput(out, 100);
+    const load = {
+      requests: report.requests,
+      failed: report.non2xx + report.socketErrors,
+      non2xx: report.non2xx,
+      socketErrors: report.socketErrors,
+      seconds: report.durationSeconds,
+    };
+    // eslint-disable-next-line no-console
+    console.log(`update to ${path.basename(assembly)} under wrk -c ${CONCURRENCY}: ${load.requests} requests in ${load.seconds.toFixed(1)}s, `
+      + `${load.failed} failed (${load.non2xx} non-200, ${load.socketErrors} socket errors)`);
+    return { update, load };
+  } finally {
+    if (wrk.exitCode === null) wrk.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The answers of 24 requests through the web server (each on a new connection, so both instances answer). */
+async function answers(held: HeldDeployment): Promise<string[]> {
+  const summary = await sendRequests(held.state.endpoints[0].url, 24, 5000);
+  expect(summary.errors).toBe(0);
+  return summary.results.map(r => r.body);
+}
+
+function instanceIdOf(held: HeldDeployment, host: string): string {
+  return held.state.hosts.find(h => h.name === host)!.instanceId;
+}
+
+describeAsRoot('update of a deployment held up by deploy --hold', () => {
+  let held: HeldDeployment;
+
+  beforeAll(async () => {
+    held = await startHeld(APP_VERSIONS.v1, APP_VERSIONS.stack);
+  }, 900_000);
+
+  afterAll(async () => {
+    if (!held) return;
+    expect(await stop(held.child)).toBe(130);
+    expect(await leftoversAfter(held.state)).toEqual([]);
+  }, 120_000);
+
+  test('changes it cannot apply (a new launch template, a security group rule) are listed with exit 7, and nothing changes', async () => {
+    const topology = fs.readFileSync(new DeploymentNames(held.state.id).topologyFile, 'utf-8');
+    const dir = editedFixture({ dir: APP_VERSIONS.v2, stack: APP_VERSIONS.stack }, t => {
+      const launchTemplate: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::EC2::LaunchTemplate');
+      launchTemplate.Properties.LaunchTemplateData.InstanceType = 't4g.small';
+      const ingress: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::EC2::SecurityGroupIngress');
+      ingress.Properties.FromPort = 1;
+    });
+
+    const { code, output } = await runTool(['update', held.state.id, dir, APP_VERSIONS.stack]);
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    expect(output).toMatch(/The update cannot be applied to the running deployment; nothing was changed:\n {2}- security group \w+: it changed\n {2}- AppFleetASG\w+: a new launch template needs a rolling replacement/);
+    expect(output).not.toMatch(/running AppFleetProvisioning/);
+    expect(code).toBe(7);
+    expect(fs.readFileSync(new DeploymentNames(held.state.id).topologyFile, 'utf-8')).toBe(topology);
+    expect(new Set(await answers(held))).toEqual(new Set(['app1', 'app2'].map(h => `${instanceIdOf(held, h)} version 1`)));
+  }, 300_000);
+
+  test('a new app version rolls out one instance at a time under load with 0 failed requests; then every instance answers with it', async () => {
+    const { update, load } = await updateUnderLoad(held, APP_VERSIONS.v2);
+
+    expect(update.output).toMatch(/association AppFleetProvisioning\w+ \(\S+\): parameters or assets changed; runs again on app1, app2, MaxConcurrency 1, MaxErrors 0/);
+    // One at a time: app2 starts once app1 ended, with its reload.
+    expect(update.output).toMatch(/ {2}app1 \(i-[0-9a-f]{17}\): running AppFleetProvisioning\w+\n(?:.*\n)* {2}app1: succeeded; Ansible changed: [^\n]*; systemctl: reload uwsgi(?:\.service)?\n(?:.*\n)* {2}app2 \(i-[0-9a-f]{17}\): running/);
+    expect(update.code).toBe(0);
+    expect(load.requests).toBeGreaterThan(0);
+    expect(load.failed).toBe(0);
+    expect(new Set(await answers(held))).toEqual(new Set(['app1', 'app2'].map(h => `${instanceIdOf(held, h)} version 2`)));
+  }, 900_000);
+
+  test('a new version whose playbook fails stops after the first instance, exits 6 naming it and the task; the others keep the version they had', async () => {
+    const { update, load } = await updateUnderLoad(held, APP_VERSIONS.v3Failing);
+
+    expect(update.output).toMatch(/The update failed and was rolled back: association AppFleetProvisioning\w+ failed on app1 \((i-[0-9a-f]{17})\); it did not run on app2, which kept the version they had/);
+    expect(update.output).toMatch(/Provisioning failed on app1 \(i-[0-9a-f]{17}\):\n(?:.*\n)* {2}failed task: Install uWSGI and Flask, pinned, into a virtualenv: /);
+    expect(update.output).not.toMatch(/app2 \(i-[0-9a-f]{17}\): running/);
+    expect(update.code).toBe(6);
+    // Every failed request is counted (and reported above): the failed playbook stopped before the app changed.
+    expect(load.requests).toBeGreaterThan(0);
+    expect(load.failed).toBe(0);
+    expect(new Set(await answers(held))).toEqual(new Set(['app1', 'app2'].map(h => `${instanceIdOf(held, h)} version 2`)));
+  }, 900_000);
+
+  test('a new DesiredCapacity scales the group out under load with 0 failed requests; the new instance serves the running version', async () => {
+    const dir = editedFixture({ dir: APP_VERSIONS.v2, stack: APP_VERSIONS.stack }, t => {
+      const group: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
+      Object.assign(group.Properties, { DesiredCapacity: '3', MaxSize: '3' });
+    });
+
+    const { update, load } = await updateUnderLoad(held, dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    expect(update.output).toMatch(/AppFleetASG\w+: DesiredCapacity 2 -> 3 \(scale-out\)/);
+    expect(update.output).toMatch(/AppFleetASG\w+: scaling out from 2 to 3/);
+    expect(update.code).toBe(0);
+    expect(load.failed).toBe(0);
+    const bodies = await answers(held);
+    expect(new Set(bodies.map(b => b.replace(/^i-[0-9a-f]{17} /, '')))).toEqual(new Set(['version 2']));
+    expect(new Set(bodies).size).toBe(3);
+  }, 900_000);
+});
