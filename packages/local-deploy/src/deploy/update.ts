@@ -10,7 +10,7 @@ import {
 } from '../model/topology-diff';
 import { HostProvisioning, provisionHost } from '../provisioning/association-runner';
 import { concurrencyOf, errorThresholdOf, runRateControlled } from '../provisioning/rate-controls';
-import { ANSIBLE_ENVIRONMENT, describeFailure, describeProvisioning, provisioningParallelism } from '../provisioning/run-provisioning';
+import { ANSIBLE_ENVIRONMENT, describeFailure, describeProvisioning } from '../provisioning/run-provisioning';
 
 /** What the local deploy cannot apply to a running deployment yet. */
 const NOT_YET_LAUNCH_TEMPLATE = 'a rolling replacement of the group\'s instances that waits for their resource signals (its UpdatePolicy)';
@@ -119,11 +119,9 @@ async function rerunAssociation(deployment: LocalDeployment, rerun: AssociationR
   log: (line: string) => void): Promise<RerunFailure | undefined> {
   const concurrency = concurrencyOf(rerun.maxConcurrency, rerun.hosts.length);
   const threshold = errorThresholdOf(rerun.maxErrors, rerun.hosts.length);
-  // The machine's cores bound the runs at once, as at creation.
-  const atOnce = Math.min(concurrency, provisioningParallelism());
-  log(`${rerun.logicalId}: running on ${rerun.hosts.length} targets, ${concurrency} at a time${atOnce < concurrency ? ` (${atOnce} on this machine)` : ''}, `
+  log(`${rerun.logicalId}: running on ${rerun.hosts.length} targets, ${concurrency} at a time, `
     + `stopping once more than ${threshold === Infinity ? 'all' : threshold} fail`);
-  const run = await runRateControlled(rerun.hosts, atOnce, threshold,
+  const run = await runRateControlled(rerun.hosts, concurrency, threshold,
     host => runOn(deployment, host, rerun.association, log), r => r.succeeded);
   const failed = run.results.filter(r => !r.succeeded);
   if (failed.length <= threshold) return undefined;
