@@ -166,7 +166,8 @@ const RATE_CONTROLS = {
 };
 
 /** Checks an association's `maxConcurrency` or `maxErrors` (`kind`); `prop` names it as the construct calls it. */
-export function validateRateControl(scope: IConstruct, construct: string, prop: string, kind: keyof typeof RATE_CONTROLS, value: string | undefined): void {
+export function validateRateControl(scope: IConstruct, construct: string, prop: string, kind: keyof typeof RATE_CONTROLS,
+  value: string | undefined): void {
   if (value === undefined || Token.isUnresolved(value)) return;
   const { pattern, allowed } = RATE_CONTROLS[kind];
   if (value.length > 7 || !pattern.test(value)) invalidProp(scope, construct, prop, value, allowed);
