@@ -104,6 +104,8 @@ const fleet = jsiiLibrary(root, {
   keywords: ['flask', 'uwsgi', 'autoscaling', 'ansible', 'ssm'],
   siblings: [core],
 });
+// The web fleet's tests run cdk-nag over it.
+web.addDevDeps(`cdk-nag@${NLB_TIERS.cdkNagVersion}`);
 // The playbook's tests read it as YAML.
 fleet.addDevDeps('yaml@^2');
 // The integ tests build on the libraries: npm links the workspace packages.

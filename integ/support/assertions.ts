@@ -31,7 +31,7 @@ export const FIRST_PROVISIONING_WAIT: AssertionWait = { totalTimeout: Duration.m
  * A literal array inside `objectLike` is matched element by element, so a missing, extra or
  * unhealthy target fails the assertion until the wait ends.
  */
-export function expectHealthyTargets(assertions: IDeployAssert, targetGroup: elbv2.INetworkTargetGroup, count: number,
+export function expectHealthyTargets(assertions: IDeployAssert, targetGroup: elbv2.ITargetGroup, count: number,
   wait: AssertionWait = FIRST_PROVISIONING_WAIT): IApiCall {
   return assertions.awsApiCall('ElasticLoadBalancingV2', 'describeTargetHealth', { TargetGroupArn: targetGroup.targetGroupArn })
     .expect(ExpectedResult.objectLike({
@@ -75,15 +75,9 @@ export class DistinctBodiesProbe extends Construct {
 
   constructor(scope: Construct, id: string, url: string) {
     super(scope, id);
-    this.function = new lambda.Function(this, 'Function', {
-      environment: { TARGET_URL: url },
-      runtime: lambda.Runtime.NODEJS_20_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(fs.readFileSync(path.join(__dirname, 'distinct-bodies-handler.js'), 'utf-8')),
-      // 30 requests of at most 5 seconds each, and some margin.
-      timeout: Duration.minutes(3),
-      description: 'Calls a URL several times and returns the distinct bodies of its 200 answers',
-    });
+    // 30 requests of at most 5 seconds each, and some margin.
+    this.function = urlProbeFunction(this, 'distinct-bodies-handler.js', url, Duration.minutes(3),
+      'Calls a URL several times and returns the distinct bodies of its 200 answers');
   }
 
   /**
@@ -102,6 +96,49 @@ export class DistinctBodiesProbe extends Construct {
           // arrayWith matches each pattern against a different element: at least minDistinct of them.
           distinctBodies: Match.arrayWith(Array.from({ length: options.minDistinct }, () => Match.stringLikeRegexp(options.bodyPattern))),
         })),
+      }))
+      .waitForAssertions(wait);
+  }
+}
+
+/**
+ * A function whose code is a handler file of this folder, inlined in the template, that calls
+ * `url`: its `TARGET_URL` environment variable (integ-tests-alpha encodes an `invokeFunction`
+ * payload once more, which a token inside the payload would break).
+ */
+function urlProbeFunction(scope: Construct, handlerFile: string, url: string, timeout: Duration, description: string): lambda.Function {
+  return new lambda.Function(scope, 'Function', {
+    environment: { TARGET_URL: url },
+    runtime: lambda.Runtime.NODEJS_20_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline(fs.readFileSync(path.join(__dirname, handlerFile), 'utf-8')),
+    timeout,
+    description,
+  });
+}
+
+/**
+ * A function that sends one GET to a URL without following redirects and returns the status and
+ * the `Location` header (`redirect-probe-handler.js`): integ-tests-alpha's `httpApiCall` follows
+ * redirects, so it cannot tell a redirect from the page it leads to.
+ */
+export class RedirectProbe extends Construct {
+  /** The function. */
+  public readonly function: lambda.Function;
+
+  constructor(scope: Construct, id: string, url: string) {
+    super(scope, id);
+    this.function = urlProbeFunction(this, 'redirect-probe-handler.js', url, Duration.seconds(30),
+      'Sends one GET to a URL without following redirects and returns the status and Location');
+  }
+
+  /** The URL answers `status` with a `Location` that matches `location`. */
+  public expectRedirect(assertions: IDeployAssert, status: number, location: unknown,
+    wait: AssertionWait = { totalTimeout: Duration.minutes(5), interval: Duration.seconds(30) }): IApiCall {
+    return assertions.invokeFunction({ functionName: this.function.functionName, payload: JSON.stringify({ timeoutMs: 5000 }) })
+      .expect(ExpectedResult.objectLike({
+        StatusCode: 200,
+        Payload: Match.serializedJson(Match.objectLike({ status, location })),
       }))
       .waitForAssertions(wait);
   }

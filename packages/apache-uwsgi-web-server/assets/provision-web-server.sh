@@ -6,6 +6,9 @@ set -euo pipefail
 @@signalOnExit@@
 conf_dir="${HTTPD_CONF_DIR:-/etc/httpd/conf.d}"
 conf="$conf_dir/nlb-tiers-uwsgi-proxy.conf"
+# The path httpd answers itself, from a file in its document root, for a load balancer's health
+# checks (empty: none). The configuration keeps it out of the proxy.
+health_path='@@healthCheckPath@@'
 
 if ! rpm -q httpd >/dev/null 2>&1; then
   yum install -y httpd
@@ -26,6 +29,14 @@ else
   echo "unchanged: $conf"
 fi
 rm -f "$new_conf"
+if [ -n "$health_path" ]; then
+  health_file="${HTTPD_DOCUMENT_ROOT:-/var/www/html}$health_path"
+  if [ "$(cat "$health_file" 2>/dev/null || true)" != ok ]; then
+    install -D -m 0644 /dev/null "$health_file"
+    echo ok > "$health_file"
+    echo "changed: $health_file"
+  fi
+fi
 httpd -t
 # Without mod_proxy_uwsgi every request would fail with a 500 ("No protocol handler"), and without
 # the balancer modules httpd would not start: fail here. Amazon Linux's httpd loads them all by
@@ -59,3 +70,10 @@ until status="$(curl -s -o /dev/null -m 10 -w '%{http_code}' http://127.0.0.1:@@
   sleep 2
 done
 echo "serving: httpd answers through the upstream with status $status"
+if [ -n "$health_path" ]; then
+  health_status="$(curl -s -o /dev/null -m 10 -w '%{http_code}' "http://127.0.0.1:@@httpPort@@$health_path" || true)"
+  if [ "$health_status" != 200 ]; then
+    nlbt_fail "httpd does not answer its health check path $health_path with 200 (status: ${health_status:-none})"
+  fi
+  echo "healthy: httpd answers $health_path itself with 200"
+fi

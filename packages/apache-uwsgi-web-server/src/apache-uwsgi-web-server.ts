@@ -1,40 +1,21 @@
-import { IUwsgiUpstream, ProvisionedServerProps, ProvisioningLogBucket, ServerRole, SsmProvisioning } from '@nlb-tiers/core';
-import {
-  invalidProp, recordConstructVersion, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, tagForProvisioning,
-  validateDuration, validateInteger, validateKeyPrefix, validatePort,
-} from '@nlb-tiers/core/helpers-internal';
-import { Aws, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { ServerRole, SsmProvisioning } from '@nlb-tiers/core';
+import { ENCRYPTED_ROOT_VOLUME, invalidProp, recordConstructVersion, selectSubnets, tagForProvisioning } from '@nlb-tiers/core/helpers-internal';
+import { Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { renderProvisioningScript } from './private/proxy-config';
+import { ApacheUwsgiProxyProps } from './apache-uwsgi-proxy-props';
+import { provisionWebServers, resolveProxyProps } from './private/web-provisioning';
 
 /** Properties of an {@link ApacheUwsgiWebServer}. */
-export interface ApacheUwsgiWebServerProps extends ProvisionedServerProps {
-  /**
-   * What the server proxies every request to, with the uwsgi protocol. The server opens the
-   * upstream's security group to itself on the upstream's port.
-   *
-   * Any port works. On port 3031 mod_proxy_uwsgi drops the port from the URL it builds and httpd
-   * would connect to port 0; the configuration then connects through `ProxyRemote` lines that
-   * name the port (see `proxyFailoverAttempts` for what that costs).
-   *
-   * @see https://github.com/unbit/uwsgi/issues/2468
-   */
-  readonly upstream: IUwsgiUpstream;
+export interface ApacheUwsgiWebServerProps extends ApacheUwsgiProxyProps {
   /**
    * Where the server is placed: public subnets, of which the first is used.
    *
    * @default - the first of the VPC's public subnets
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
-  /**
-   * The port httpd serves HTTP on.
-   *
-   * @default 80
-   */
-  readonly httpPort?: number;
   /**
    * The peers allowed to reach the HTTP port.
    *
@@ -54,51 +35,6 @@ export interface ApacheUwsgiWebServerProps extends ProvisionedServerProps {
    * @default true
    */
   readonly elasticIp?: boolean;
-  /**
-   * The value of the tag that names the server's role.
-   *
-   * @default 'ApacheWeb'
-   */
-  readonly serverTagValue?: string;
-  /**
-   * The key prefix of the provisioning association's output.
-   *
-   * @default 'shellscript-association-log'
-   */
-  readonly logKeyPrefix?: string;
-  /**
-   * How long httpd waits to connect to the upstream (1-300 seconds).
-   *
-   * @default Duration.seconds(5)
-   */
-  readonly proxyConnectTimeout?: Duration;
-  /**
-   * How long httpd waits for the upstream's response (1-3600 seconds).
-   *
-   * @default Duration.seconds(60)
-   */
-  readonly proxyTimeout?: Duration;
-  /**
-   * How many more times httpd sends a request whose connection to the upstream failed (0-20),
-   * each time on a new connection.
-   *
-   * httpd proxies through a balancer whose members are the upstream's zonal host names (an NLB's
-   * node in each zone) or its one name. A Network Load Balancer keeps sending new connections to
-   * a target that died until its health checks take it out, and the client sees the target's
-   * refusal (a TCP RST). A refused connection has carried no request, so sending it again is safe;
-   * the load balancer places the new connection afresh (through another zonal node, when there
-   * is one). With one of two targets dead, each attempt fails with a chance of one half: five more
-   * attempts leave 1 request in 64 failing until the health checks react, instead of 1 in 2.
-   *
-   * Not with an upstream on port 3031: mod_proxy_uwsgi drops that port (its scheme's default) and
-   * httpd would connect to port 0, so the server reaches port 3031 through `ProxyRemote`, and
-   * mod_proxy sends no request through a remote again. Any other port has the retries.
-   *
-   * @default 5
-   * @see https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#proxypass (balancer parameter `maxattempts`)
-   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
-   */
-  readonly proxyFailoverAttempts?: number;
 }
 
 /**
@@ -141,24 +77,8 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
     super(scope, id);
     recordConstructVersion(this, ApacheUwsgiWebServer);
     const name = 'ApacheUwsgiWebServer';
-    const httpPort = props.httpPort ?? 80;
-    const connectTimeout = props.proxyConnectTimeout ?? Duration.seconds(5);
-    const timeout = props.proxyTimeout ?? Duration.seconds(60);
-    const failoverAttempts = props.proxyFailoverAttempts ?? 5;
-    validatePort(this, name, 'httpPort', httpPort);
-    if (httpPort === 22 || httpPort === 443) {
-      invalidProp(this, name, 'httpPort', httpPort, 'a port other than 22 (SSH) and 443 (HTTPS): the server speaks plain HTTP');
-    }
-    validateDuration(this, name, 'proxyConnectTimeout', connectTimeout, 'seconds', 1, 300);
-    validateDuration(this, name, 'proxyTimeout', timeout, 'seconds', 1, 3600);
-    validateInteger(this, name, 'proxyFailoverAttempts', failoverAttempts, 0, 20);
-    const upstreamHosts = props.upstream.upstreamZonalHosts ?? [props.upstream.upstreamHost];
-    if (upstreamHosts.length === 0) {
-      invalidProp(this, name, 'upstream.upstreamZonalHosts', '[]', 'at least one host name, or none given to use upstreamHost');
-    }
-    const { instanceType, machineImage } = resolveServerImage(this, name, props);
-    validateKeyPrefix(this, name, 'logKeyPrefix', props.logKeyPrefix);
-    const timeouts = resolveProvisioningTimeouts(this, name, props.provisioningTimeout);
+    const resolved = resolveProxyProps(this, name, props);
+    const { httpPort, image } = resolved;
     const allowedPeers = props.allowedPeers ?? [ec2.Peer.anyIpv4()];
     if (allowedPeers.length === 0) {
       invalidProp(this, name, 'allowedPeers', '[]', 'at least one peer: with none, nobody could reach the server');
@@ -183,19 +103,18 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
         reason: 'A public web server: its HTTP port, and only that port, is open to the internet by default; allowedPeers narrows it.',
       });
     }
-    props.upstream.connections.allowFrom(this, ec2.Port.tcp(props.upstream.upstreamPort), 'uwsgi from the Apache web server');
 
     this.role = props.role ?? new ServerRole(this, 'Role').role;
     this.grantPrincipal = this.role;
     this.instance = new ec2.Instance(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets,
-      instanceType,
-      machineImage,
+      instanceType: image.instanceType,
+      machineImage: image.machineImage,
       securityGroup: this.securityGroup,
       role: this.role,
       requireImdsv2: true,
-      blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true }) }],
+      blockDevices: [ENCRYPTED_ROOT_VOLUME],
     });
     // Provisioning starts as soon as the agent registers and installs httpd from the internet: launch
     // the instance only once its subnet's default route to the internet gateway exists. Imported
@@ -204,7 +123,7 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
     Tags.of(this.instance).add(props.serverTagKey ?? 'Server', props.serverTagValue ?? 'ApacheWeb');
     // Complete once the instance signalled that it serves, within provisioningTimeout.
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-creationpolicy.html
-    this.instance.instance.cfnOptions.creationPolicy = { resourceSignal: { count: 1, timeout: timeouts.wait.toIsoString() } };
+    this.instance.instance.cfnOptions.creationPolicy = { resourceSignal: { count: 1, timeout: resolved.timeouts.wait.toIsoString() } };
     // The association finds the instance by a tag known at synthesis, not by its id: it must not
     // wait for the instance, which waits for the signal the association's run sends.
     const targets = tagForProvisioning(this, this.instance);
@@ -232,28 +151,14 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
     }
     this.url = httpPort === 80 ? `http://${this.publicIp}/` : `http://${this.publicIp}:${httpPort}/`;
 
-    this.logBucket = props.logBucket ?? new ProvisioningLogBucket(this, 'LogBucket').bucket;
-    const script = renderProvisioningScript({
-      httpPort,
-      upstreamHosts,
-      zonal: props.upstream.upstreamZonalHosts !== undefined,
-      upstreamPort: props.upstream.upstreamPort,
-      failoverAttempts,
-      connectTimeoutSeconds: connectTimeout.toSeconds(),
-      timeoutSeconds: timeout.toSeconds(),
-      signal: { stack: Aws.STACK_NAME, resource: Stack.of(this).resolve(this.instance.instance.logicalId), region: Aws.REGION },
-      // The rest of the run, less a minute for everything before the wait.
-      answerWaitSeconds: Math.max(60, timeouts.runSeconds - 60),
-    });
-    this.provisioning = new SsmProvisioning(this, 'Provisioning', {
-      documentName: 'AWS-RunShellScript',
-      parameters: { commands: script.split('\n'), executionTimeout: [String(timeouts.runSeconds)] },
+    const web = provisionWebServers(this, props, resolved, {
+      servers: this,
+      role: this.role,
       targets,
-      instanceRole: this.role,
-      logBucket: this.logBucket,
-      logKeyPrefix: props.logKeyPrefix ?? 'shellscript-association-log',
-      waitForSuccessTimeout: timeouts.wait,
+      signalResource: Stack.of(this).resolve(this.instance.instance.logicalId),
     });
+    this.logBucket = web.logBucket;
+    this.provisioning = web.provisioning;
     // Associating an Elastic IP releases the public address the instance launched with, which would
     // cut the downloads of a provisioning run under way
     // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/working-with-eips.html). The Elastic IP

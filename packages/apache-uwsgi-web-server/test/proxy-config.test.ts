@@ -81,6 +81,15 @@ describe('renderProxyConfig', () => {
     expect(defaultPortWorkaround(['nlb.internal.example'], 9090)).toEqual([]);
   });
 
+  test('with a health check path, httpd answers that path itself: it is left out of the proxy before everything else is proxied', () => {
+    const conf = renderProxyConfig({ ...OPTIONS, healthCheckPath: '/health/web' });
+
+    const lines = conf.split('\n');
+    expect(lines.indexOf('ProxyPass "/health/web" "!"')).toBeGreaterThan(-1);
+    expect(lines.indexOf('ProxyPass "/health/web" "!"')).toBeLessThan(lines.indexOf('ProxyPass "/" "balancer://nlb-tiers-upstream/"'));
+    expect(renderProxyConfig(OPTIONS)).not.toContain('"!"');
+  });
+
   test('adds a Listen directive for a port other than 80 only', () => {
     expect(renderProxyConfig(OPTIONS)).not.toMatch(/^Listen/m);
     expect(renderProxyConfig({ ...OPTIONS, httpPort: 8080 })).toMatch(/^Listen 8080$/m);
@@ -97,7 +106,8 @@ describe('renderProvisioningScript', () => {
     return runScriptWithOutput(scratch, script, loadedModules, httpStatus).calls;
   }
 
-  function runScriptWithOutput(scratch: string, script: string, loadedModules: string, httpStatus = '200'): { calls: string[]; stdout: string } {
+  function runScriptWithOutput(scratch: string, script: string, loadedModules: string, httpStatus = '200',
+    healthStatus = httpStatus): { calls: string[]; stdout: string } {
     const bin = path.join(scratch, 'bin');
     const state = path.join(scratch, 'state');
     fs.mkdirSync(bin, { recursive: true });
@@ -108,12 +118,12 @@ describe('renderProvisioningScript', () => {
     stub('httpd', `[ "$1" = -M ] && printf '%s\\n' '${loadedModules}'; exit 0`);
     stub('systemctl', `case "$1" in is-active) [ -f "${state}/active" ];; start) touch "${state}/active";; esac`);
     stub('cfn-signal', '');
-    fs.writeFileSync(path.join(bin, 'curl'), `#!/bin/bash\ncase "$*" in *api/token*) echo token;; *instance-id*) echo ${INSTANCE_ID};; *127.0.0.1*) printf ${httpStatus};; esac\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'curl'), `#!/bin/bash\ncase "$*" in *api/token*) echo token;; *instance-id*) echo ${INSTANCE_ID};; *127.0.0.1*/health*) printf ${healthStatus};; *127.0.0.1*) printf ${httpStatus};; esac\n`, { mode: 0o755 });
     fs.rmSync(path.join(state, 'calls'), { force: true });
     const file = path.join(scratch, 'provision.sh');
     fs.writeFileSync(file, script);
     const stdout = execFileSync('/bin/bash', [file], {
-      env: { PATH: `${bin}:/usr/bin:/bin`, HTTPD_CONF_DIR: path.join(scratch, 'conf.d'), CFN_SIGNAL: path.join(bin, 'cfn-signal'), NLBT_SIGNAL_MARKERS: path.join(scratch, 'signalled') },
+      env: { PATH: `${bin}:/usr/bin:/bin`, HTTPD_CONF_DIR: path.join(scratch, 'conf.d'), HTTPD_DOCUMENT_ROOT: path.join(scratch, 'html'), CFN_SIGNAL: path.join(bin, 'cfn-signal'), NLBT_SIGNAL_MARKERS: path.join(scratch, 'signalled') },
       stdio: 'pipe',
     }).toString();
     return { calls: fs.readFileSync(path.join(state, 'calls'), 'utf-8').trim().split('\n'), stdout };
@@ -186,5 +196,30 @@ describe('renderProvisioningScript', () => {
     const calls = fs.readFileSync(path.join(scratch, 'state', 'calls'), 'utf-8').trim().split('\n');
     expect(calls[calls.length - 1]).toBe('cfn-signal --stack Stack --resource WebServer --region eu-west-1 --id i-0123456789abcdef0 --exit-code 1 '
       + '--reason provisioning failed on i-0123456789abcdef0: \'test -e /nonexistent/injected\' exited with status 1');
+  });
+
+  test('with a health check path, writes the answer into the document root once, and checks that httpd answers it with 200', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'web-provision-'));
+    const script = renderProvisioningScript({ ...OPTIONS, healthCheckPath: '/health/web' });
+    const answer = path.join(scratch, 'html', 'health', 'web');
+
+    const first = runScriptWithOutput(scratch, script, ALL_MODULES);
+    const mtime = fs.statSync(answer).mtimeMs;
+    const second = runScriptWithOutput(scratch, script, ALL_MODULES);
+
+    expect(fs.readFileSync(answer, 'utf-8')).toBe('ok\n');
+    expect(first.stdout).toContain(`changed: ${answer}`);
+    expect(first.stdout).toMatch(/^healthy: httpd answers \/health\/web itself with 200$/m);
+    expect(second.stdout).not.toMatch(/^changed:/m);
+    expect(fs.statSync(answer).mtimeMs).toBe(mtime);
+  });
+
+  test('fails, and signals FAILURE with the reason, when httpd does not answer its health check path with 200', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'web-provision-'));
+    const script = renderProvisioningScript({ ...OPTIONS, healthCheckPath: '/health/web' });
+
+    expect(() => runScriptWithOutput(scratch, script, ALL_MODULES, '200', '404')).toThrow(/does not answer its health check path \/health\/web with 200 \(status: 404\)/);
+    const calls = fs.readFileSync(path.join(scratch, 'state', 'calls'), 'utf-8').trim().split('\n');
+    expect(calls[calls.length - 1]).toMatch(/--exit-code 1 --reason provisioning failed on i-0123456789abcdef0: httpd does not answer its health check path/);
   });
 });

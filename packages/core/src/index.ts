@@ -3,6 +3,7 @@ export * from './existing-uwsgi-target-group';
 export * from './provisioned-server-props';
 export * from './provisioning-log-bucket';
 export * from './provisioning-targets';
+export * from './server-group-props';
 export * from './server-image';
 export * from './server-role';
 export * from './ssm-provisioning';

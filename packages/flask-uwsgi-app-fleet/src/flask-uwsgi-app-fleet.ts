@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  AmazonLinuxGeneration, IUwsgiTargetGroup, ProvisionedServerProps, ProvisioningLogBucket, ServerRole, SsmProvisioning,
+  AmazonLinuxGeneration, IUwsgiTargetGroup, ProvisionedServerProps, ProvisioningLogBucket, ServerGroupProps, ServerRole, SsmProvisioning,
 } from '@nlb-tiers/core';
 import {
-  invalidProp, recordConstructVersion, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, tagForProvisioning,
-  validateCapacities, validateInteger, validateKeyPrefix, validatePort, validateRateControl,
+  createProvisionedGroup, invalidProp, recordConstructVersion, resolveCapacities, resolveProvisioningTimeouts, resolveServerImage, selectSubnets,
+  validateInteger, validateKeyPrefix, validatePort, validateRateControl,
 } from '@nlb-tiers/core/helpers-internal';
-import { Aws, Duration, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,7 +20,7 @@ import { playbookDocumentContent } from './private/playbook-document';
 import { stagePlaybook } from './private/uwsgi-config';
 
 /** Properties of a {@link FlaskUwsgiAppFleet}. */
-export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps {
+export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps, ServerGroupProps {
   /**
    * The load balancer in front of the fleet: its target group receives the instances, its
    * security groups alone may reach the uwsgi port, and its target port is the port uWSGI
@@ -40,24 +40,6 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps {
    * @default - a new security group with all outbound traffic allowed
    */
   readonly securityGroup?: ec2.ISecurityGroup;
-  /**
-   * The fewest instances.
-   *
-   * @default 2
-   */
-  readonly minCapacity?: number;
-  /**
-   * The most instances.
-   *
-   * @default 2
-   */
-  readonly maxCapacity?: number;
-  /**
-   * The instances to run.
-   *
-   * @default 2
-   */
-  readonly desiredCapacity?: number;
   /**
    * The app to serve.
    *
@@ -140,17 +122,6 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps {
    * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-targets-and-rate-controls.html
    */
   readonly provisioningMaxErrors?: string;
-  /**
-   * How CloudFormation replaces the instances when the launch template changes (a new image, a
-   * new instance type).
-   *
-   * @default - a rolling update, one instance at a time, keeping the others in service; after
-   * each replacement it waits for the new instance's signal that it serves (`WaitOnResourceSignals`)
-   * for `provisioningTimeout`, at most one hour (the longest `PauseTime`), and a FAILURE signal
-   * or none in time rolls the update back
-   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html
-   */
-  readonly updatePolicy?: autoscaling.UpdatePolicy;
 }
 
 /** The pins of the default `pipPackages`, by the Python each generation ships. */
@@ -170,13 +141,6 @@ const DEFAULT_PIP_PACKAGES: Record<AmazonLinuxGeneration, string[]> = {
  */
 const PROVISIONING_SCHEDULE = 'rate(30 minutes)';
 const SYSTEM_PACKAGES = ['python3', 'python3-pip', 'python3-devel', 'gcc'];
-/**
- * The longest `PauseTime` of a rolling update that waits on resource signals: "The maximum amount
- * of time that can be specified for the pause time is one hour (PT1H)".
- *
- * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html
- */
-const MAX_ROLLING_PAUSE = Duration.hours(1);
 
 /**
  * An Auto Scaling group of Flask apps served by uWSGI, behind a Network Load Balancer.
@@ -220,16 +184,13 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
     super(scope, id);
     recordConstructVersion(this, FlaskUwsgiAppFleet);
     const name = 'FlaskUwsgiAppFleet';
-    const minCapacity = props.minCapacity ?? 2;
-    const maxCapacity = props.maxCapacity ?? 2;
-    const desiredCapacity = props.desiredCapacity ?? 2;
     const processes = props.processes ?? 2;
     const threads = props.threads ?? 2;
     const application = props.application ?? FlaskApplication.instanceIdEcho();
-    validateCapacities(this, name, minCapacity, desiredCapacity, maxCapacity);
+    const capacities = resolveCapacities(this, name, props);
     validateInteger(this, name, 'processes', processes, 1, 64);
     validateInteger(this, name, 'threads', threads, 1, 64);
-    const { instanceType, machineImage, generation } = resolveServerImage(this, name, props);
+    const image = resolveServerImage(this, name, props);
     validateKeyPrefix(this, name, 'logKeyPrefix', props.logKeyPrefix);
     validateRateControl(this, name, 'provisioningMaxConcurrency', 'maxConcurrency', props.provisioningMaxConcurrency);
     validateRateControl(this, name, 'provisioningMaxErrors', 'maxErrors', props.provisioningMaxErrors);
@@ -258,70 +219,20 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
 
     this.role = props.role ?? new ServerRole(this, 'Role').role;
     this.grantPrincipal = this.role;
-    this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      instanceType,
-      machineImage,
+    const group = createProvisionedGroup(this, props, {
+      vpcSubnets,
+      subnets,
+      image: image,
       role: this.role,
       securityGroup: this.securityGroup,
-      requireImdsv2: true,
-      blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true }) }],
+      capacities,
+      timeouts: timeouts,
+      serverTagValue: props.serverTagValue ?? 'App',
     });
-
-    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
-      vpc: props.vpc,
-      vpcSubnets,
-      launchTemplate: this.launchTemplate,
-      minCapacity,
-      maxCapacity,
-      desiredCapacity,
-      // Under the ELB health check type, Auto Scaling also replaces an InService instance whose
-      // target the load balancer reports unhealthy (an app that died for good, not only a dead
-      // host), once the grace period since the instance entered InService has passed. Without a
-      // launch lifecycle hook the instance is InService while it still provisions: the grace period
-      // is the time it has from launch to serving, the CreationPolicy's timeout, so a run that is
-      // still within its time is never cut short. Traffic needs no hold: the NLB routes to a newly
-      // registered target only once it passes its health checks, i.e. once uWSGI listens. A hook
-      // holding instances in Pending:Wait would add a completion call (and its IAM permission) to
-      // every run, and must be declared on the group itself to hold its first instances
-      // (aws-cdk#16356), for nothing that the signals and the target health do not give already.
-      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-add-elb-healthcheck.html
-      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html
-      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-health-checks.html
-      // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
-      healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
-        additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
-        gracePeriod: timeouts.wait,
-      }),
-      // The group is complete once every instance it launches (DesiredCapacity of them, the count
-      // CloudFormation's own example waits for) signalled that it serves, within provisioningTimeout.
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-creationpolicy.html
-      signals: autoscaling.Signals.waitForAll({ timeout: timeouts.wait }),
-      updatePolicy: props.updatePolicy ?? autoscaling.UpdatePolicy.rollingUpdate({
-        maxBatchSize: 1,
-        // CloudFormation requires fewer instances in service than the group's maximum.
-        minInstancesInService: Token.isUnresolved(desiredCapacity) || Token.isUnresolved(maxCapacity)
-          ? undefined : Math.max(0, Math.min(desiredCapacity, maxCapacity - 1)),
-        // With the group's signals, aws-cdk-lib sets WaitOnResourceSignals: the pause is how long a
-        // new instance gets to signal, at most PT1H for a rolling update.
-        waitOnResourceSignals: true,
-        pauseTime: timeouts.wait.toSeconds() > MAX_ROLLING_PAUSE.toSeconds() ? MAX_ROLLING_PAUSE : timeouts.wait,
-      }),
-    });
-    // Instances provision themselves through the NAT gateway as soon as they boot: launch them only
-    // once their subnets' default routes exist. Imported subnets carry no dependency (their routes
-    // exist already); subnets built from L1 resources in the same stack need one added by hand.
-    this.autoScalingGroup.node.addDependency(subnets.internetConnectivityEstablished);
-    Tags.of(this.autoScalingGroup).add(props.serverTagKey ?? 'Server', props.serverTagValue ?? 'App', { applyToLaunchedInstances: true });
-    // The association finds the instances by a tag known at synthesis, not by the group's name: it
-    // must not wait for the group, which waits for the signals the association's runs send.
-    const targets = tagForProvisioning(this, this.autoScalingGroup);
-    const groupResource = this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    this.autoScalingGroup = group.autoScalingGroup;
+    this.launchTemplate = group.launchTemplate;
+    const { targets, groupResource } = group;
     this.autoScalingGroup.attachToNetworkTargetGroup(props.loadBalancer.targetGroup);
-    Validations.of(this.autoScalingGroup).acknowledge({
-      id: 'AwsSolutions-AS3',
-      reason: 'The group has no scaling policy; its instances\' health is watched through the load balancer\'s target health, '
-        + 'and scaling notifications can be added to autoScalingGroup where an operator subscribes to them.',
-    });
 
     this.playbookAsset = new s3assets.Asset(this, 'Playbook', {
       path: stagePlaybook({
@@ -332,7 +243,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
         processes,
         threads,
         systemPackages: SYSTEM_PACKAGES,
-        pipPackages: props.pipPackages ?? DEFAULT_PIP_PACKAGES[generation],
+        pipPackages: props.pipPackages ?? DEFAULT_PIP_PACKAGES[image.generation],
       }),
     });
     // The instances may read their own playbook, not the rest of the assets bucket.

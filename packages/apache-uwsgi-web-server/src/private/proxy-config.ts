@@ -20,6 +20,12 @@ export interface ProxyConfigOptions {
   readonly failoverAttempts: number;
   readonly connectTimeoutSeconds: number;
   readonly timeoutSeconds: number;
+  /**
+   * A path httpd answers itself with 200, never proxied, for a load balancer's health checks.
+   *
+   * @default - none: every path is proxied
+   */
+  readonly healthCheckPath?: string;
 }
 
 /**
@@ -66,6 +72,11 @@ export function renderProxyConfig(options: ProxyConfigOptions): string {
       '# A refused connection is then not sent again: mod_proxy retries only direct connections.',
       ...workaround,
     ].join('\n'),
+    healthCheck: options.healthCheckPath === undefined ? '' : [
+      '# The load balancer\'s health check: httpd answers it itself, from a file in its document root, so that a',
+      '# server is healthy while httpd serves, whatever the state of the upstream that every server shares.',
+      `ProxyPass "${options.healthCheckPath}" "!"`,
+    ].join('\n'),
   }).replace(/\n{2,}/g, '\n').trimEnd();
 }
 
@@ -86,6 +97,7 @@ export function renderProvisioningScript(options: ProvisioningScriptOptions): st
   return renderTemplate(path.join(ASSETS, 'provision-web-server.sh'), {
     signalOnExit: renderSignalOnExit(options.signal),
     proxyConfig: renderProxyConfig(options),
+    healthCheckPath: options.healthCheckPath ?? '',
     httpPort: options.httpPort,
     answerWaitSeconds: options.answerWaitSeconds,
   });

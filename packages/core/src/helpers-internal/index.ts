@@ -9,6 +9,7 @@
  */
 export * from '../private/acknowledge';
 export * from '../private/construct-version';
+export * from '../private/provisioned-group';
 export * from '../private/provisioning-tag';
 export * from '../private/provisioning-timeout';
 export * from '../private/resource-signal';
