@@ -151,6 +151,11 @@ export class LocalDeployment {
     this.signals = new ResourceSignals(topology, line => options.log(line));
   }
 
+  /** What the deployment multiplies health-check intervals and signal timeouts by. */
+  public get healthCheckTimeScale(): number {
+    return this.options.healthCheckTimeScale;
+  }
+
   /** The running host of this name. */
   public machine(host: string): Machine | undefined {
     return this.machines.find(m => m.host.name === host);

@@ -3,8 +3,9 @@ import { LocalDeployment } from './deployment';
 import { scaleIn } from './scaling';
 import { StackArtifact } from '../assembly/cloud-assembly';
 import { ExitCode, LocalDeployError } from '../errors';
+import { rollingReplacementBatches } from '../model/auto-scaling';
 import { mapStack } from '../model/map-stack';
-import { Association, Topology } from '../model/topology';
+import { Association, AutoScalingGroup, Topology } from '../model/topology';
 import {
   AssociationRerun, CapacityChange, diffTopologies, instancesPerGroup, isEmpty, TopologyChanges, withNewAssociations, withNewGroup,
 } from '../model/topology-diff';
@@ -12,8 +13,6 @@ import { HostProvisioning, provisionHost } from '../provisioning/association-run
 import { concurrencyOf, errorThresholdOf, runRateControlled } from '../provisioning/rate-controls';
 import { ANSIBLE_ENVIRONMENT, describeFailure, describeProvisioning } from '../provisioning/run-provisioning';
 
-/** What the local deploy cannot apply to a running deployment yet. */
-const NOT_YET_LAUNCH_TEMPLATE = 'a rolling replacement of the group\'s instances that waits for their resource signals (its UpdatePolicy)';
 
 /** An update the local deploy cannot apply: it lists every change it cannot make, and changed nothing. */
 export class UpdateNotApplicableError extends LocalDeployError {
@@ -34,10 +33,12 @@ export function describeChanges(changes: TopologyChanges): string[] {
 }
 
 /** The changes of `changes` that the local deploy cannot make to a running deployment. */
-export function notApplicable(changes: TopologyChanges): string[] {
+export function notApplicable(changes: TopologyChanges, next: Topology): string[] {
   return [
     ...changes.unsupported,
-    ...changes.launchTemplates.map(c => `${c.group}: a new launch template needs ${NOT_YET_LAUNCH_TEMPLATE}, which the local deploy cannot do yet`),
+    // Without an AutoScalingRollingUpdate, CloudFormation updates the group but replaces no instance.
+    ...changes.launchTemplates.filter(c => !next.groups.find(g => g.logicalId === c.group)?.rollingUpdate)
+      .map(c => `${c.group}: a new launch template without an AutoScalingRollingUpdate UpdatePolicy (the local deploy applies a launch template only by a rolling replacement)`),
   ];
 }
 
@@ -63,7 +64,7 @@ export async function updateDeployment(deployment: LocalDeployment, stack: Stack
   }
   log(`Changes of ${held.stackName}:`);
   for (const line of describeChanges(changes)) log(line);
-  const refused = notApplicable(changes);
+  const refused = notApplicable(changes, next);
   if (refused.length > 0) throw new UpdateNotApplicableError(refused);
 
   const started = Date.now();
@@ -78,6 +79,7 @@ export async function updateDeployment(deployment: LocalDeployment, stack: Stack
   }
   deployment.adopt(withNewAssociations(deployment.topology, next, changes.associations));
   for (const change of changes.capacities) await changeCapacity(deployment, next, change, log);
+  for (const change of changes.launchTemplates) await rollingReplacement(deployment, next, change.group, log);
   log(`Updated in ${((Date.now() - started) / 1000).toFixed(1)}s: the deployment ${deployment.names.id} runs the new template of ${next.stackName}.`);
   return ExitCode.OK;
 }
@@ -106,6 +108,88 @@ async function changeCapacity(deployment: LocalDeployment, next: Topology, chang
     throw new LocalDeployError(`${change.group}: ${out.map(why).join(', ')}; `
       + 'the group keeps it, as Auto Scaling does, for its health checks to replace', ExitCode.DEPLOY_FAILED);
   }
+}
+
+/**
+ * A new launch template, as CloudFormation's AutoScalingRollingUpdate applies it: the old
+ * instances are replaced in batches of at most MaxBatchSize, never fewer than
+ * MinInstancesInService in service (new instances launched first when needed); with
+ * WaitOnResourceSignals each new instance must signal SUCCESS within PauseTime (scaled like the
+ * health checks) before the next batch. A FAILURE or missing signal, or a new instance not in
+ * service, fails the update, and CloudFormation rolls it back: the new instances are replaced by
+ * instances of the previous launch template, and the old ones keep serving.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html
+ */
+async function rollingReplacement(deployment: LocalDeployment, next: Topology, group: string, log: (line: string) => void) {
+  const previous = deployment.topology.groups.find(g => g.logicalId === group)!;
+  deployment.adopt(withNewGroup(deployment.topology, next, group));
+  const newGroup = deployment.topology.groups.find(g => g.logicalId === group)!;
+  const failure = await replaceInBatches(deployment, newGroup, log);
+  if (!failure) return;
+  log(`${group}: the rolling update failed (${failure.reason}); rolling back to the previous launch template`);
+  const restored = deployment.topology.groups.map(g => g.logicalId === group ? { ...previous, associations: g.associations } : g);
+  deployment.adopt({ ...deployment.topology, groups: restored });
+  for (const host of failure.unproven) await deployment.terminateInstance(host);
+  const rollback = { ...previous, rollingUpdate: { ...newGroup.rollingUpdate!, waitOnResourceSignals: false } };
+  const back = await replaceInBatches(deployment, rollback, log, failure.replaced);
+  if (back) log(`${group}: the rollback failed too: ${back.reason}`);
+  throw new LocalDeployError(`The update failed and was rolled back: ${group}'s rolling update stopped at ${failure.reason}; `
+    + `${failure.unproven.length > 0 ? `${failure.unproven.join(', ')} terminated, ` : ''}the instances of the previous launch template keep serving`, ExitCode.DEPLOY_FAILED);
+}
+
+/** Why a rolling replacement stopped, the new instances that did not prove themselves, and those that did. */
+interface ReplacementFailure {
+  readonly reason: string;
+  readonly unproven: string[];
+  readonly replaced: string[];
+}
+
+/** Replaces `hosts` (by default the group's running instances) per the group's AutoScalingRollingUpdate. */
+async function replaceInBatches(deployment: LocalDeployment, group: AutoScalingGroup, log: (line: string) => void,
+  hosts = deployment.runningInstances(group.logicalId).map(h => h.name)): Promise<ReplacementFailure | undefined> {
+  const policy = group.rollingUpdate!;
+  const batches = rollingReplacementBatches(hosts, group.maxSize, policy, deployment.runningInstances(group.logicalId).length);
+  const pauseMs = policy.pauseTimeSeconds * 1000 * deployment.healthCheckTimeScale;
+  log(`${group.logicalId}: replacing ${hosts.join(', ')} in ${batches.length} batches of at most ${policy.maxBatchSize}, `
+    + `at least ${policy.minInstancesInService} in service${policy.waitOnResourceSignals ? `, each new instance signalling within ${pauseMs / 1000}s` : ''}`);
+  const replaced: string[] = [];
+  const launch = async (count: number): Promise<string | undefined> => {
+    if (count === 0) return undefined;
+    const started = Date.now();
+    if (policy.waitOnResourceSignals) deployment.signals.beginUpdate(group.logicalId);
+    try {
+      const launched = await deployment.launchInstances(group.logicalId, count);
+      const signals = policy.waitOnResourceSignals
+        ? await deployment.signals.waitForUpdateSignals(group.logicalId, launched.map(l => l.host), started + pauseMs) : undefined;
+      const bad = launched.map(l => {
+        const signal = signals?.get(l.host);
+        if (signals && !signal) return `${l.host} (${l.instanceId}) sent no signal within PauseTime ${pauseMs / 1000}s`;
+        if (signal?.status === 'FAILURE') return `${l.host} (${l.instanceId}) signalled FAILURE: ${signal.reason ?? 'no reason given'}`;
+        if (!l.inService) return `${l.host} (${l.instanceId}) ${l.provisioned ? 'did not become healthy' : 'failed its provisioning'}`;
+        return undefined;
+      }).filter((x): x is string => !!x);
+      if (bad.length > 0) {
+        failed = { reason: bad.join(', '), unproven: launched.map(l => l.host), replaced: [...replaced] };
+        return failed.reason;
+      }
+      replaced.push(...launched.map(l => l.host));
+      return undefined;
+    } finally {
+      deployment.signals.endUpdate(group.logicalId);
+    }
+  };
+  let failed: ReplacementFailure | undefined;
+  for (const batch of batches) {
+    if (await launch(batch.launchFirst)) return failed;
+    for (const host of batch.terminate) {
+      log(`${group.logicalId}: terminating ${host}, replaced by the new launch template`);
+      await deployment.terminateInstance(host);
+    }
+    if (await launch(batch.launchAfter)) return failed;
+  }
+  log(`${group.logicalId}: ${hosts.join(', ')} replaced by ${replaced.join(', ')}`);
+  return undefined;
 }
 
 /** Which runs of a rerun failed, which hosts ran it, and which did not run it. */

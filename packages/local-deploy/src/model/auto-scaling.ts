@@ -111,16 +111,17 @@ export interface ReplacementBatch {
  * service. When terminating a batch first would go below it, CloudFormation launches the new
  * instances first, above DesiredCapacity (up to MaxSize): so with MinInstancesInService equal to
  * DesiredCapacity, each batch launches, then terminates. MinInstancesInService must be less than
- * MaxSize, as CloudFormation requires. Pure.
+ * MaxSize, as CloudFormation requires. `running` counts the group's instances in service when only
+ * some of them are replaced. Pure.
  *
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html
  */
-export function rollingReplacementBatches(old: readonly string[], maxSize: number, policy: Pick<RollingUpdatePolicy, 'maxBatchSize' | 'minInstancesInService'>): ReplacementBatch[] {
+export function rollingReplacementBatches(old: readonly string[], maxSize: number, policy: Pick<RollingUpdatePolicy, 'maxBatchSize' | 'minInstancesInService'>,
+  running = old.length): ReplacementBatch[] {
   const { maxBatchSize, minInstancesInService: min } = policy;
   if (min >= maxSize) {
     throw new Error(`AutoScalingRollingUpdate MinInstancesInService ${min}: it must be less than the group's MaxSize ${maxSize}`);
   }
-  const running = old.length;
   const batches: ReplacementBatch[] = [];
   for (let i = 0; i < old.length;) {
     // In service during a batch of b: running + launchFirst - b >= min, launchFirst <= maxSize - running.

@@ -3,8 +3,8 @@ import { UnsupportedFeatureError } from '../errors';
 import { hostAddress } from './ipv4';
 import { LocalIdentities } from './local-identities';
 import { References, ResourceValues } from './references';
-import { SubnetAddresses, subnetById } from './subnets';
 import { isoDurationSeconds } from './resource-signals';
+import { SubnetAddresses, subnetById } from './subnets';
 import { AutoScalingGroup, Host, HostImage, IgnoredResource, RollingUpdatePolicy, Subnet } from './topology';
 import { UnsupportedResources } from './unsupported';
 
@@ -145,7 +145,8 @@ class HostMapper {
           // https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html
           healthCheckGracePeriodSeconds: Number(p.HealthCheckGracePeriod ?? 0),
           targetGroupArns: p.TargetGroupARNs ?? [],
-          ...(r.UpdatePolicy?.AutoScalingRollingUpdate ? { rollingUpdate: rollingUpdatePolicy(this.resolver.resolve(r.UpdatePolicy.AutoScalingRollingUpdate)) } : {}),
+          ...(r.UpdatePolicy?.AutoScalingRollingUpdate
+            ? { rollingUpdate: rollingUpdatePolicy(this.resolver.resolve(r.UpdatePolicy.AutoScalingRollingUpdate)) } : {}),
         };
         // Instances are spread over the group's subnets in turn, as Auto Scaling balances AZs.
         const hosts = Array.from({ length: capacity }, (_, i) => this.host(id, this.name(role), this.context.ids.instanceId(id, i),

@@ -96,7 +96,12 @@ describe('withHost and withoutHost', () => {
 describe('the fleet\'s UpdatePolicy as mapped', () => {
   test('replaces one instance at a time, keeps its desired capacity (below MaxSize) in service, and waits for signals', () => {
     // MaxSize 2 = DesiredCapacity here: MinInstancesInService must stay below MaxSize.
-    expect(group.rollingUpdate).toEqual({ maxBatchSize: 1, minInstancesInService: Math.min(group.desiredCapacity, group.maxSize - 1), pauseTimeSeconds: expect.any(Number), waitOnResourceSignals: true });
+    expect(group.rollingUpdate).toEqual({
+      maxBatchSize: 1,
+      minInstancesInService: Math.min(group.desiredCapacity, group.maxSize - 1),
+      pauseTimeSeconds: expect.any(Number),
+      waitOnResourceSignals: true,
+    });
     expect(group.rollingUpdate!.pauseTimeSeconds).toBeGreaterThan(0);
     expect(group.rollingUpdate!.pauseTimeSeconds).toBeLessThanOrEqual(3600);
   });
@@ -145,5 +150,13 @@ describe('rollingReplacementBatches (AutoScalingRollingUpdate\'s order)', () => 
   test('refuses MinInstancesInService not below MaxSize', () => {
     expect(() => rollingReplacementBatches(['a1', 'a2'], 2, { maxBatchSize: 1, minInstancesInService: 2 }))
       .toThrow(/MinInstancesInService 2: it must be less than the group's MaxSize 2/);
+  });
+});
+
+describe('rollingReplacementBatches of some of the running instances (a rollback)', () => {
+  test('counts every running instance toward MinInstancesInService', () => {
+    // 2 running, 1 of them replaced, keep 1: it may go first.
+    expect(rollingReplacementBatches(['app3'], 2, { maxBatchSize: 1, minInstancesInService: 1 }, 2))
+      .toEqual([{ launchFirst: 0, terminate: ['app3'], launchAfter: 1 }]);
   });
 });
