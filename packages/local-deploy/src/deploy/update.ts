@@ -78,8 +78,10 @@ export async function updateDeployment(deployment: LocalDeployment, stack: Stack
     }
   }
   deployment.adopt(withNewAssociations(deployment.topology, next, changes.associations));
-  for (const change of changes.capacities) await changeCapacity(deployment, next, change, log);
+  // A new launch template first: a scale-out in the same update then launches from it, and a
+  // rollback restores the group's previous launch template.
   for (const change of changes.launchTemplates) await rollingReplacement(deployment, next, change.group, log);
+  for (const change of changes.capacities) await changeCapacity(deployment, next, change, log);
   log(`Updated in ${((Date.now() - started) / 1000).toFixed(1)}s: the deployment ${deployment.names.id} runs the new template of ${next.stackName}.`);
   return ExitCode.OK;
 }
