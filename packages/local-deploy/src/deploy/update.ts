@@ -133,8 +133,9 @@ async function rollingReplacement(deployment: LocalDeployment, next: Topology, g
   const restored = deployment.topology.groups.map(g => g.logicalId === group ? { ...previous, associations: g.associations } : g);
   deployment.adopt({ ...deployment.topology, groups: restored });
   for (const host of failure.unproven) await deployment.terminateInstance(host);
-  const rollback = { ...previous, rollingUpdate: { ...newGroup.rollingUpdate!, waitOnResourceSignals: false } };
-  const back = await replaceInBatches(deployment, rollback, log, failure.replaced);
+  // The rollback replaces by the previous template's own UpdatePolicy (and MaxSize).
+  const rollback = { ...previous, rollingUpdate: { ...(previous.rollingUpdate ?? newGroup.rollingUpdate!), waitOnResourceSignals: false } };
+  const back = await replaceInBatches(deployment, rollback, log, failure.replaced).catch((e: Error) => ({ reason: e.message }));
   if (back) log(`${group}: the rollback failed too: ${back.reason}`);
   throw new LocalDeployError(`The update failed and was rolled back: ${group}'s rolling update stopped at ${failure.reason}; `
     + `${failure.unproven.length > 0 ? `${failure.unproven.join(', ')} terminated, ` : ''}the instances of the previous launch template keep serving`, ExitCode.DEPLOY_FAILED);
