@@ -142,20 +142,21 @@ async function rollingReplacement(deployment: LocalDeployment, next: Topology, g
 }
 
 /** Why a rolling replacement stopped, the new instances that did not prove themselves, and those that did. */
-interface ReplacementFailure {
+export interface ReplacementFailure {
   readonly reason: string;
   readonly unproven: string[];
   readonly replaced: string[];
 }
 
 /** Replaces `hosts` (by default the group's running instances) per the group's AutoScalingRollingUpdate. */
-async function replaceInBatches(deployment: LocalDeployment, group: AutoScalingGroup, log: (line: string) => void,
+export async function replaceInBatches(deployment: LocalDeployment, group: AutoScalingGroup, log: (line: string) => void,
   hosts = deployment.runningInstances(group.logicalId).map(h => h.name)): Promise<ReplacementFailure | undefined> {
   const policy = group.rollingUpdate!;
   const batches = rollingReplacementBatches(hosts, group.maxSize, policy, deployment.runningInstances(group.logicalId).length);
   const pauseMs = policy.pauseTimeSeconds * 1000 * deployment.healthCheckTimeScale;
+  const pause = `PauseTime ${policy.pauseTimeSeconds}s (x${deployment.healthCheckTimeScale} locally: ${Number((pauseMs / 1000).toFixed(3))}s)`;
   log(`${group.logicalId}: replacing ${hosts.join(', ')} in ${batches.length} batches of at most ${policy.maxBatchSize}, `
-    + `at least ${policy.minInstancesInService} in service${policy.waitOnResourceSignals ? `, each new instance signalling within ${pauseMs / 1000}s` : ''}`);
+    + `at least ${policy.minInstancesInService} in service${policy.waitOnResourceSignals ? `, each new instance signalling within ${pause}` : ''}`);
   const replaced: string[] = [];
   const launch = async (count: number): Promise<string | undefined> => {
     if (count === 0) return undefined;
@@ -167,7 +168,7 @@ async function replaceInBatches(deployment: LocalDeployment, group: AutoScalingG
         ? await deployment.signals.waitForUpdateSignals(group.logicalId, launched.map(l => l.host), started + pauseMs) : undefined;
       const bad = launched.map(l => {
         const signal = signals?.get(l.host);
-        if (signals && !signal) return `${l.host} (${l.instanceId}) sent no signal within PauseTime ${pauseMs / 1000}s`;
+        if (signals && !signal) return `${l.host} (${l.instanceId}) sent no signal within ${pause}`;
         if (signal?.status === 'FAILURE') return `${l.host} (${l.instanceId}) signalled FAILURE: ${signal.reason ?? 'no reason given'}`;
         if (!l.inService) return `${l.host} (${l.instanceId}) ${l.provisioned ? 'did not become healthy' : 'failed its provisioning'}`;
         return undefined;
