@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HeldDeployment, leftoversAfter, runTool, sleep, startHeld, stop, ToolRun } from './harness';
+import { HeldDeployment, leftoversAfter, readState, runTool, sleep, startHeld, stop, ToolRun } from './harness';
 import { parseWrkOutput, wrkArgs, wrkScript } from '../../src/bench/wrk';
 import { sendRequests } from '../../src/checks/http-requests';
 import { DeploymentNames } from '../../src/runtime/naming';
@@ -162,5 +162,36 @@ describeAsRoot('update of a deployment held up by deploy --hold', () => {
     const bodies = await answers(held);
     expect(new Set(bodies.map(b => b.replace(/^i-[0-9a-f]{17} /, '')))).toEqual(new Set(['version 2']));
     expect(new Set(bodies).size).toBe(3);
+  }, 900_000);
+
+  test('a new launch template replaces the instances one at a time under load with 0 failed requests; then every instance is new and answers', async () => {
+    const groupHosts = () => readState(held.state.id)!.hosts.filter(h => /^app\d+$/.test(h.name));
+    const before = groupHosts();
+    expect(before.map(h => h.name)).toEqual(['app1', 'app2', 'app3']);
+    // As the fleet declares it for 3 instances: MaxSize above DesiredCapacity, MinInstancesInService = DesiredCapacity.
+    const dir = editedFixture({ dir: APP_VERSIONS.v2, stack: APP_VERSIONS.stack }, t => {
+      const launchTemplate: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::EC2::LaunchTemplate');
+      launchTemplate.Properties.LaunchTemplateData.InstanceType = 't4g.small';
+      const group: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
+      Object.assign(group.Properties, { DesiredCapacity: '3', MaxSize: '4' });
+      group.UpdatePolicy.AutoScalingRollingUpdate.MinInstancesInService = 3;
+    });
+
+    const { update, load } = await updateUnderLoad(held, dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    expect(update.output).toMatch(/AppFleetASG\w+: its launch template changed; its UpdatePolicy replaces app1, app2, app3/);
+    expect(update.output).toMatch(/AppFleetASG\w+: replacing app1, app2, app3 in 3 batches of at most 1, at least 3 in service, each new instance signalling within/);
+    // One at a time: each old instance is terminated only after its replacement signalled, in turn.
+    expect(update.output).toMatch(/terminating app1, replaced by the new launch template\n(?:.*\n)*.*terminating app2, replaced(?:.*\n)*.*terminating app3, replaced/);
+    expect(update.output).toMatch(/AppFleetASG\w+: app1, app2, app3 replaced by app4, app5, app6/);
+    expect(update.code).toBe(0);
+    expect(load.requests).toBeGreaterThan(0);
+    expect(load.failed).toBe(0);
+    const after = groupHosts();
+    expect(after.map(h => h.name)).toEqual(['app4', 'app5', 'app6']);
+    expect(after.filter(h => before.some(b => b.instanceId === h.instanceId))).toEqual([]);
+    const bodies = new Set(await answers(held));
+    expect(bodies).toEqual(new Set(after.map(h => `${h.instanceId} version 2`)));
   }, 900_000);
 });
