@@ -113,7 +113,7 @@ describe('renderProvisioningScript', () => {
     const file = path.join(scratch, 'provision.sh');
     fs.writeFileSync(file, script);
     const stdout = execFileSync('/bin/bash', [file], {
-      env: { PATH: `${bin}:/usr/bin:/bin`, HTTPD_CONF_DIR: path.join(scratch, 'conf.d'), CFN_SIGNAL: path.join(bin, 'cfn-signal') },
+      env: { PATH: `${bin}:/usr/bin:/bin`, HTTPD_CONF_DIR: path.join(scratch, 'conf.d'), CFN_SIGNAL: path.join(bin, 'cfn-signal'), NLBT_SIGNAL_MARKERS: path.join(scratch, 'signalled') },
       stdio: 'pipe',
     }).toString();
     return { calls: fs.readFileSync(path.join(state, 'calls'), 'utf-8').trim().split('\n'), stdout };
@@ -129,7 +129,7 @@ describe('renderProvisioningScript', () => {
     expect(fs.readFileSync(path.join(scratch, 'conf.d', 'nlb-tiers-uwsgi-proxy.conf'), 'utf-8')).toBe(renderProxyConfig(OPTIONS) + '\n');
   });
 
-  test('is idempotent: a second run changes no file and installs, starts or reloads nothing', () => {
+  test('is idempotent: a second run changes no file, installs, starts or reloads nothing, and signals no more', () => {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'web-provision-'));
     const script = renderProvisioningScript(OPTIONS);
     runScript(scratch, script);
@@ -138,7 +138,9 @@ describe('renderProvisioningScript', () => {
 
     const { calls, stdout } = runScriptWithOutput(scratch, script, ALL_MODULES);
 
-    expect(calls).toEqual(['rpm -q httpd', 'httpd -t', 'httpd -M', 'systemctl enable httpd', 'systemctl is-active --quiet httpd', SIGNAL_SUCCESS]);
+    // The instance signalled after its first run: CloudFormation waits for that signal only once.
+    expect(calls).toEqual(['rpm -q httpd', 'httpd -t', 'httpd -M', 'systemctl enable httpd', 'systemctl is-active --quiet httpd']);
+    expect(stdout).toMatch(/^cfn-signal: not sent; this instance signalled WebServer on /m);
     expect(stdout).not.toMatch(/^(changed|started|reloaded):/m);
     expect(stdout).toMatch(/^unchanged: httpd keeps running$/m);
     expect(fs.readFileSync(conf, 'utf-8')).toBe(before.text);

@@ -51,7 +51,7 @@ function runStep(params: { InstallAnsible: string; ExtraVariables?: string }, an
   expect(step[1].inputs.runCommand).toEqual(renderPlaybookScript().split('\n'));
   const file = path.join(scratch, '_script.sh');
   fs.writeFileSync(file, script, { mode: 0o755 });
-  const result = spawnSync(file, { cwd: scratch, env: { PATH: bin, CFN_SIGNAL: path.join(bin, 'cfn-signal') }, encoding: 'utf-8' });
+  const result = spawnSync(file, { cwd: scratch, env: { PATH: bin, CFN_SIGNAL: path.join(bin, 'cfn-signal'), NLBT_SIGNAL_MARKERS: path.join(scratch, 'signalled') }, encoding: 'utf-8' });
   return {
     status: result.status,
     stderr: result.stderr,

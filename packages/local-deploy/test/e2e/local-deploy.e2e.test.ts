@@ -330,9 +330,9 @@ describeAsRoot('the command line', () => {
   test('not root: a clear message, exit code 3, nothing started', () => {
     // A copy everyone can read, run as the unprivileged user "nobody".
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlb-tiers-nobody-'));
-    // The tool's lib/ and src/ (where the shims and AWS documents are), as in the package.
+    // The tool as in its package: lib/ (with the shims and AWS documents) and its manifest (its version).
     const packageDir = path.join(path.dirname(CLI), '..', '..');
-    for (const d of ['lib', 'src']) fs.cpSync(path.join(packageDir, d), path.join(dir, d), { recursive: true });
+    for (const d of ['lib', 'package.json']) fs.cpSync(path.join(packageDir, d), path.join(dir, d), { recursive: true });
     fs.cpSync(REFERENCE.dir, path.join(dir, 'assembly'), { recursive: true });
     spawnSync('chmod', ['-R', 'a+rX', dir]);
     const before = spawnSync('ip', ['netns', 'list'], { encoding: 'utf-8' }).stdout;

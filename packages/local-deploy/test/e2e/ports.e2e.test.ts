@@ -92,7 +92,7 @@ describeAsRoot('every port a prop accepts, in one deployment', () => {
     const endpoint = held.state.endpoints.find(e => e.host === web.name)!;
     expect(web.publishedPorts).toEqual([endpoint.servedPort]);
     const results = await sweep(endpoint.url, ids);
-    expect(answers(results)).toEqual(Object.fromEntries(ids.map(id => [`200 ${id}`, expect.any(Number)])));
+    expect(answers(results)).toEqual(Object.fromEntries(ids.map(id => [`200 ${id} version 1`, expect.any(Number)])));
   });
 
   test.each(UPSTREAM_PORTS)('upstream port %d: uWSGI runs as the app user, with CAP_NET_BIND_SERVICE only below 1024', port => {
@@ -123,7 +123,7 @@ describeAsRoot('every example of the README, deployed as written', () => {
       expect(held.state.endpoints.length).toBeGreaterThan(0);
       for (const endpoint of held.state.endpoints) {
         const results = await sweep(endpoint.url, ids);
-        expect(answers(results)).toEqual(Object.fromEntries(ids.map(id => [`200 ${id}`, expect.any(Number)])));
+        expect(answers(results)).toEqual(Object.fromEntries(ids.map(id => [`200 ${id} version 1`, expect.any(Number)])));
       }
     } finally {
       await stop(held.child);

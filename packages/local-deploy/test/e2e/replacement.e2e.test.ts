@@ -105,11 +105,12 @@ async function underLoad(held: HeldDeployment, host: string, fail: () => void): 
 }
 
 /** The instance ids that answer through the published web server (24 requests). */
+/** The instance ids that answer (the default app answers `<instance id> version <n>`). */
 async function answering(held: HeldDeployment): Promise<Set<string>> {
   const ids = new Set<string>();
   for (let i = 0; i < 24; i++) {
     const r = await get(held.state.endpoints[0].url, 5000);
-    if (r.status === 200) ids.add(r.body.trim());
+    if (r.status === 200) ids.add(r.body.trim().split(' ')[0]);
   }
   return ids;
 }
