@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { LocalDeployment } from './deployment';
 import { scaleIn } from './scaling';
 import { StackArtifact } from '../assembly/cloud-assembly';
@@ -9,9 +8,9 @@ import { Association, AutoScalingGroup, Topology } from '../model/topology';
 import {
   AssociationRerun, CapacityChange, diffTopologies, instancesPerGroup, isEmpty, TopologyChanges, withNewAssociations, withNewGroup,
 } from '../model/topology-diff';
-import { HostProvisioning, provisionHost } from '../provisioning/association-runner';
+import { HostProvisioning } from '../provisioning/association-runner';
 import { concurrencyOf, errorThresholdOf, runRateControlled } from '../provisioning/rate-controls';
-import { ANSIBLE_ENVIRONMENT, describeFailure, describeProvisioning } from '../provisioning/run-provisioning';
+import { describeFailure, describeProvisioning, runAssociations } from '../provisioning/run-provisioning';
 
 
 /** An update the local deploy cannot apply: it lists every change it cannot make, and changed nothing. */
@@ -234,12 +233,7 @@ async function runOn(deployment: LocalDeployment, host: string, association: Ass
   const hostActions = () => deployment.unitActions.filter(a => a.host === host);
   const actionsBefore = hostActions().length;
   log(`  ${host} (${machine.host.instanceId}): running ${association.logicalId}`);
-  const result = await provisionHost(machine, [association], {
-    outputDir: path.join(machine.hostDir, 'provisioning'),
-    assetCacheDir: path.join(deployment.names.runDir, 'assets'),
-    region: deployment.topology.region,
-    environment: ANSIBLE_ENVIRONMENT,
-  });
+  const result = await runAssociations(machine, [association], deployment.topology, deployment.names.runDir);
   for (const line of describeProvisioning([result])) log(line);
   const changed = result.runs.flatMap(r => r.steps).flatMap(s => s.ansible?.changedTasks ?? []);
   const actions = hostActions().slice(actionsBefore).map(a => `${a.action} ${a.unit}`);

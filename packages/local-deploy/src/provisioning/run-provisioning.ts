@@ -4,7 +4,7 @@ import { ExitCode, LocalDeployError } from '../errors';
 import { formatRecap } from './ansible';
 import { HostProvisioning, provisionHost, StepResult } from './association-runner';
 import { ProvisioningTarget } from './target';
-import { Topology } from '../model/topology';
+import { Association, Topology } from '../model/topology';
 
 /**
  * How the local deploy runs Ansible, set in the environment of every provisioning step (the
@@ -13,7 +13,7 @@ import { Topology } from '../model/topology';
  * discovered (Amazon Linux's is /usr/bin/python3 too), and fact gathering collects the `min`
  * subset (distribution, package and service manager, not hardware or network facts).
  */
-export const ANSIBLE_ENVIRONMENT: Record<string, string> = {
+const ANSIBLE_ENVIRONMENT: Record<string, string> = {
   ANSIBLE_PIPELINING: 'True',
   ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3',
   ANSIBLE_GATHER_SUBSET: 'min',
@@ -38,15 +38,21 @@ export class ProvisioningError extends LocalDeployError {
 export async function provisionHosts(targets: ProvisioningTarget[], topology: Topology, runDir: string,
   onHost: (result: HostProvisioning) => void = () => undefined): Promise<HostProvisioning[]> {
   return Promise.all(targets.filter(m => m.host.associations.length > 0).map(async m => {
-    const result = await provisionHost(m, m.host.associations, {
-      outputDir: path.join(m.hostDir, 'provisioning'),
-      assetCacheDir: path.join(runDir, 'assets'),
-      region: topology.region,
-      environment: ANSIBLE_ENVIRONMENT,
-    });
+    const result = await runAssociations(m, m.host.associations, topology, runDir);
     onHost(result);
     return result;
   }));
+}
+
+/** Runs associations on one host of a deployment: its output in the host's folder, assets cached in the run folder. */
+export function runAssociations(target: ProvisioningTarget, associations: Association[], topology: Topology,
+  runDir: string): Promise<HostProvisioning> {
+  return provisionHost(target, associations, {
+    outputDir: path.join(target.hostDir, 'provisioning'),
+    assetCacheDir: path.join(runDir, 'assets'),
+    region: topology.region,
+    environment: ANSIBLE_ENVIRONMENT,
+  });
 }
 
 /** One line per step: host, association, document, step, exit code, duration; the play recap for Ansible. */

@@ -1,5 +1,5 @@
-import * as fs from 'fs';
 import * as net from 'net';
+import { LineServer } from './line-server';
 
 /** What a command sent to the process that holds a deployment prints, line by line, and ends with. */
 export type CommandHandler = (request: unknown, log: (line: string) => void) => Promise<number>;
@@ -14,45 +14,14 @@ type Message = { readonly line: string } | { readonly exitCode: number };
  * `{"exitCode"}` at its end. One command at a time: another one meanwhile is refused. The socket
  * is root's only (mode 0600), as the deployment is.
  */
-export class CommandSocketServer {
-  private readonly server: net.Server;
-  private readonly sockets = new Set<net.Socket>();
+export class CommandSocketServer extends LineServer {
   private busy = false;
 
-  constructor(private readonly socketPath: string, private readonly handler: CommandHandler, private readonly busyExitCode: number) {
-    this.server = net.createServer(socket => this.serve(socket));
+  constructor(socketPath: string, private readonly handler: CommandHandler, private readonly busyExitCode: number) {
+    super(socketPath, 0o600);
   }
 
-  public async listen(): Promise<void> {
-    fs.rmSync(this.socketPath, { force: true });
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.socketPath, () => resolve());
-    });
-    fs.chmodSync(this.socketPath, 0o600);
-  }
-
-  public close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    return new Promise(resolve => this.server.close(() => resolve()));
-  }
-
-  private serve(socket: net.Socket) {
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    let buffer = '';
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString('utf-8');
-      const newline = buffer.indexOf('\n');
-      if (newline < 0) return;
-      socket.off('data', onData);
-      void this.run(buffer.slice(0, newline), socket);
-    };
-    socket.on('data', onData);
-  }
-
-  private async run(line: string, socket: net.Socket) {
+  protected async onRequest(line: string, socket: net.Socket) {
     const send = (m: Message) => {
       if (!socket.destroyed) socket.write(`${JSON.stringify(m)}\n`);
     };

@@ -1,5 +1,5 @@
-import * as fs from 'fs';
 import * as net from 'net';
+import { LineServer } from './line-server';
 
 /** The socket file of a host's init system, in its control folder (the host sees it under /run/nlb-tiers-local). */
 export const SYSTEMD_SOCKET = 'systemd.sock';
@@ -22,42 +22,15 @@ export type ProgramHandler = (argv: string[]) => Promise<ProgramResult>;
  * folder, which only that host (and the tool) can reach, so the connection itself says which
  * host asks.
  */
-export class ControlServer {
-  private readonly server: net.Server;
-  private readonly sockets = new Set<net.Socket>();
-
+export class ControlServer extends LineServer {
   /** `program` names the program in the answer to a malformed request or a failure of the handler. */
-  constructor(private readonly socketPath: string, private readonly program: string, private readonly handler: ProgramHandler,
+  constructor(socketPath: string, private readonly program: string, private readonly handler: ProgramHandler,
     private readonly onError: (e: Error) => void) {
-    this.server = net.createServer(socket => this.serve(socket));
+    super(socketPath);
   }
 
-  public listen(): Promise<void> {
-    fs.rmSync(this.socketPath, { force: true });
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.socketPath, () => resolve());
-    });
-  }
-
-  public close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    return new Promise(resolve => this.server.close(() => resolve()));
-  }
-
-  private serve(socket: net.Socket) {
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    let buffer = '';
-    socket.on('data', chunk => {
-      buffer += chunk.toString('utf-8');
-      const newline = buffer.indexOf('\n');
-      if (newline < 0) return;
-      const line = buffer.slice(0, newline);
-      buffer = '';
-      void this.answer(line).then(result => socket.end(JSON.stringify(result)));
-    });
+  protected async onRequest(line: string, socket: net.Socket) {
+    socket.end(JSON.stringify(await this.answer(line)));
   }
 
   private async answer(line: string): Promise<ProgramResult> {
