@@ -6,7 +6,7 @@ import { rollingReplacementBatches } from '../model/auto-scaling';
 import { mapStack } from '../model/map-stack';
 import { Association, AutoScalingGroup, Topology } from '../model/topology';
 import {
-  AssociationRerun, CapacityChange, diffTopologies, instancesPerGroup, isEmpty, TopologyChanges, withNewAssociations, withNewGroup,
+  AssociationRerun, CapacityChange, diffTopologies, isEmpty, mappingOfRunning, TopologyChanges, withNewAssociations, withNewGroup,
 } from '../model/topology-diff';
 import { HostProvisioning } from '../provisioning/association-runner';
 import { concurrencyOf, errorThresholdOf, runRateControlled } from '../provisioning/rate-controls';
@@ -31,13 +31,29 @@ export function describeChanges(changes: TopologyChanges): string[] {
   ];
 }
 
-/** The changes of `changes` that the local deploy cannot make to a running deployment. */
+/**
+ * The changes of `changes` that the local deploy cannot make to a running deployment. A new
+ * launch template is replaced by the new template's UpdatePolicy, which CloudFormation applies
+ * with the update (its rollback uses the previous one).
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html
+ */
 export function notApplicable(changes: TopologyChanges, next: Topology): string[] {
   return [
     ...changes.unsupported,
-    // Without an AutoScalingRollingUpdate, CloudFormation updates the group but replaces no instance.
-    ...changes.launchTemplates.filter(c => !next.groups.find(g => g.logicalId === c.group)?.rollingUpdate)
-      .map(c => `${c.group}: a new launch template without an AutoScalingRollingUpdate UpdatePolicy (the local deploy applies a launch template only by a rolling replacement)`),
+    ...changes.launchTemplates.flatMap(c => {
+      const group = next.groups.find(g => g.logicalId === c.group);
+      // Without an AutoScalingRollingUpdate, CloudFormation updates the group but replaces no instance.
+      if (!group?.rollingUpdate) {
+        return [`${c.group}: a new launch template without an AutoScalingRollingUpdate UpdatePolicy (the local deploy applies a launch template only by a rolling replacement)`];
+      }
+      try {
+        rollingReplacementBatches(c.hosts, group.maxSize, group.rollingUpdate);
+        return [];
+      } catch (e) {
+        return [`${c.group}: ${(e as Error).message}`];
+      }
+    }),
   ];
 }
 
@@ -54,8 +70,9 @@ export function notApplicable(changes: TopologyChanges, next: Topology): string[
  */
 export async function updateDeployment(deployment: LocalDeployment, stack: StackArtifact, log: (line: string) => void): Promise<ExitCode> {
   const held = deployment.topology;
-  // The groups keep the instances they run: a new DesiredCapacity is a change of its own.
-  const next = mapStack(stack, { groupCapacities: instancesPerGroup(held) });
+  // The groups keep the instances they run (a new DesiredCapacity is a change of its own), and
+  // every resource its addresses.
+  const next = mapStack(stack, mappingOfRunning(held));
   const changes = diffTopologies(held, next);
   if (isEmpty(changes)) {
     log(`No change: the deployment ${deployment.names.id} already runs this template of ${held.stackName}.`);

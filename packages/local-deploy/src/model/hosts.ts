@@ -160,7 +160,7 @@ class HostMapper {
 
   private host(logicalId: string, name: string, instanceId: string, subnet: Subnet, groupIds: string[],
     instanceType: string | undefined, lt: any, elasticIp: string | undefined, image: HostImage): PlacedHost {
-    const address = this.context.addresses.allocate(subnet);
+    const address = this.context.addresses.allocate(subnet, logicalId);
     return {
       name,
       logicalId,

@@ -4,7 +4,8 @@ import { TopologyChanges } from '../../src/model/topology-diff';
 
 const ASSOCIATION = { logicalId: 'Assoc', documentName: 'Doc', steps: [] };
 const ROLLING = { maxBatchSize: 1, minInstancesInService: 2, pauseTimeSeconds: 2400, waitOnResourceSignals: true };
-const withGroup = (rollingUpdate?: typeof ROLLING) => ({ groups: [{ logicalId: 'Group', ...(rollingUpdate ? { rollingUpdate } : {}) } as AutoScalingGroup] } as Topology);
+const withGroup = (rollingUpdate?: typeof ROLLING, maxSize = 3) =>
+  ({ groups: [{ logicalId: 'Group', maxSize, ...(rollingUpdate ? { rollingUpdate } : {}) } as AutoScalingGroup] } as Topology);
 const NONE: TopologyChanges = { associations: [], capacities: [], launchTemplates: [], noEffect: [], unsupported: [] };
 
 describe('an update\'s plan', () => {
@@ -36,6 +37,13 @@ describe('an update\'s plan', () => {
   test('a new launch template of a group with an AutoScalingRollingUpdate is applied', () => {
     const changes: TopologyChanges = { ...NONE, launchTemplates: [{ group: 'Group', hosts: ['app1', 'app2'] }] };
     expect(notApplicable(changes, withGroup(ROLLING))).toEqual([]);
+  });
+
+  test('fails on a new launch template whose new UpdatePolicy keeps as many instances in service as MaxSize, naming the limit', () => {
+    const changes: TopologyChanges = { ...NONE, launchTemplates: [{ group: 'Group', hosts: ['app1', 'app2'] }] };
+
+    expect(notApplicable(changes, withGroup(ROLLING, 2)))
+      .toEqual(['Group: AutoScalingRollingUpdate MinInstancesInService 2: it must be less than the group\'s MaxSize 2']);
   });
 
   test('a new launch template without an AutoScalingRollingUpdate and unsupported changes are listed as what it cannot apply, each named', () => {
