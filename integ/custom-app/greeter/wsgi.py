@@ -40,7 +40,12 @@ def create_app():
             value = os.environ.get(name)
             return None if value is None else hashlib.sha256(value.encode()).hexdigest()
 
-        return jsonify(greeting=os.environ.get("GREETING"), apiKeySha256=sha256("GREETER_API_KEY"), tokenSha256=sha256("GREETER_TOKEN"))
+        return jsonify(
+            greeting=os.environ.get("GREETING"),
+            apiKeySha256=sha256("GREETER_API_KEY"),
+            tokenSha256=sha256("GREETER_TOKEN"),
+            instanceId=_imds("instance-id"),
+        )
 
     return flask_app
 
