@@ -29,5 +29,8 @@ rm -rf "$playbook_dir"
 mkdir -p "$playbook_dir"
 # python3's zipfile module, because unzip is not on every Amazon Linux image.
 python3 -m zipfile -e "$archive" "$playbook_dir"
+# Where the app's secrets are (names and ARNs, no value), for the playbook to deploy: the
+# parameter's pattern admits no quote that could end this string.
+printf '%s\n' '{{ AppSecrets }}' > "$playbook_dir/files/app_secrets.json"
 cd "$playbook_dir"
 ansible-playbook --inventory localhost, --connection local --extra-vars '{{ ExtraVariables }}' -v playbook.yml

@@ -15,7 +15,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { AppSecret } from './app-secret';
 import { FlaskApplication } from './flask-application';
+import { resolveAppEnvironment } from './private/app-environment';
 import { playbookDocumentContent } from './private/playbook-document';
 import { stagePlaybook } from './private/uwsgi-config';
 
@@ -64,6 +66,27 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps {
    * @default FlaskApplication.instanceIdEcho()
    */
   readonly application?: FlaskApplication;
+  /**
+   * Environment variables of the app, by name: plain values, known at synthesis. They are written
+   * into the playbook (not secret: use `secrets` for what is), and a change reloads the app
+   * gracefully. Names are environment variable names (a letter or `_`, then letters, digits or
+   * `_`), not one the service sets itself (`PATH`, `HOME`, `PYTHONPATH` ...) nor `UWSGI_*`.
+   *
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Secrets the app receives as environment variables, by name: SSM parameters (`SecureString`)
+   * or Secrets Manager secrets, by reference. Each instance reads the values with its role when
+   * the app starts and before every graceful reload, into a file under `/run` (a tmpfs) that
+   * only the app's user may read; the template, the association and its output hold names and
+   * ARNs only. The fleet's role is granted read access to each, and nothing more. A rotated value
+   * reaches the app at the association's next run (every 30 minutes, or at once with
+   * `aws ssm start-associations-once`), which reloads the app gracefully when a value changed.
+   *
+   * @default - none
+   */
+  readonly secrets?: Record<string, AppSecret>;
   /**
    * uWSGI worker processes per instance (1-64).
    *
@@ -245,6 +268,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
     const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     const subnets = selectSubnets(this, name, props.vpc, vpcSubnets, 'private', 1);
     validateApplication(this, name, application);
+    const appEnvironment = resolveAppEnvironment(this, name, props);
     this.port = props.loadBalancer.targetPort;
 
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -333,6 +357,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
         threads,
         systemPackages: SYSTEM_PACKAGES,
         pipPackages: props.pipPackages ?? DEFAULT_PIP_PACKAGES[generation],
+        environment: appEnvironment.environment,
       }),
     });
     // The instances may read their own playbook, not the rest of the assets bucket.
@@ -356,6 +381,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
         SourceInfo: [Stack.of(this).toJsonString({ path: this.playbookAsset.httpUrl })],
         InstallAnsible: [(props.installAnsible ?? true) ? 'True' : 'False'],
         ExtraVariables: ['SSM=True'],
+        AppSecrets: [Stack.of(this).toJsonString(appEnvironment.secrets)],
         TimeoutSeconds: [String(timeouts.runSeconds)],
         // Names, not references: the stack and the region are pseudo parameters, the group's logical id a literal.
         SignalStack: [Aws.STACK_NAME],
@@ -373,6 +399,10 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
       scheduleExpression: PROVISIONING_SCHEDULE,
     });
     readPlaybook.applyBefore(this.provisioning.association);
+    // Each instance reads its secrets with this role when its app starts, from its first run on.
+    for (const secret of Object.values(props.secrets ?? {})) {
+      secret.grantRead(this.role).applyBefore(this.provisioning.association);
+    }
   }
 }
 

@@ -1,2 +1,3 @@
+export * from './app-secret';
 export * from './flask-application';
 export * from './flask-uwsgi-app-fleet';

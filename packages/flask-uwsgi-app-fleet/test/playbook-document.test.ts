@@ -25,6 +25,8 @@ function runStep(params: { InstallAnsible: string; ExtraVariables?: string }, an
   const source = path.join(scratch, 'source');
   fs.mkdirSync(source);
   fs.writeFileSync(path.join(source, 'playbook.yml'), '- hosts: all\n');
+  fs.mkdirSync(path.join(source, 'files'));
+  fs.writeFileSync(path.join(source, 'files', 'uwsgi.ini'), '[uwsgi]\n');
   const archive = path.join(scratch, 'playbook.zip');
   execFileSync('/usr/bin/python3', ['-c', 'import shutil,sys; shutil.make_archive(sys.argv[1][:-4], "zip", sys.argv[2])', archive, source]);
   const playbookDir = path.join(scratch, 'playbook');
@@ -47,7 +49,7 @@ function runStep(params: { InstallAnsible: string; ExtraVariables?: string }, an
 
   const step = playbookDocumentContent(1800).mainSteps as any[];
   const script = fillParameters(renderPlaybookScript({ archive, playbookDir }),
-    { ExtraVariables: 'SSM=True', SignalStack: 'Stack', SignalResource: 'FleetGroup', SignalRegion: 'eu-west-1', ...params });
+    { ExtraVariables: 'SSM=True', AppSecrets: '{"DB":{"source":"ssm","id":"/app/db","region":"eu-west-1"}}', SignalStack: 'Stack', SignalResource: 'FleetGroup', SignalRegion: 'eu-west-1', ...params });
   expect(step[1].inputs.runCommand).toEqual(renderPlaybookScript().split('\n'));
   const file = path.join(scratch, '_script.sh');
   fs.writeFileSync(file, script, { mode: 0o755 });
@@ -97,7 +99,9 @@ describe('the playbook step', () => {
 
     expect(status).toBe(0);
     expect(calls[0]).toMatch(/^dnf install -y ansible-core /);
-    expect(calls[1]).toBe(`ansible-playbook --inventory localhost, --connection local --extra-vars SSM=True -v playbook.yml (in ${playbookDir}, sees playbook.yml )`);
+    expect(calls[1]).toBe(`ansible-playbook --inventory localhost, --connection local --extra-vars SSM=True -v playbook.yml (in ${playbookDir}, sees files playbook.yml )`);
+    // The secrets' references, from the AppSecrets parameter, are where the playbook copies them from.
+    expect(JSON.parse(fs.readFileSync(path.join(playbookDir, 'files', 'app_secrets.json'), 'utf-8'))).toEqual({ DB: { source: 'ssm', id: '/app/db', region: 'eu-west-1' } });
     expect(calls[2]).toMatch(/^cfn-signal --stack Stack --resource FleetGroup --region eu-west-1 --id i-0abc --exit-code 0 /);
   });
 

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { renderSignalOnExit, renderTemplate } from '@nlb-tiers/core/helpers-internal';
+import { SECRET_REFERENCES_PATTERN } from './app-environment';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 
@@ -69,6 +70,12 @@ export function playbookDocumentContent(defaultTimeoutSeconds: number): Record<s
         description: 'The timeout of the playbook run, in seconds.',
         allowedPattern: '^[0-9]+$',
         default: String(defaultTimeoutSeconds),
+      },
+      AppSecrets: {
+        type: 'String',
+        description: 'Where the app\'s secrets are kept, as a JSON object by variable name: each an object of source (ssm or secretsmanager), id (a parameter name, a secret ARN or name), region and an optional field. Never a value.',
+        allowedPattern: SECRET_REFERENCES_PATTERN,
+        default: '{}',
       },
       // Where cfn-signal sends the run's outcome: the values go into the script between single quotes.
       SignalStack: {

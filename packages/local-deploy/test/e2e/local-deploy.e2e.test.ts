@@ -83,7 +83,7 @@ describeAsRoot('a deployment of the reference architecture', () => {
     expect(inHost('web1', 'hostname')).toBe(`ip-${host('web1').address.replace(/\./g, '-')}.local-1.compute.internal\n`);
     expect(inHost('web1', 'ls /etc/httpd/conf.d')).toBe('nlb-tiers-uwsgi-proxy.conf\n');
     expect(inHost('app1', 'id -un flaskapp; stat -c "%U %G %a" /opt/nlb-tiers/uwsgi.ini')).toBe('flaskapp\nroot flaskapp 640\n');
-    expect(inHost('app1', 'ls /opt/nlb-tiers')).toBe('app\nuwsgi.ini\nuwsgi_reload.py\nvenv\n');
+    expect(inHost('app1', 'LC_ALL=C ls /opt/nlb-tiers')).toBe('app\napp-secrets.json\napp_environment.py\napp_secrets.py\nenvironment.json\nuwsgi.ini\nuwsgi_reload.py\nvenv\n');
     expect(inHost('app1', 'stat -c "%U %G %a" /opt/nlb-tiers/uwsgi_reload.py')).toBe('root root 755\n');
     // The web server has no app: only cfn-signal, which its script installs (aws-cfn-bootstrap) to signal.
     expect(inHost('web1', 'ls /opt /opt/aws/bin')).toBe('/opt:\naws\n\n/opt/aws/bin:\ncfn-signal\n');
