@@ -9,3 +9,5 @@ export * from './ssm-provisioning';
 export * from './uwsgi-endpoint';
 export * from './uwsgi-target-group';
 export * from './uwsgi-upstream';
+export * from './server-logs';
+export * from './tier-alarm-options';
