@@ -1,2 +1,3 @@
 export * from './flask-application';
 export * from './flask-uwsgi-app-fleet';
+export * from './fleet-cpu-scaling-props';

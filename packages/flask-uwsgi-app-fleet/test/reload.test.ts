@@ -189,6 +189,8 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
       venvDir: path.join(tmp, 'venv'),
       iniPath: path.join(tmp, 'uwsgi.ini'),
       reloadCommand: path.join(PLAYBOOK, 'uwsgi_reload.py'),
+      // uWSGI's logto: the same file its output goes to here.
+      logFile: path.join(tmp, 'uwsgi.log'),
     };
     fs.mkdirSync(layout.appDir);
     // A virtualenv as the playbook makes one, with Debian's Flask standing in for the pinned one.

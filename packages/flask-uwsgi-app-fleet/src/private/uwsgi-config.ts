@@ -15,6 +15,8 @@ export interface AppServerLayout {
   readonly reloadCommand: string;
   readonly serviceName: string;
   readonly user: string;
+  /** uWSGI's log (`logto`), with the app's output: written by the app user, shipped by the CloudWatch agent. */
+  readonly logFile: string;
 }
 
 /** The layout every fleet uses. */
@@ -25,6 +27,7 @@ export const APP_SERVER_LAYOUT: AppServerLayout = {
   reloadCommand: '/opt/nlb-tiers/uwsgi_reload.py',
   serviceName: 'uwsgi',
   user: 'flaskapp',
+  logFile: '/var/log/nlb-tiers/uwsgi.log',
 };
 
 /** How uWSGI serves the app. */
@@ -41,6 +44,7 @@ export function renderUwsgiIni(options: UwsgiOptions, layout: AppServerLayout = 
   return renderTemplate(path.join(ASSETS, 'uwsgi.ini'), {
     appDir: layout.appDir,
     venvDir: layout.venvDir,
+    logFile: layout.logFile,
     port: options.port,
     module: options.module,
     callable: options.callable,
@@ -131,6 +135,7 @@ function writePlaybook(dir: string, options: PlaybookOptions, layout: AppServerL
     venv_dir: layout.venvDir,
     uwsgi_ini: layout.iniPath,
     uwsgi_reload: layout.reloadCommand,
+    uwsgi_log: layout.logFile,
     uwsgi_port: options.port,
     app_has_requirements: fs.existsSync(path.join(options.appDirectory, 'requirements.txt')),
   };
