@@ -1,5 +1,6 @@
 import {
-  IUwsgiUpstream, ProvisionedServerProps, ProvisioningLogBucket, ServerLogs, ServerLogsOptions, ServerRole, SsmProvisioning, TierAlarmOptions,
+  IRequestPathTier, IUwsgiUpstream, ProvisionedServerProps, ProvisioningLogBucket, ServerLogs, ServerLogsOptions, ServerRole, SsmProvisioning,
+  TierAlarmOptions,
 } from '@nlb-tiers/core';
 import {
   BASIC_MONITORING_PERIOD, invalidProp, PROVISIONING_OUTPUT_FILE, recordConstructVersion, resolveProvisioningTimeouts, resolveServerImage,
@@ -127,7 +128,7 @@ export interface ApacheUwsgiWebServerProps extends ProvisionedServerProps, Serve
  *
  * @see https://httpd.apache.org/docs/2.4/mod/mod_proxy_uwsgi.html
  */
-export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable, iam.IGrantable {
+export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable, iam.IGrantable, IRequestPathTier {
   /** The EC2 instance. */
   public readonly instance: ec2.Instance;
   /** The server's security group. */
@@ -298,6 +299,15 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
     // refers to the instance, so CloudFormation associates it only once the instance is complete:
     // after its run signalled. The association must not wait for the Elastic IP in turn, which
     // would wait for that signal.
+  }
+
+  /** The web server's row of a `RequestPathDashboard`: requests and 5xx responses, the 5xx rate with its alarm, CPU. */
+  public requestPathWidgets(): cloudwatch.IWidget[] {
+    return [
+      new cloudwatch.GraphWidget({ title: 'Web server: requests and 5xx responses', left: [this.metricRequestCount(), this.metricHttp5xxCount()], width: 8 }),
+      new cloudwatch.AlarmWidget({ title: 'Web server: 5xx responses (%)', alarm: this.http5xxAlarm, width: 8 }),
+      new cloudwatch.AlarmWidget({ title: 'Web server: CPU (%)', alarm: this.cpuAlarm, width: 8 }),
+    ];
   }
 
   /** The requests the server answered (lines of its access log), per minute. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  AmazonLinuxGeneration, IUwsgiTargetGroup, ProvisionedServerProps, ProvisioningLogBucket, ServerLogs, ServerLogsOptions, ServerRole,
+  AmazonLinuxGeneration, IRequestPathTier, IUwsgiTargetGroup, ProvisionedServerProps, ProvisioningLogBucket, ServerLogs, ServerLogsOptions, ServerRole,
   SsmProvisioning, TierAlarmOptions,
 } from '@nlb-tiers/core';
 import {
@@ -197,7 +197,7 @@ const MAX_ROLLING_PAUSE = Duration.hours(1);
  *
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-asg.html
  */
-export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, iam.IGrantable {
+export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, iam.IGrantable, IRequestPathTier {
   /** The Auto Scaling group. */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The launch template of the instances. */
@@ -418,6 +418,18 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
     });
     readPlaybook.applyBefore(this.provisioning.association);
     this.logs.grant.applyBefore(this.provisioning.association);
+  }
+
+  /** The fleet's row of a `RequestPathDashboard`: instances in service and healthy targets, with their alarms, and CPU. */
+  public requestPathWidgets(): cloudwatch.IWidget[] {
+    const widgets: cloudwatch.IWidget[] = [
+      new cloudwatch.AlarmWidget({ title: 'App fleet: instances in service', alarm: this.inServiceInstancesAlarm, width: 8 }),
+    ];
+    if (this.healthyHostsAlarm) {
+      widgets.push(new cloudwatch.AlarmWidget({ title: 'App fleet: healthy targets', alarm: this.healthyHostsAlarm, width: 8 }));
+    }
+    widgets.push(new cloudwatch.AlarmWidget({ title: 'App fleet: CPU (%)', alarm: this.cpuAlarm, width: 8 }));
+    return widgets;
   }
 
   /**

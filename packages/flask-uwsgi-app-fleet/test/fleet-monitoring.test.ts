@@ -161,8 +161,8 @@ describe('FlaskUwsgiAppFleet.scaleOnCpuUtilization', () => {
   });
 
   test.each<[string, Partial<FlaskUwsgiAppFleetProps>, { targetUtilizationPercent: number; estimatedInstanceWarmup?: Duration }, string]>([
-    ['a target of 0%', { maxCapacity: 4 }, { targetUtilizationPercent: 0 }, "invalid targetUtilizationPercent: got 0, expected a percentage from 1 to 100"],
-    ['a target above 100%', { maxCapacity: 4 }, { targetUtilizationPercent: 120 }, "invalid targetUtilizationPercent: got 120, expected a percentage from 1 to 100"],
+    ['a target of 0%', { maxCapacity: 4 }, { targetUtilizationPercent: 0 }, 'invalid targetUtilizationPercent: got 0, expected a percentage from 1 to 100'],
+    ['a target above 100%', { maxCapacity: 4 }, { targetUtilizationPercent: 120 }, 'invalid targetUtilizationPercent: got 120, expected a percentage from 1 to 100'],
     ['a warmup over an hour', { maxCapacity: 4 }, { targetUtilizationPercent: 50, estimatedInstanceWarmup: Duration.hours(2) },
       "invalid estimatedInstanceWarmup: got '7200 seconds', expected a whole number of seconds from 0 to 3600"],
     ['a fleet that cannot scale (minCapacity = maxCapacity)', {}, { targetUtilizationPercent: 50 },

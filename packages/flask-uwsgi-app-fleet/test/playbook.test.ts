@@ -52,8 +52,13 @@ describe('the app server playbook', () => {
   test('creates uWSGI\'s log file for the app user before it starts uWSGI, and touches it without changing it', () => {
     const index = tasks.findIndex(t => moduleOf(t) === 'ansible.builtin.file');
     expect(tasks[index]['ansible.builtin.file']).toEqual({
-      path: '{{ uwsgi_log }}', state: 'touch', owner: '{{ service_user }}', group: '{{ service_user }}', mode: '0640',
-      modification_time: 'preserve', access_time: 'preserve',
+      path: '{{ uwsgi_log }}',
+      state: 'touch',
+      owner: '{{ service_user }}',
+      group: '{{ service_user }}',
+      mode: '0640',
+      modification_time: 'preserve',
+      access_time: 'preserve',
     });
     expect(index).toBeLessThan(tasks.findIndex(t => moduleOf(t) === 'ansible.builtin.systemd'));
   });

@@ -1,4 +1,4 @@
-import { IUwsgiTargetGroup, IUwsgiUpstream, TierAlarmOptions } from '@nlb-tiers/core';
+import { IRequestPathTier, IUwsgiTargetGroup, IUwsgiUpstream, TierAlarmOptions } from '@nlb-tiers/core';
 import {
   invalidProp, ONE_MINUTE, recordConstructVersion, selectSubnets, validateDuration, validateElbName, validateInteger, validatePort,
 } from '@nlb-tiers/core/helpers-internal';
@@ -123,7 +123,7 @@ export interface InternalNlbTierProps extends TierAlarmOptions {
  *
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html
  */
-export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgiTargetGroup {
+export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgiTargetGroup, IRequestPathTier {
   /** The load balancer. */
   public readonly loadBalancer: elbv2.NetworkLoadBalancer;
   /** The TCP listener. */
@@ -236,6 +236,15 @@ export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgi
     this.upstreamZonalHosts = [...new Set(subnets.availabilityZones)].map(zone => Fn.join('.', [zone, this.upstreamHost]));
     this.upstreamPort = port;
     this.targetPort = port;
+  }
+
+  /** The load balancer's row of a `RequestPathDashboard`: healthy and unhealthy targets, the unhealthy alarm, target resets. */
+  public requestPathWidgets(): cloudwatch.IWidget[] {
+    return [
+      new cloudwatch.GraphWidget({ title: 'Load balancer: healthy targets', left: [this.metricHealthyHostCount()], width: 8 }),
+      new cloudwatch.AlarmWidget({ title: 'Load balancer: unhealthy targets', alarm: this.unhealthyHostsAlarm, width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Load balancer: resets sent by targets', left: [this.metricTcpTargetResetCount()], width: 8 }),
+    ];
   }
 
   /**
