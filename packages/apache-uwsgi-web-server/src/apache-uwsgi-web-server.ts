@@ -304,7 +304,11 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
   /** The web server's row of a `RequestPathDashboard`: requests and 5xx responses, the 5xx rate with its alarm, CPU. */
   public requestPathWidgets(): cloudwatch.IWidget[] {
     return [
-      new cloudwatch.GraphWidget({ title: 'Web server: requests and 5xx responses', left: [this.metricRequestCount(), this.metricHttp5xxCount()], width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Web server: requests and 5xx responses',
+        left: [this.metricRequestCount(), this.metricHttp5xxCount()],
+        width: 8,
+      }),
       new cloudwatch.AlarmWidget({ title: 'Web server: 5xx responses (%)', alarm: this.http5xxAlarm, width: 8 }),
       new cloudwatch.AlarmWidget({ title: 'Web server: CPU (%)', alarm: this.cpuAlarm, width: 8 }),
     ];

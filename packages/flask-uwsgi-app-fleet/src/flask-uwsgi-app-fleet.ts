@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  AmazonLinuxGeneration, IRequestPathTier, IUwsgiTargetGroup, ProvisionedServerProps, ProvisioningLogBucket, ServerLogs, ServerLogsOptions, ServerRole,
+  AmazonLinuxGeneration, IRequestPathTier, IUwsgiTargetGroup, ProvisionedServerProps, ProvisioningLogBucket, ServerLogs, ServerLogsOptions,
+  ServerRole,
   SsmProvisioning, TierAlarmOptions,
 } from '@nlb-tiers/core';
 import {

@@ -75,7 +75,8 @@ export function createWebServerAlarms(scope: Construct, rate: cloudwatch.IMetric
       evaluationPeriods: HTTP_5XX_ALARM.minutes,
       // A minute without requests is a rate of 0, not missing data.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      description: `More than ${HTTP_5XX_ALARM.thresholdPercent}% of the web server's responses were 5xx for ${HTTP_5XX_ALARM.minutes} minutes in a row: `
+      description: `More than ${HTTP_5XX_ALARM.thresholdPercent}% of the web server's responses were 5xx `
+        + `for ${HTTP_5XX_ALARM.minutes} minutes in a row: `
         + `the app servers fail, or none is reachable (each request is already sent again up to ${failoverAttempts} times on a refused connection).`,
     }, actions),
     cpu: createTierAlarm(scope, 'CpuAlarm', {
