@@ -5,6 +5,7 @@
 # before this runs; SSM checks every such reference against the declared parameters when it
 # creates the document, so double braces appear nowhere else, comments included.
 set -euo pipefail
+@@provisioningOutput@@
 @@signalOnExit@@
 archive='@@archive@@'
 playbook_dir='@@playbookDir@@'
@@ -23,6 +24,8 @@ if ! command -v ansible-playbook >/dev/null 2>&1; then
     nlbt_fail "neither dnf nor amazon-linux-extras is here to install Ansible with: use an image with Ansible and installAnsible false"
   fi
 fi
+
+@@cloudWatchAgent@@
 
 # A fresh copy of the playbook on every run: files a newer playbook dropped must not linger.
 rm -rf "$playbook_dir"

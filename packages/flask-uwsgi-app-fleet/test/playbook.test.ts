@@ -38,6 +38,7 @@ describe('the app server playbook', () => {
       'ansible.builtin.copy',
       'ansible.builtin.copy',
       'ansible.builtin.copy',
+      'ansible.builtin.file',
       'ansible.builtin.systemd',
       'ansible.builtin.command',
       'ansible.builtin.meta',
@@ -75,6 +76,20 @@ describe('the app server playbook', () => {
 
   test('reloads or restarts a changed app before the check, so that the check sees what was deployed', () => {
     expect(tasks[tasks.length - 2]).toMatchObject({ 'ansible.builtin.meta': 'flush_handlers' });
+  });
+
+  test('creates uWSGI\'s log file for the app user before it starts uWSGI, and touches it without changing it', () => {
+    const index = tasks.findIndex(t => moduleOf(t) === 'ansible.builtin.file');
+    expect(tasks[index]['ansible.builtin.file']).toEqual({
+      path: '{{ uwsgi_log }}',
+      state: 'touch',
+      owner: '{{ service_user }}',
+      group: '{{ service_user }}',
+      mode: '0640',
+      modification_time: 'preserve',
+      access_time: 'preserve',
+    });
+    expect(index).toBeLessThan(tasks.findIndex(t => moduleOf(t) === 'ansible.builtin.systemd'));
   });
 
   test('declares the state it wants rather than an action', () => {

@@ -192,6 +192,8 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
       environmentLoader: path.join(tmp, 'app_environment.py'),
       environmentFile: path.join(tmp, 'environment.json'),
       secretsFile: path.join(tmp, 'run', 'secrets.json'),
+      // uWSGI's logto: the same file its output goes to here.
+      logFile: path.join(tmp, 'uwsgi.log'),
     };
     fs.mkdirSync(layout.appDir);
     fs.mkdirSync(path.dirname(layout.secretsFile));

@@ -21,6 +21,7 @@ describe('renderUwsgiIni', () => {
       'threads = 2',
       'need-app = true',
       'vacuum = true',
+      'logto = /var/log/nlb-tiers/uwsgi.log',
       'disable-logging = true',
       'log-4xx = true',
       'log-5xx = true',

@@ -27,6 +27,8 @@ export interface AppServerLayout {
   readonly runtimeDirectory: string;
   /** The fetched values (JSON), in that runtime directory. */
   readonly secretsFile: string;
+  /** uWSGI's log (`logto`), with the app's output: written by the app user, shipped by the CloudWatch agent. */
+  readonly logFile: string;
 }
 
 /** The layout every fleet uses. */
@@ -43,6 +45,7 @@ export const APP_SERVER_LAYOUT: AppServerLayout = {
   environmentLoader: '/opt/nlb-tiers/app_environment.py',
   runtimeDirectory: 'nlb-tiers-app',
   secretsFile: '/run/nlb-tiers-app/secrets.json',
+  logFile: '/var/log/nlb-tiers/uwsgi.log',
 };
 
 /** How uWSGI serves the app. */
@@ -60,6 +63,7 @@ export function renderUwsgiIni(options: UwsgiOptions, layout: AppServerLayout = 
     appDir: layout.appDir,
     venvDir: layout.venvDir,
     environmentLoader: layout.environmentLoader,
+    logFile: layout.logFile,
     port: options.port,
     module: options.module,
     callable: options.callable,
@@ -164,6 +168,7 @@ function writePlaybook(dir: string, options: PlaybookOptions, layout: AppServerL
     venv_dir: layout.venvDir,
     uwsgi_ini: layout.iniPath,
     uwsgi_reload: layout.reloadCommand,
+    uwsgi_log: layout.logFile,
     uwsgi_port: options.port,
     app_environment: layout.environmentFile,
     environment_loader: layout.environmentLoader,
