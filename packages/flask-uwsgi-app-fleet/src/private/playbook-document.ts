@@ -1,7 +1,6 @@
 import * as path from 'path';
-import { renderSignalOnExit, renderTemplate } from '@nlb-tiers/core/helpers-internal';
-import { SECRET_REFERENCES_PATTERN } from './app-environment';
 import { renderCloudWatchAgentStep, renderProvisioningOutputCopy, renderSignalOnExit, renderTemplate } from '@nlb-tiers/core/helpers-internal';
+import { SECRET_REFERENCES_PATTERN } from './app-environment';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 
@@ -81,6 +80,7 @@ export function playbookDocumentContent(defaultTimeoutSeconds: number): Record<s
         description: 'Where the app\'s secrets are kept, as a JSON object by variable name: each an object of source (ssm or secretsmanager), id (a parameter name, a secret ARN or name), region and an optional field. Never a value.',
         allowedPattern: SECRET_REFERENCES_PATTERN,
         default: '{}',
+      },
       // Written into a quoted heredoc, on one line: JSON.
       CloudWatchAgentConfig: {
         type: 'String',
