@@ -126,6 +126,8 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   });
   // Fixtures are cloud assemblies synthesized by the root `fixtures` task; only their README is committed.
   project.gitignore.exclude('/test/fixtures/*/');
+  // Python writes bytecode next to the shims it runs (tests run them from the source tree).
+  project.gitignore.exclude('__pycache__/');
   // They include the README examples' sources, generated: the readme:examples task type-checks them.
   project.eslint?.addIgnorePattern('test/fixtures/');
 
