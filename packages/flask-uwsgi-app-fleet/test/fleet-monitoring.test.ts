@@ -30,7 +30,8 @@ function alarm(template: Template, idPrefix: string) {
 }
 
 const groupRef = (stack: Stack, fleet: FlaskUwsgiAppFleet) => ({ Ref: stack.resolve((fleet.autoScalingGroup.node.defaultChild as any).logicalId) });
-const groupId = (stack: Stack, fleet: FlaskUwsgiAppFleet, id: string) => stack.resolve((fleet.logs.logGroup(id).node.defaultChild as logs.CfnLogGroup).logicalId);
+const groupId = (stack: Stack, fleet: FlaskUwsgiAppFleet, id: string) =>
+  stack.resolve((fleet.logs.logGroup(id).node.defaultChild as logs.CfnLogGroup).logicalId);
 
 describe('FlaskUwsgiAppFleet logs', () => {
   test('creates a log group for uWSGI\'s log (with the app\'s output) and for the provisioning output, kept 90 days', () => {
