@@ -3,7 +3,7 @@ import {
   TierAlarmOptions,
 } from '@nlb-tiers/core';
 import {
-  BASIC_MONITORING_PERIOD, invalidProp, PROVISIONING_OUTPUT_FILE, recordConstructVersion, resolveProvisioningTimeouts, resolveServerImage,
+  ec2CpuUtilizationMetric, invalidProp, PROVISIONING_OUTPUT_FILE, recordConstructVersion, resolveProvisioningTimeouts, resolveServerImage,
   selectSubnets, tagForProvisioning, validateDuration, validateInteger, validateKeyPrefix, validatePort,
 } from '@nlb-tiers/core/helpers-internal';
 import { Aws, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
@@ -336,13 +336,6 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
    * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html
    */
   public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/EC2',
-      metricName: 'CPUUtilization',
-      dimensionsMap: { InstanceId: this.instance.instanceId },
-      statistic: cloudwatch.Stats.AVERAGE,
-      period: BASIC_MONITORING_PERIOD,
-      ...props,
-    }).attachTo(this);
+    return ec2CpuUtilizationMetric({ InstanceId: this.instance.instanceId }, props).attachTo(this);
   }
 }

@@ -6,7 +6,7 @@ import {
   SsmProvisioning, TierAlarmOptions,
 } from '@nlb-tiers/core';
 import {
-  BASIC_MONITORING_PERIOD, invalidProp, ONE_MINUTE, PROVISIONING_OUTPUT_FILE, recordConstructVersion, resolveProvisioningTimeouts,
+  ec2CpuUtilizationMetric, invalidProp, ONE_MINUTE, PROVISIONING_OUTPUT_FILE, recordConstructVersion, resolveProvisioningTimeouts,
   resolveServerImage, selectSubnets, tagForProvisioning, validateCapacities, validateInteger, validateKeyPrefix, validatePort, validateRateControl,
 } from '@nlb-tiers/core/helpers-internal';
 import { Aws, Duration, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
@@ -487,14 +487,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
    * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html
    */
   public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/EC2',
-      metricName: 'CPUUtilization',
-      dimensionsMap: { AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName },
-      statistic: cloudwatch.Stats.AVERAGE,
-      period: BASIC_MONITORING_PERIOD,
-      ...props,
-    }).attachTo(this);
+    return ec2CpuUtilizationMetric({ AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName }, props).attachTo(this);
   }
 
   /**

@@ -35,6 +35,18 @@ export function createTierAlarm(scope: Construct, id: string, spec: TierAlarmSpe
  * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html
  */
 export const BASIC_MONITORING_PERIOD = Duration.minutes(5);
+
+/** `AWS/EC2` `CPUUtilization` by the given dimension, averaged over the basic monitoring period. */
+export function ec2CpuUtilizationMetric(dimensionsMap: Record<string, string>, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/EC2',
+    metricName: 'CPUUtilization',
+    dimensionsMap,
+    statistic: cloudwatch.Stats.AVERAGE,
+    period: BASIC_MONITORING_PERIOD,
+    ...props,
+  });
+}
 /**
  * The period of Elastic Load Balancing's and the metric filters' metrics: one minute.
  *
