@@ -1,11 +1,11 @@
-import { IUwsgiUpstream, ProvisionedServerProps } from '@nlb-tiers/core';
+import { IUwsgiUpstream, ProvisionedServerProps, ServerLogsOptions, TierAlarmOptions } from '@nlb-tiers/core';
 import { Duration } from 'aws-cdk-lib';
 
 /**
  * Properties that every construct of Apache httpd servers proxying to a uwsgi upstream shares:
- * the upstream, the port httpd serves HTTP on, how it proxies, and its provisioning.
+ * the upstream, the port httpd serves HTTP on, how it proxies, its provisioning, logs and alarms.
  */
-export interface ApacheUwsgiProxyProps extends ProvisionedServerProps {
+export interface ApacheUwsgiProxyProps extends ProvisionedServerProps, ServerLogsOptions, TierAlarmOptions {
   /**
    * What httpd proxies every request to, with the uwsgi protocol. The construct opens the
    * upstream's security group to its servers on the upstream's port.

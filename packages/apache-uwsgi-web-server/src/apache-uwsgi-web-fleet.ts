@@ -1,11 +1,12 @@
-import { ServerGroupProps, ServerRole, SsmProvisioning } from '@nlb-tiers/core';
+import { IRequestPathTier, ServerGroupProps, ServerLogs, ServerRole, SsmProvisioning } from '@nlb-tiers/core';
 import {
-  createProvisionedGroup, invalidProp, recordConstructVersion, resolveCapacities, selectSubnets, validateDuration,
-  validateInteger, validateKeyPrefix, validatePort,
+  createProvisionedGroup, ec2CpuUtilizationMetric, invalidProp, ONE_MINUTE, recordConstructVersion, resolveCapacities, selectSubnets,
+  validateDuration, validateInteger, validateKeyPrefix, validatePort,
 } from '@nlb-tiers/core/helpers-internal';
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,6 +17,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ApacheUwsgiProxyProps } from './apache-uwsgi-proxy-props';
 import { provisionWebServers, resolveProxyProps } from './private/web-provisioning';
+import { AccessLogMetrics, createWebServerAlarms, http5xxRate, webRequestPathWidgets, WebAlarmSubject } from './private/web-server-monitoring';
 
 /** Properties of an {@link ApacheUwsgiWebFleet}. */
 export interface ApacheUwsgiWebFleetProps extends ApacheUwsgiProxyProps, ServerGroupProps {
@@ -168,7 +170,7 @@ export interface ApacheUwsgiWebFleetProps extends ApacheUwsgiProxyProps, ServerG
  * `ApacheUwsgiWebServer`, through a State Manager association that targets the group's instances
  * by tag; the group completes once every instance signalled that it serves.
  */
-export class ApacheUwsgiWebFleet extends Construct implements ec2.IConnectable, iam.IGrantable {
+export class ApacheUwsgiWebFleet extends Construct implements ec2.IConnectable, iam.IGrantable, IRequestPathTier {
   /** The URL the site answers on, for example `https://www.example.com/`. */
   public readonly url: string;
   /** The internet-facing Application Load Balancer. */
@@ -199,6 +201,17 @@ export class ApacheUwsgiWebFleet extends Construct implements ec2.IConnectable, 
   /** The web servers' provisioning association, and the bucket of its output. */
   public readonly provisioning: SsmProvisioning;
   public readonly logBucket: s3.IBucket;
+  /**
+   * The log groups of httpd's access and error logs and of the provisioning output (ids
+   * `AccessLog`, `ErrorLog`, `ProvisioningLog`), which the CloudWatch agent on each web server
+   * ships, one stream per instance.
+   */
+  public readonly logs: ServerLogs;
+  /** Raised when more than 5% of the web servers' responses through the load balancer are 5xx for 3 minutes in a row. */
+  public readonly http5xxAlarm: cloudwatch.Alarm;
+  /** Raised when the web servers' average CPU is above 80% for 3 periods of 5 minutes. */
+  public readonly cpuAlarm: cloudwatch.Alarm;
+  private readonly requestMetrics: AccessLogMetrics;
 
   constructor(scope: Construct, id: string, props: ApacheUwsgiWebFleetProps) {
     super(scope, id);
@@ -361,6 +374,57 @@ export class ApacheUwsgiWebFleet extends Construct implements ec2.IConnectable, 
     });
     this.logBucket = web.logBucket;
     this.provisioning = web.provisioning;
+    this.logs = web.logs;
+    // The load balancer's own counts: they exclude its health checks, which the access logs hold.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+    this.requestMetrics = {
+      requests: this.targetGroup.metrics.requestCount({ statistic: cloudwatch.Stats.SUM, period: ONE_MINUTE }),
+      http5xx: this.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
+        statistic: cloudwatch.Stats.SUM, period: ONE_MINUTE,
+      }),
+    };
+    const alarms = createWebServerAlarms(this, this.metricHttp5xxRate(), this.metricCpuUtilization(), props.alarmActions,
+      resolved.failoverAttempts, WEB_FLEET_SUBJECT);
+    this.http5xxAlarm = alarms.http5xx;
+    this.cpuAlarm = alarms.cpu;
+  }
+
+  /** The fleet's row of a `RequestPathDashboard`: requests and 5xx responses, the 5xx rate with its alarm, CPU. */
+  public requestPathWidgets(): cloudwatch.IWidget[] {
+    return webRequestPathWidgets('Web fleet', this.requestMetrics, { http5xx: this.http5xxAlarm, cpu: this.cpuAlarm });
+  }
+
+  /**
+   * The requests the load balancer sent to the web servers (`AWS/ApplicationELB` `RequestCount` of
+   * the target group), per minute; health checks are not counted.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+   */
+  public metricRequestCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.requestMetrics.requests.with(props ?? {});
+  }
+
+  /**
+   * The requests the web servers answered with a 5xx status (`HTTPCode_Target_5XX_Count`; 502 and
+   * 503 when no app server answers), per minute.
+   */
+  public metricHttp5xxCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.requestMetrics.http5xx.with(props ?? {});
+  }
+
+  /** The share of the web servers' responses that have a 5xx status, in percent, per minute (0 without requests). */
+  public metricHttp5xxRate(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return http5xxRate(this.requestMetrics, props);
+  }
+
+  /**
+   * The average CPU utilization of the web servers (`AWS/EC2` `CPUUtilization` by
+   * `AutoScalingGroupName`) over five minutes: the instances have basic monitoring.
+   *
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html
+   */
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return ec2CpuUtilizationMetric({ AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName }, props).attachTo(this);
   }
 
   private newAccessLogBucket(): s3.IBucket {
@@ -381,6 +445,12 @@ export class ApacheUwsgiWebFleet extends Construct implements ec2.IConnectable, 
     return bucket;
   }
 }
+
+/** The fleet's alarms name the web servers together. */
+const WEB_FLEET_SUBJECT: WebAlarmSubject = {
+  responses: 'the web servers\' responses through the load balancer',
+  cpu: 'The web servers\' average CPU',
+};
 
 /** The listener ports of a fleet's load balancer. */
 interface Listeners {

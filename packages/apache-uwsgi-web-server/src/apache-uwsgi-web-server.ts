@@ -1,12 +1,14 @@
-import { ServerRole, SsmProvisioning } from '@nlb-tiers/core';
-import { ENCRYPTED_ROOT_VOLUME, invalidProp, recordConstructVersion, selectSubnets, tagForProvisioning } from '@nlb-tiers/core/helpers-internal';
+import { IRequestPathTier, ServerLogs, ServerRole, SsmProvisioning } from '@nlb-tiers/core';
+import { ec2CpuUtilizationMetric, ENCRYPTED_ROOT_VOLUME, invalidProp, recordConstructVersion, selectSubnets, tagForProvisioning } from '@nlb-tiers/core/helpers-internal';
 import { Stack, Tags, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ApacheUwsgiProxyProps } from './apache-uwsgi-proxy-props';
 import { provisionWebServers, resolveProxyProps } from './private/web-provisioning';
+import { AccessLogMetrics, accessLogMetrics, createWebServerAlarms, http5xxRate, webRequestPathWidgets } from './private/web-server-monitoring';
 
 /** Properties of an {@link ApacheUwsgiWebServer}. */
 export interface ApacheUwsgiWebServerProps extends ApacheUwsgiProxyProps {
@@ -49,7 +51,7 @@ export interface ApacheUwsgiWebServerProps extends ApacheUwsgiProxyProps {
  *
  * @see https://httpd.apache.org/docs/2.4/mod/mod_proxy_uwsgi.html
  */
-export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable, iam.IGrantable {
+export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable, iam.IGrantable, IRequestPathTier {
   /** The EC2 instance. */
   public readonly instance: ec2.Instance;
   /** The server's security group. */
@@ -72,6 +74,16 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
   public readonly url: string;
   /** The port httpd serves HTTP on. */
   public readonly httpPort: number;
+  /**
+   * The log groups of httpd's access and error logs and of the provisioning output (ids
+   * `AccessLog`, `ErrorLog`, `ProvisioningLog`), which the CloudWatch agent on the server ships.
+   */
+  public readonly logs: ServerLogs;
+  /** Raised when more than 5% of the responses are 5xx for 3 minutes in a row. */
+  public readonly http5xxAlarm: cloudwatch.Alarm;
+  /** Raised when the instance's CPU is above 80% for 3 periods of 5 minutes. */
+  public readonly cpuAlarm: cloudwatch.Alarm;
+  private readonly accessLogMetrics: AccessLogMetrics;
 
   constructor(scope: Construct, id: string, props: ApacheUwsgiWebServerProps) {
     super(scope, id);
@@ -159,11 +171,46 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
     });
     this.logBucket = web.logBucket;
     this.provisioning = web.provisioning;
+    this.logs = web.logs;
+    this.accessLogMetrics = accessLogMetrics(this, this.logs.logGroup('AccessLog'));
+    const alarms = createWebServerAlarms(this, this.metricHttp5xxRate(), this.metricCpuUtilization(), props.alarmActions, resolved.failoverAttempts);
+    this.http5xxAlarm = alarms.http5xx;
+    this.cpuAlarm = alarms.cpu;
     // Associating an Elastic IP releases the public address the instance launched with, which would
     // cut the downloads of a provisioning run under way
     // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/working-with-eips.html). The Elastic IP
     // refers to the instance, so CloudFormation associates it only once the instance is complete:
     // after its run signalled. The association must not wait for the Elastic IP in turn, which
     // would wait for that signal.
+  }
+
+  /** The web server's row of a `RequestPathDashboard`: requests and 5xx responses, the 5xx rate with its alarm, CPU. */
+  public requestPathWidgets(): cloudwatch.IWidget[] {
+    return webRequestPathWidgets('Web server', this.accessLogMetrics, { http5xx: this.http5xxAlarm, cpu: this.cpuAlarm });
+  }
+
+  /** The requests the server answered (lines of its access log), per minute. */
+  public metricRequestCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.accessLogMetrics.requests.with(props ?? {});
+  }
+
+  /** The requests the server answered with a 5xx status (502 and 503 when no app server answers), per minute. */
+  public metricHttp5xxCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.accessLogMetrics.http5xx.with(props ?? {});
+  }
+
+  /** The share of requests answered with a 5xx status, in percent, per minute (0 without requests). */
+  public metricHttp5xxRate(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return http5xxRate(this.accessLogMetrics, props);
+  }
+
+  /**
+   * The instance's CPU utilization (`AWS/EC2` `CPUUtilization`), averaged over five minutes: the
+   * instance has basic monitoring, which sends a data point every five minutes.
+   *
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html
+   */
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return ec2CpuUtilizationMetric({ InstanceId: this.instance.instanceId }, props).attachTo(this);
   }
 }

@@ -1,6 +1,6 @@
-import { ProvisioningLogBucket, ProvisioningTargets, SsmProvisioning } from '@nlb-tiers/core';
+import { ProvisioningLogBucket, ProvisioningTargets, ServerLogs, SsmProvisioning } from '@nlb-tiers/core';
 import {
-  invalidProp, ProvisioningTimeouts, ResolvedServerImage, resolveProvisioningTimeouts, resolveServerImage,
+  invalidProp, PROVISIONING_OUTPUT_FILE, ProvisioningTimeouts, ResolvedServerImage, resolveProvisioningTimeouts, resolveServerImage,
   validateDuration, validateInteger, validateKeyPrefix, validatePort,
 } from '@nlb-tiers/core/helpers-internal';
 import { Aws, Duration } from 'aws-cdk-lib';
@@ -10,6 +10,16 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { renderProvisioningScript } from './proxy-config';
 import { ApacheUwsgiProxyProps } from '../apache-uwsgi-proxy-props';
+
+/**
+ * The files each web server ships to CloudWatch Logs: httpd's logs where Amazon Linux's httpd.conf
+ * puts them (`logs/` of ServerRoot /etc/httpd, a link to /var/log/httpd), and its provisioning output.
+ */
+const WEB_SERVER_LOG_FILES = [
+  { id: 'AccessLog', filePath: '/var/log/httpd/access_log' },
+  { id: 'ErrorLog', filePath: '/var/log/httpd/error_log' },
+  { id: 'ProvisioningLog', filePath: PROVISIONING_OUTPUT_FILE },
+];
 
 /** The proxy props of a web server construct, checked, with their defaults applied. */
 export interface ResolvedProxyProps {
@@ -57,21 +67,30 @@ export interface WebProvisioningOptions {
   readonly healthCheckPath?: string;
 }
 
-/** A web server construct's provisioning: the association and the bucket of its output. */
+/** A web server construct's provisioning: the association, the bucket of its output, the servers' logs. */
 export interface WebProvisioning {
   readonly logBucket: s3.IBucket;
   readonly provisioning: SsmProvisioning;
+  readonly logs: ServerLogs;
 }
 
 /**
  * Opens the upstream to the servers and provisions them: an `AWS-RunShellScript` association,
- * found by its targets' tag, that installs httpd, writes the proxy configuration, waits until
- * httpd answers through the upstream and signals `signalResource`.
+ * found by its targets' tag, that installs httpd and the CloudWatch agent that ships the servers'
+ * logs, writes the proxy configuration, waits until httpd answers through the upstream and
+ * signals `signalResource`.
  */
 export function provisionWebServers(scope: Construct, props: ApacheUwsgiProxyProps, resolved: ResolvedProxyProps,
   options: WebProvisioningOptions): WebProvisioning {
   props.upstream.connections.allowFrom(options.servers, ec2.Port.tcp(props.upstream.upstreamPort), 'uwsgi from the Apache web server');
   const logBucket = props.logBucket ?? new ProvisioningLogBucket(scope, 'LogBucket').bucket;
+  const logs = new ServerLogs(scope, 'Logs', {
+    files: WEB_SERVER_LOG_FILES,
+    role: options.role,
+    logRetention: props.logRetention,
+    logEncryptionKey: props.logEncryptionKey,
+    logRemovalPolicy: props.logRemovalPolicy,
+  });
   const script = renderProvisioningScript({
     httpPort: resolved.httpPort,
     upstreamHosts: resolved.upstreamHosts,
@@ -84,6 +103,7 @@ export function provisionWebServers(scope: Construct, props: ApacheUwsgiProxyPro
     signal: { stack: Aws.STACK_NAME, resource: options.signalResource, region: Aws.REGION },
     // The rest of the run, less a minute for everything before the wait.
     answerWaitSeconds: Math.max(60, resolved.timeouts.runSeconds - 60),
+    cloudWatchAgentConfig: logs.agentConfig,
   });
   const provisioning = new SsmProvisioning(scope, 'Provisioning', {
     documentName: 'AWS-RunShellScript',
@@ -94,5 +114,7 @@ export function provisionWebServers(scope: Construct, props: ApacheUwsgiProxyPro
     logKeyPrefix: props.logKeyPrefix ?? 'shellscript-association-log',
     waitForSuccessTimeout: resolved.timeouts.wait,
   });
-  return { logBucket, provisioning };
+  // The agent starts during the first run: it may write to the groups by then.
+  logs.grant.applyBefore(provisioning.association);
+  return { logBucket, provisioning, logs };
 }

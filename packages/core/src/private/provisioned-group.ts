@@ -83,6 +83,9 @@ export function createProvisionedGroup(scope: Construct, props: ProvisionedServe
     vpcSubnets: options.vpcSubnets,
     launchTemplate,
     ...options.capacities,
+    // GroupInServiceInstances is sent only while the group's metrics collection is on.
+    // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html
+    groupMetrics: [new autoscaling.GroupMetrics(autoscaling.GroupMetric.IN_SERVICE_INSTANCES)],
     // Under the ELB health check type, Auto Scaling also replaces an InService instance whose
     // target the load balancer reports unhealthy (a server that died for good, not only a dead
     // host), once the grace period since the instance entered InService has passed. Without a
@@ -96,6 +99,8 @@ export function createProvisionedGroup(scope: Construct, props: ProvisionedServe
     // https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-add-elb-healthcheck.html
     // https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html
     // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-health-checks.html
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
     healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
       additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
       gracePeriod: timeouts.wait,
