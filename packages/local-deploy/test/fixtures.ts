@@ -15,6 +15,11 @@ export const INTEG_REFERENCE = {
   stack: 'NlbTiersIntegReferenceArchitecture',
   assertions: 'NlbTiersIntegReferenceArchitectureAssertions',
 };
+export const HTTPS_WEB_FLEET = {
+  dir: fixtureDir('integ.https-web-fleet'),
+  stack: 'NlbTiersIntegHttpsWebFleet',
+  assertions: 'NlbTiersIntegHttpsWebFleetAssertions',
+};
 
 /**
  * One stack (the reference architecture) at three versions of the default app

@@ -20,12 +20,20 @@ export function describeTopology(t: Topology, healthCheckTimeScale: number): str
     }
   }
   for (const b of t.balancers) {
+    const kind = b.type === 'network' ? 'nlb ' : 'alb ';
     for (const l of b.listeners) {
       const hc = l.targetGroup.healthCheck;
-      lines.push(`  nlb  ${b.name.padEnd(6)} ${b.address}:${l.port} -> ${l.targetGroup.targets.join(', ')} :${l.targetGroup.port}; ` +
-        `TCP checks every ${hc.intervalSeconds}s (x${healthCheckTimeScale} locally), healthy ${hc.healthyThreshold}, unhealthy ${hc.unhealthyThreshold} (${b.logicalId})`);
+      const check = hc.protocol === 'HTTP' ? `HTTP GET ${hc.path} (${hc.matcher})` : 'TCP';
+      const tls = l.tls ? ` ${l.tls.certificate}, TLS ${l.tls.minimumTlsVersion}+;` : '';
+      lines.push(`  ${kind} ${b.name.padEnd(6)} ${b.address}:${l.port} ${l.protocol} ->${tls} ${l.targetGroup.targets.join(', ')} :${l.targetGroup.port}; ` +
+        `${check} checks every ${hc.intervalSeconds}s (x${healthCheckTimeScale} locally), healthy ${hc.healthyThreshold}, unhealthy ${hc.unhealthyThreshold} (${b.logicalId})`);
     }
+    for (const r of b.redirects) {
+      lines.push(`  ${kind} ${b.name.padEnd(6)} ${b.address}:${r.port} ${r.protocol} -> ${r.redirect.statusCode} ${r.redirect.protocol.toLowerCase()}://${r.redirect.host}:${r.redirect.port}${r.redirect.path}?${r.redirect.query} (${r.logicalId})`);
+    }
+    for (const name of b.aliases) lines.push(`  dns  ${name} -> ${b.name} (alias record)`);
   }
+  for (const c of t.certificates) lines.push(`  cert ${c.domainNames.join(', ')}: issued by the deployment's local CA (${c.logicalId})`);
   lines.push(`  ${t.ignored.length} resources need nothing locally (IAM, log bucket, routes, NAT, metadata)`);
   return lines.join('\n');
 }

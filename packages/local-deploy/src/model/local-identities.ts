@@ -16,10 +16,10 @@ export class LocalIdentities {
     return this.resourceId('i', logicalId, index);
   }
 
-  /** An internal NLB's DNS name, in the shape AWS gives it. */
-  public loadBalancerDnsName(logicalId: string): string {
+  /** A load balancer's DNS name, in the shape AWS gives it (internal ones start with `internal-`). */
+  public loadBalancerDnsName(logicalId: string, internal = true): string {
     const name = this.loadBalancerName(logicalId);
-    return `internal-${name}-${this.hex(16, logicalId, 'dns')}.elb.${this.region}.amazonaws.com`;
+    return `${internal ? 'internal-' : ''}${name}-${this.hex(16, logicalId, 'dns')}.elb.${this.region}.amazonaws.com`;
   }
 
   public loadBalancerName(logicalId: string): string {
@@ -30,8 +30,9 @@ export class LocalIdentities {
     return `arn:aws:${service}:${this.region}:${this.accountId}:${resource}`;
   }
 
-  public loadBalancerArn(logicalId: string): string {
-    return this.arn('elasticloadbalancing', `loadbalancer/net/${this.loadBalancerName(logicalId)}/${this.hex(16, logicalId)}`);
+  /** `kind`: `net` for a Network, `app` for an Application Load Balancer. */
+  public loadBalancerArn(logicalId: string, kind: 'net' | 'app' = 'net'): string {
+    return this.arn('elasticloadbalancing', `loadbalancer/${kind}/${this.loadBalancerName(logicalId)}/${this.hex(16, logicalId)}`);
   }
 
   public targetGroupArn(logicalId: string): string {
@@ -39,13 +40,19 @@ export class LocalIdentities {
     return this.arn('elasticloadbalancing', `targetgroup/${name}/${this.hex(16, logicalId)}`);
   }
 
-  public listenerArn(logicalId: string, loadBalancerLogicalId: string): string {
+  public listenerArn(logicalId: string, loadBalancerLogicalId: string, kind: 'net' | 'app' = 'net'): string {
     return this.arn('elasticloadbalancing',
-      `listener/net/${this.loadBalancerName(loadBalancerLogicalId)}/${this.hex(16, loadBalancerLogicalId)}/${this.hex(16, logicalId)}`);
+      `listener/${kind}/${this.loadBalancerName(loadBalancerLogicalId)}/${this.hex(16, loadBalancerLogicalId)}/${this.hex(16, logicalId)}`);
   }
 
   public autoScalingGroupName(logicalId: string): string {
     return `${this.stackName}-${logicalId}-${this.hex(12, logicalId).toUpperCase()}`;
+  }
+
+  /** An ACM certificate's ARN: `certificate/` and a UUID. */
+  public certificateArn(logicalId: string): string {
+    const h = this.hex(32, logicalId, 'certificate');
+    return this.arn('acm', `certificate/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);
   }
 
   /** The name CloudFormation gives an SSM document without a Name: stack, logical id, random suffix. */

@@ -1,7 +1,9 @@
+import { mapCertificates } from './certificates';
 import { creationOrder } from './creation-order';
 import { StackArtifact, Template, TemplateResource } from '../assembly/cloud-assembly';
 import { IntrinsicResolver } from '../assembly/intrinsics';
 import { ExitCode, LocalDeployError, UnsupportedFeatureError } from '../errors';
+import { withAliasRecords } from './dns-records';
 import { INTERNET, mapHosts } from './hosts';
 import { mapLoadBalancers } from './load-balancers';
 import { LocalIdentities } from './local-identities';
@@ -82,7 +84,9 @@ export function mapStack(stack: StackArtifact, options: MapStackOptions = {}): T
     groupCapacities: options.groupCapacities,
   });
   const references = placing.with(placed.values);
-  const balancers = mapLoadBalancers({ resources, references, subnets: network.subnets, addresses, unsupported, hosts: placed.hosts });
+  const balancers = withAliasRecords(resources, references,
+    mapLoadBalancers({ resources, references, subnets: network.subnets, addresses, unsupported, hosts: placed.hosts }), unsupported);
+  const certificates = mapCertificates(resources, references);
   const associations = mapProvisioning({ stack, references, unsupported });
   const signals = mapSignalPolicies(resources, references.resolver(), unsupported,
     id => placed.hosts.filter(h => h.logicalId === id).map(h => h.name), options.desiredCapacity);
@@ -95,7 +99,8 @@ export function mapStack(stack: StackArtifact, options: MapStackOptions = {}): T
   const order = creationOrder(resources, new Map(signals.map(s => [s.logicalId, provisionedBy.get(s.logicalId) ?? []])));
 
   // The regional name and the zonal names `<zone>.<name>`; one balancer host stands for every node.
-  const hostsEntries = balancers.flatMap(b => [b.dnsName, ...b.availabilityZones.map(z => `${z}.${b.dnsName}`)].map(name => ({ name, address: b.address })));
+  const hostsEntries = balancers.flatMap(b => [b.dnsName, ...b.availabilityZones.map(z => `${z}.${b.dnsName}`), ...b.aliases]
+    .map(name => ({ name, address: b.address })));
   return {
     stackName: stack.stackName,
     region: ids.region,
@@ -110,6 +115,7 @@ export function mapStack(stack: StackArtifact, options: MapStackOptions = {}): T
     })),
     groups: placed.groups.map(g => ({ ...g, associations: associations.get(g.logicalId) ?? [], hostsEntries })),
     balancers,
+    certificates,
     internet: { cidr: INTERNET.cidr, switchAddress: INTERNET.switchAddress, clientAddress: INTERNET.clientAddress },
     ...mapOutputs(stack.template, references.resolver()),
     ignored: [...ignored, ...placed.ignored],

@@ -85,10 +85,12 @@ export function identifyResources(stack: StackArtifact, ids: LocalIdentities, ig
   for (const [id] of ofType('AWS::EC2::Instance')) set(id, ids.instanceId(id), { InstanceId: ids.instanceId(id) });
   for (const [id] of ofType('AWS::EC2::EIP')) set(id, undefined, { AllocationId: ids.resourceId('eipalloc', id) });
   for (const [id] of ofType('AWS::AutoScaling::AutoScalingGroup')) set(id, ids.autoScalingGroupName(id));
-  for (const [id] of ofType('AWS::ElasticLoadBalancingV2::LoadBalancer')) {
-    const arn = ids.loadBalancerArn(id);
+  const balancerKind = (r: TemplateResource) => (r.Properties?.Type ?? 'application') === 'network' ? 'net' : 'app';
+  for (const [id, r] of ofType('AWS::ElasticLoadBalancingV2::LoadBalancer')) {
+    const arn = ids.loadBalancerArn(id, balancerKind(r));
     set(id, arn, {
-      DNSName: ids.loadBalancerDnsName(id),
+      // Scheme defaults to internet-facing (AWS::ElasticLoadBalancingV2::LoadBalancer, Scheme).
+      DNSName: ids.loadBalancerDnsName(id, r.Properties?.Scheme === 'internal'),
       LoadBalancerArn: arn,
       LoadBalancerName: ids.loadBalancerName(id),
       LoadBalancerFullName: arn.split(':loadbalancer/')[1],
@@ -100,9 +102,12 @@ export function identifyResources(stack: StackArtifact, ids: LocalIdentities, ig
     set(id, arn, { TargetGroupArn: arn, TargetGroupFullName: arn.split(':targetgroup/')[1], TargetGroupName: id.slice(0, 24) });
   }
   for (const [id, r] of ofType('AWS::ElasticLoadBalancingV2::Listener')) {
-    const arn = ids.listenerArn(id, listenerLoadBalancer(r, values) ?? id);
+    const balancer = listenerLoadBalancer(r, values);
+    const kind = balancer && stack.template.Resources?.[balancer] ? balancerKind(stack.template.Resources[balancer]) : 'net';
+    const arn = ids.listenerArn(id, balancer ?? id, kind);
     set(id, arn, { ListenerArn: arn });
   }
+  for (const [id] of ofType('AWS::CertificateManager::Certificate')) set(id, ids.certificateArn(id));
   for (const { logicalId } of ignored) {
     const name = `${stack.stackName}-${logicalId}`.toLowerCase().slice(0, 63);
     set(logicalId, name, new Proxy({}, {

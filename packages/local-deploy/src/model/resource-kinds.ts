@@ -19,6 +19,8 @@ const MAPPED = new Set([
   'AWS::ElasticLoadBalancingV2::TargetGroup',
   'AWS::SSM::Association',
   'AWS::SSM::Document',
+  'AWS::CertificateManager::Certificate',
+  'AWS::Route53::RecordSet',
 ]);
 
 /** Types that change nothing a local run can observe, with the reason. */

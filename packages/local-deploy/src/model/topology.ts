@@ -14,6 +14,8 @@ export interface Topology {
   /** The Auto Scaling groups: what a new instance of each is launched from. */
   readonly groups: AutoScalingGroup[];
   readonly balancers: Balancer[];
+  /** The ACM certificates the balancers' HTTPS listeners present. */
+  readonly certificates: Certificate[];
   /** Addresses of the "Internet" side that stand in for Elastic IPs. */
   readonly internet: InternetGateway;
   /** Stack outputs, resolved to local values (used by `Fn::ImportValue` of other stacks). */
@@ -172,30 +174,74 @@ export interface Association {
   readonly maxErrors?: string;
 }
 
-/** An internal Network Load Balancer: one namespace doing DNAT + SNAT, with a health checker. */
+/**
+ * A load balancer: one namespace with a health checker. An internal Network Load Balancer does
+ * DNAT + SNAT there; an Application Load Balancer runs an HTTP proxy there (HAProxy).
+ */
 export interface Balancer {
   readonly name: string;
   readonly logicalId: string;
+  readonly type: 'network' | 'application';
+  readonly scheme: 'internal' | 'internet-facing';
   readonly dnsName: string;
+  /** Further names that resolve to it: the stack's Route 53 alias records that target it. */
+  readonly aliases: string[];
   /** The Availability Zones of its subnets: each has a node, named `<zone>.<dnsName>`. */
   readonly availabilityZones: string[];
   readonly arn: string;
   readonly subnet: string;
   readonly address: string;
   readonly securityGroups: string[];
+  /** The listeners that forward to a target group. */
   readonly listeners: Listener[];
+  /** The listeners of an Application Load Balancer that answer every request with a redirect. */
+  readonly redirects: RedirectListener[];
 }
 
 export interface Listener {
   readonly logicalId: string;
   readonly port: number;
+  readonly protocol: 'TCP' | 'HTTP' | 'HTTPS';
   readonly targetGroup: TargetGroup;
+  /** HTTPS listeners: the certificate the listener presents and the lowest TLS version it accepts. */
+  readonly tls?: ListenerTls;
+}
+
+export interface ListenerTls {
+  /** The logical id of the stack's certificate (the local CA issues it). */
+  readonly certificate: string;
+  readonly sslPolicy: string;
+  readonly minimumTlsVersion: '1.0' | '1.1' | '1.2' | '1.3';
+}
+
+/** A listener whose default action is a redirect (`RedirectConfig`, with AWS's defaults filled in). */
+export interface RedirectListener {
+  readonly logicalId: string;
+  readonly port: number;
+  readonly protocol: 'HTTP' | 'HTTPS';
+  readonly tls?: ListenerTls;
+  readonly redirect: {
+    readonly protocol: string;
+    readonly host: string;
+    readonly port: string;
+    readonly path: string;
+    readonly query: string;
+    readonly statusCode: 301 | 302;
+  };
+}
+
+/** An ACM certificate, which the deployment's local CA issues in its place. */
+export interface Certificate {
+  readonly logicalId: string;
+  readonly arn: string;
+  readonly domainNames: string[];
 }
 
 export interface TargetGroup {
   readonly logicalId: string;
   readonly arn: string;
   readonly port: number;
+  readonly protocol: 'TCP' | 'HTTP';
   readonly preserveClientIp: boolean;
   /** `deregistration_delay.timeout_seconds`: how long a deregistered target may keep its connections. */
   readonly deregistrationDelaySeconds: number;
@@ -204,8 +250,14 @@ export interface TargetGroup {
   readonly targets: string[];
 }
 
-/** TCP health check settings, as in the template (seconds are not scaled here). */
+/** Health check settings, as in the template (seconds are not scaled here). */
 export interface HealthCheck {
+  readonly protocol: 'TCP' | 'HTTP';
+  /** HTTP checks: the path of the GET and the status codes that pass (`200`, `200,202`, `200-299`). */
+  readonly path?: string;
+  readonly matcher?: string;
+  /** Passed checks that make a just registered target healthy (ALB: one; NLB: the healthy threshold). */
+  readonly initialHealthyThreshold: number;
   readonly port: number;
   readonly intervalSeconds: number;
   readonly timeoutSeconds: number;

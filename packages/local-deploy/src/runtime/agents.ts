@@ -64,6 +64,9 @@ export function balancerConfig(balancer: Balancer, topology: Topology, stateFile
           return { id: host.instanceId, address: host.address, port: l.targetGroup.port };
         }),
         check: {
+          protocol: hc.protocol,
+          ...(hc.path !== undefined ? { path: hc.path, matcher: hc.matcher } : {}),
+          initialHealthyThreshold: hc.initialHealthyThreshold,
           port: hc.port,
           intervalMs,
           timeoutMs: Math.min(intervalMs, Math.max(100, Math.round(hc.timeoutSeconds * 1000 * timing.healthCheckTimeScale))),

@@ -6,6 +6,11 @@ export interface BalancerListenerConfig {
   readonly targetGroupArn: string;
   readonly targets: Array<{ readonly id: string; readonly address: string; readonly port: number }>;
   readonly check: {
+    /** `TCP`: a connection; `HTTP`: a GET of `path` answered with a status `matcher` allows. */
+    readonly protocol: 'TCP' | 'HTTP';
+    readonly path?: string;
+    readonly matcher?: string;
+    readonly initialHealthyThreshold: number;
     readonly port: number;
     readonly intervalMs: number;
     readonly timeoutMs: number;

@@ -15,19 +15,22 @@ export const REGISTERED: TargetHealthRecord = { state: 'initial', reason: 'Elb.R
 
 /**
  * The health of a target after one health check: `healthyThreshold` consecutive successes make it
- * healthy, `unhealthyThreshold` consecutive failures unhealthy; a target that never passed stays
+ * healthy (`initialHealthyThreshold` a just registered one: an ALB's passes one check),
+ * `unhealthyThreshold` consecutive failures unhealthy; a target that never passed stays
  * `initial` until it fails as many checks as a healthy one would. A deregistered (draining or
  * unused) target is no longer checked: a verdict that arrives after its deregistration does not count.
  *
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html (HealthyThresholdCount, UnhealthyThresholdCount)
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html (target health states)
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html ("After your target is registered, it must pass one health check to be considered healthy")
  */
 export function afterCheck(health: TargetHealthRecord, passed: boolean,
-  thresholds: Pick<BalancerListenerConfig['check'], 'healthyThreshold' | 'unhealthyThreshold'>): TargetHealthRecord {
+  thresholds: Pick<BalancerListenerConfig['check'], 'healthyThreshold' | 'unhealthyThreshold'> & { readonly initialHealthyThreshold?: number }): TargetHealthRecord {
   if (isDeregistered(health.state)) return health;
   if (passed) {
     const successes = health.successes + 1;
-    const healthy = health.state !== 'healthy' && successes >= thresholds.healthyThreshold;
+    const needed = health.state === 'initial' ? thresholds.initialHealthyThreshold ?? thresholds.healthyThreshold : thresholds.healthyThreshold;
+    const healthy = health.state !== 'healthy' && successes >= needed;
     return { ...health, successes, failures: 0, ...(healthy ? { state: 'healthy', reason: '' } : {}) };
   }
   const failures = health.failures + 1;

@@ -125,7 +125,7 @@ describe('mapStack reports everything it cannot run, before anything starts', ()
   test('unsupported resources are listed together', () => {
     const dir = editedFixture(REFERENCE, t => {
       t.Resources.Database = { Type: 'AWS::RDS::DBInstance', Properties: {} };
-      t.Resources.AppTier86AA572A.Properties.Type = 'application';
+      t.Resources.Gateway = { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'gateway' } };
       t.Resources.AppTierTargetGroup8EE5AC9B.Properties.TargetGroupAttributes = [];
     });
     const run = () => mapStack(CloudAssembly.read(dir).stack(REFERENCE.stack));
@@ -136,7 +136,7 @@ describe('mapStack reports everything it cannot run, before anything starts', ()
       expect(e.exitCode).toBe(ExitCode.UNSUPPORTED_RESOURCES);
       expect(e.message).toMatch(/nothing was started/);
       expect(e.message).toMatch(/Database \(AWS::RDS::DBInstance\): no local equivalent/);
-      expect(e.message).toMatch(/AppTier86AA572A \(AWS::ElasticLoadBalancingV2::LoadBalancer\): load balancer type "application"/);
+      expect(e.message).toMatch(/Gateway \(AWS::ElasticLoadBalancingV2::LoadBalancer\): load balancer type "gateway"/);
       expect(e.message).toMatch(/preserves client IPs/);
     }
   });

@@ -3,15 +3,21 @@ import { afterCheck, afterDeregistration, reconcileRegistrations, REGISTERED, Ta
 const THRESHOLDS = { healthyThreshold: 3, unhealthyThreshold: 2 };
 
 /** The states a target goes through for a run of check results (true: passed). */
-function states(checks: boolean[], from: TargetHealthRecord = REGISTERED): string[] {
+function states(checks: boolean[], from: TargetHealthRecord = REGISTERED, thresholds: Parameters<typeof afterCheck>[2] = THRESHOLDS): string[] {
   let h = from;
-  return checks.map(passed => (h = afterCheck(h, passed, THRESHOLDS)).state);
+  return checks.map(passed => (h = afterCheck(h, passed, thresholds)).state);
 }
 
 describe('target health', () => {
   test('a new target is initial until healthyThreshold checks in a row pass', () => {
     expect(REGISTERED).toMatchObject({ state: 'initial', reason: 'Elb.RegistrationInProgress' });
     expect(states([true, true, true, true])).toEqual(['initial', 'initial', 'healthy', 'healthy']);
+  });
+
+  test('with an initial healthy threshold of 1 (ALB), a new target is healthy after its first passed check; later recoveries need healthyThreshold', () => {
+    const alb = { ...THRESHOLDS, initialHealthyThreshold: 1 };
+    expect(states([true, false, false, true, true, true], REGISTERED, alb)).toEqual(['healthy', 'healthy', 'unhealthy', 'unhealthy', 'unhealthy', 'healthy']);
+    expect(states([false, true], REGISTERED, alb)).toEqual(['initial', 'healthy']);
   });
 
   test('a failure resets the run of successes', () => {
