@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { FileAssetPackaging } from '@aws-cdk/cloud-assembly-schema';
 import { DeployAssertion, inlineFunctions, readDeployAssertions } from './deploy-assertions';
-import { CallResult, httpCall, rewriteUrls, sdkCall } from './local-api-calls';
+import { CallResult, httpCall, internetClient, rewriteUrls, sdkCall } from './local-api-calls';
 import { CloudAssembly, StackArtifact } from '../assembly/cloud-assembly';
 import { constructVersionWarnings } from '../assembly/construct-versions';
 import { IntrinsicResolver } from '../assembly/intrinsics';
@@ -82,7 +82,7 @@ async function runTestCase(testCase: TestCase, options: IntegRunOptions): Promis
     });
     const assertions = readDeployAssertions(testCase.assertions.template, resolver);
     const functions = inlineFunctions(testCase.assertions.template, resolver)
-      .map(f => ({ ...f, environment: rewriteUrls(f.environment, deployment.endpoints) as Record<string, string> }));
+      .map(f => ({ ...f, environment: rewriteUrls(f.environment, loopbackEndpoints(deployment)) as Record<string, string> }));
     const deadline = Date.now() + deployment.healthyWithinMs + EXTRA_WAIT_MS;
     for (const a of assertions) {
       const label = describe(a);
@@ -98,10 +98,10 @@ async function runTestCase(testCase: TestCase, options: IntegRunOptions): Promis
 }
 
 function runAssertion(a: DeployAssertion, deployment: LocalDeployment, functions: ReturnType<typeof inlineFunctions>, deadline: number) {
-  const parameters = rewriteUrls(a.parameters, deployment.endpoints) as Record<string, unknown>;
+  const parameters = rewriteUrls(a.parameters, loopbackEndpoints(deployment)) as Record<string, unknown>;
   return waitForAssertion(async (): Promise<Attempt> => {
     const result: CallResult = a.kind === 'http'
-      ? await httpCall(String(parameters.url))
+      ? await httpCall(String(parameters.url), internetClient(deployment))
       : await sdkCall(a.service!, a.api!, parameters, deployment, functions);
     if ('unsupported' in result) return { verdict: 'fail', detail: `not run locally: ${result.unsupported}` };
     if ('error' in result) return { verdict: 'fail', detail: result.error };
@@ -110,6 +110,14 @@ function runAssertion(a: DeployAssertion, deployment: LocalDeployment, functions
       ? { verdict: 'pass', detail: `response: ${JSON.stringify(result.response).slice(0, 300)}` }
       : { verdict: 'retry', detail: `the response does not match (!! marks each mismatch):\n${found}` };
   }, deadline, RETRY_INTERVAL_MS);
+}
+
+/**
+ * The published endpoints URLs are rewritten to: none when the calls run on the Internet side
+ * (a deployment with an internet-facing balancer), where Elastic IPs are reached as they are.
+ */
+function loopbackEndpoints(deployment: LocalDeployment) {
+  return deployment.hasInternetFacingBalancers ? [] : deployment.endpoints;
 }
 
 function describe(a: DeployAssertion): string {

@@ -25,9 +25,44 @@ export function rewriteUrls(value: unknown, endpoints: PublishedEndpoint[]): unk
   return value;
 }
 
+/**
+ * Where calls run as an Internet client: the Internet namespace (whose /etc/hosts names the
+ * internet-facing balancers), trusting the deployment's CA (handed over as NODE_EXTRA_CA_CERTS; no
+ * trust store of the machine changes). Undefined for a deployment without internet-facing balancers.
+ */
+export interface InternetClient {
+  readonly namespace: string;
+  readonly caFile?: string;
+}
+
+export function internetClient(deployment: LocalDeployment): InternetClient | undefined {
+  if (!deployment.hasInternetFacingBalancers) return undefined;
+  return { namespace: deployment.internetNamespace, ...(deployment.caFile ? { caFile: deployment.caFile } : {}) };
+}
+
+/** The environment variable through which Node.js takes more trusted CAs (added to its own). */
+function caEnvironment(client: InternetClient | undefined): Record<string, string> {
+  return client?.caFile ? { NODE_EXTRA_CA_CERTS: client.caFile } : {};
+}
+
+/** A GET that follows redirects, as integ-tests-alpha's `httpApiCall` handler (fetch) does. */
+const FETCH_SCRIPT = 'fetch(process.env.NLBT_URL, { signal: AbortSignal.timeout(5000) })' +
+  '.then(async r => process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() })),' +
+  ' e => process.stdout.write(JSON.stringify({ error: String(e && e.cause && e.cause.code || e && e.message || e) })))';
+
 /** `httpApiCall`: the response in the shape integ-tests-alpha's handler gives it (JSON bodies parsed). */
-export async function httpCall(url: string): Promise<CallResult> {
-  const r = await get(url, 5000);
+export async function httpCall(url: string, client?: InternetClient): Promise<CallResult> {
+  let r: { status?: number; body: string; error?: string };
+  if (client) {
+    const run = await runNode(FETCH_SCRIPT, { PATH: process.env.PATH ?? '/usr/bin:/bin', NLBT_URL: url, ...caEnvironment(client) }, 10_000, client.namespace);
+    try {
+      r = { body: '', ...JSON.parse(run.stdout) };
+    } catch {
+      r = { body: '', error: run.error?.message ?? run.stderr.trim() };
+    }
+  } else {
+    r = await get(url, 5000);
+  }
   if (r.error && r.status === undefined) return { response: { ok: false, status: 0, body: r.error } };
   let body: unknown = r.body;
   try {
@@ -68,7 +103,7 @@ export async function sdkCall(service: string, api: string, parameters: Record<s
           return { error: `Lambda would reject the call (InvalidRequestContentException): the Payload is not JSON (${(e as Error).message}): ${String(parameters.Payload).slice(0, 200)}` };
         }
       }
-      return { response: await invokeInline(fn, event) };
+      return { response: await invokeInline(fn, event, internetClient(deployment)) };
     }
     default:
       return { unsupported: `${call} has no local equivalent` };
@@ -78,9 +113,10 @@ export async function sdkCall(service: string, api: string, parameters: Record<s
 /**
  * Runs an inline Lambda handler with this machine's Node.js, bounded by the function's timeout.
  * Asynchronously: the handler's requests go through listeners of this process (the published
- * Elastic IPs), which must keep serving while it runs.
+ * Elastic IPs), which must keep serving while it runs. With an Internet client, it runs there
+ * instead, as a Lambda function outside a VPC reaches internet-facing balancers.
  */
-async function invokeInline(fn: InlineFunction, event: unknown) {
+async function invokeInline(fn: InlineFunction, event: unknown, client: InternetClient | undefined) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlb-tiers-fn-'));
   try {
     const [moduleName, handler] = fn.handler.split('.');
@@ -88,8 +124,8 @@ async function invokeInline(fn: InlineFunction, event: unknown) {
     const runner = `Promise.resolve(require(${JSON.stringify(path.join(dir, moduleName))})[${JSON.stringify(handler)}](${JSON.stringify(event)}))` +
       '.then(r => process.stdout.write(JSON.stringify(r === undefined ? null : r)), e => { process.stdout.write(JSON.stringify({ errorMessage: String(e && e.message || e) })); process.exitCode = 3; })';
     // As in Lambda, the handler sees its own environment variables, not the caller's.
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...fn.environment };
-    const r = await runNode(runner, env, fn.timeoutSeconds * 1000);
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...fn.environment, ...caEnvironment(client) };
+    const r = await runNode(runner, env, fn.timeoutSeconds * 1000, client?.namespace);
     const failed = r.status !== 0;
     return {
       StatusCode: 200,
@@ -109,10 +145,14 @@ interface NodeRun {
   readonly error?: Error;
 }
 
-/** Runs a Node.js script in a child process, killed (by its PID) when it outlives the timeout. */
-function runNode(script: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<NodeRun> {
+/**
+ * Runs a Node.js script in a child process (in a network namespace, when given), killed (by its
+ * PID) when it outlives the timeout.
+ */
+function runNode(script: string, env: NodeJS.ProcessEnv, timeoutMs: number, namespace?: string): Promise<NodeRun> {
   return new Promise(resolve => {
-    const child = spawn(process.execPath, ['-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = namespace ? ['ip', 'netns', 'exec', namespace, process.execPath, '-e', script] : [process.execPath, '-e', script];
+    const child = spawn(command[0], command.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let error: Error | undefined;

@@ -10,11 +10,12 @@ import { freeAddress, launchedHost, launchSubnet, nextHostName, withHost, withou
 import { Host, Topology } from '../model/topology';
 import { HostProvisioning } from '../provisioning/association-runner';
 import { describeFailure, describeProvisioning, ProvisioningError, provisionHosts } from '../provisioning/run-provisioning';
-import { awsApiAgent, BalancerTiming, balancerConfig, IMDS_ADDRESS, IMDS_LOCAL_PORT, forwarderAgent, healthCheckerAgent, imdsAgent } from '../runtime/agents';
-import { TargetState } from '../runtime/balancer-rules';
+import { awsApiAgent, BalancerTiming, balancerConfig, IMDS_ADDRESS, IMDS_LOCAL_PORT, forwarderAgent, healthCheckerAgent, imdsAgent, proxyProcess } from '../runtime/agents';
+import { BalancerConfig, TargetState } from '../runtime/balancer-rules';
 import { killNamespaceProcesses, removeIfEmpty } from '../runtime/cleanup';
 import { CFN_SIGNAL_SOCKET, ControlServer, SYSTEMD_SOCKET } from '../runtime/control-server';
 import { listeningPorts, run, runIn, sleep, waitForListen } from '../runtime/exec';
+import { createLocalCa, issueCertificate, LocalCa } from '../runtime/local-ca';
 import { applySecurityGroups, imdsRedirectRuleset, internetGatewayRuleset } from '../runtime/firewall';
 import { InitSystem, journalFile, UnitAction } from '../runtime/init-system';
 import { Machine, MachineDirs, prepareMachine } from '../runtime/machine';
@@ -493,12 +494,19 @@ export class LocalDeployment {
 
     await Promise.all(topology.hosts.map(h => this.startMachine(h)));
     for (const h of topology.hosts) await this.startHostAgents(h);
+    const certificates = this.issueCertificates();
     for (const b of topology.balancers) {
       const dir = names.hostDir(b.name);
       fs.mkdirSync(dir, { recursive: true });
       const config = balancerConfig(b, topology, this.balancerStateFile(b.name), options);
-      this.supervisor.start(healthCheckerAgent(dir, names.namespace(b.name), b, config));
+      const proxy = b.type === 'application' ? proxySettings(b, dir, certificates) : undefined;
+      this.supervisor.start(healthCheckerAgent(dir, names.namespace(b.name), b, { ...config, ...(proxy ? { proxy } : {}) }));
+      if (proxy) {
+        await waitForFile(proxy.configFile, START_TIMEOUT_MS);
+        this.supervisor.start(proxyProcess(dir, names.namespace(b.name), b, proxy.configFile));
+      }
     }
+    this.writeInternetHosts();
     // A restarted health checker takes the targets registered now from here.
     writeRegistrations(topology, this.balancerFiles, options);
 
@@ -652,8 +660,47 @@ export class LocalDeployment {
     for (const ns of this.network.namespaces) killNamespaceProcesses(ns);
     this.network.down();
     fs.rmSync(this.names.runDir, { recursive: true, force: true });
+    fs.rmSync(path.join('/etc/netns', this.names.internetNamespace), { recursive: true, force: true });
     removeIfEmpty(RUN_ROOT);
     removeIfEmpty('/etc/netns');
+  }
+
+  /** The deployment's CA, which issues its certificates; clients are handed {@link caFile}. */
+  private ca?: LocalCa;
+
+  /** The certificate of the deployment's CA, when it has certificates: what its clients trust. */
+  public get caFile(): string | undefined {
+    return this.ca?.certificateFile;
+  }
+
+  /** The network namespace of the Internet side, where clients of internet-facing balancers run. */
+  public get internetNamespace(): string {
+    return this.names.internetNamespace;
+  }
+
+  /** Whether an Internet client reaches a balancer by name (an internet-facing one exists). */
+  public get hasInternetFacingBalancers(): boolean {
+    return this.topology.balancers.some(b => b.publicAddress);
+  }
+
+  /** Issues every certificate of the stack with a CA of this deployment (in its run folder); PEM files by logical id. */
+  private issueCertificates(): Map<string, string> {
+    if (this.topology.certificates.length === 0) return new Map();
+    this.ca = createLocalCa(path.join(this.names.runDir, 'ca'), this.names.id);
+    return new Map(this.topology.certificates.map(c => [c.logicalId, issueCertificate(this.ca!, c.logicalId, c.domainNames)]));
+  }
+
+  /**
+   * The Internet namespace's /etc/hosts (`ip netns exec` mounts /etc/netns/<namespace>/hosts over
+   * it): internet-facing balancers' names and alias records resolve to their public addresses.
+   */
+  private writeInternetHosts() {
+    const entries = this.topology.balancers.filter(b => b.publicAddress)
+      .flatMap(b => [b.dnsName, ...b.aliases].map(name => `${b.publicAddress} ${name}`));
+    if (entries.length === 0) return;
+    const dir = path.join('/etc/netns', this.names.internetNamespace);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'hosts'), ['127.0.0.1 localhost', ...entries].join('\n') + '\n');
   }
 
   private balancerStateFile(balancer: string): string {
@@ -665,6 +712,19 @@ export class LocalDeployment {
     fs.writeFileSync(`${this.names.stateFile}.tmp`, JSON.stringify(this.state, null, 2));
     fs.renameSync(`${this.names.stateFile}.tmp`, this.names.stateFile);
   }
+}
+
+/** What the health checker of an Application Load Balancer needs to run its HTTP proxy. */
+function proxySettings(b: Topology['balancers'][number], dir: string, certificates: Map<string, string>): NonNullable<BalancerConfig['proxy']> {
+  const tlsOf = (tls: { certificate: string; minimumTlsVersion: '1.0' | '1.1' | '1.2' | '1.3' } | undefined) =>
+    tls ? { pemFile: certificates.get(tls.certificate)!, minimumTlsVersion: tls.minimumTlsVersion } : undefined;
+  return {
+    address: b.address,
+    pidFile: path.join(dir, 'haproxy.pid'),
+    configFile: path.join(dir, 'haproxy.cfg'),
+    tls: Object.fromEntries(b.listeners.filter(l => l.tls).map(l => [String(l.port), tlsOf(l.tls)!])),
+    redirects: b.redirects.map(r => ({ port: r.port, redirect: r.redirect, ...(r.tls ? { tls: tlsOf(r.tls) } : {}) })),
+  };
 }
 
 function tail(file: string): string {

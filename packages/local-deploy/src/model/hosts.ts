@@ -18,7 +18,7 @@ export type PlacedGroup = Omit<AutoScalingGroup, 'associations' | 'hostsEntries'
 const DEFAULT_INSTANCE_TYPE = 'm5.large';
 
 /** The Internet side: TEST-NET-3 (RFC 5737), which exists only inside the deployment's namespaces. */
-export const INTERNET = { cidr: '203.0.113.0/24', switchAddress: '203.0.113.1', clientAddress: '203.0.113.2', firstElasticIp: 10 };
+export const INTERNET = { cidr: '203.0.113.0/24', switchAddress: '203.0.113.1', clientAddress: '203.0.113.2', firstElasticIp: 10, firstBalancerAddress: 200 };
 
 /** What the hosts mapping needs from the rest of the stack. */
 export interface HostsContext {

@@ -1,6 +1,7 @@
 import { TemplateResource } from '../assembly/cloud-assembly';
 import { UnsupportedFeatureError } from '../errors';
-import { PlacedHost } from './hosts';
+import { INTERNET, PlacedHost } from './hosts';
+import { hostAddress } from './ipv4';
 import { References } from './references';
 import { SubnetAddresses, subnetById } from './subnets';
 import { Balancer, Listener, ListenerTls, RedirectListener, Subnet, TargetGroup } from './topology';
@@ -52,6 +53,7 @@ export function mapLoadBalancers(context: LoadBalancersContext): Balancer[] {
   const balancers: Balancer[] = [];
   const ofType = (type: string) => Object.entries(context.resources).filter(([, r]) => r.Type === type);
   const counts = { network: 0, application: 0 };
+  let internetFacing = 0;
   for (const [id, r] of ofType('AWS::ElasticLoadBalancingV2::LoadBalancer')) {
     // Type defaults to application (AWS::ElasticLoadBalancingV2::LoadBalancer, Type).
     const type = r.Properties?.Type ?? 'application';
@@ -62,7 +64,11 @@ export function mapLoadBalancers(context: LoadBalancersContext): Balancer[] {
     } else {
       const name = `${type === 'network' ? 'nlb' : 'alb'}${++counts[type as 'network' | 'application']}`;
       const balancer = context.unsupported.guard(id, () => mapBalancer(context, id, name, type));
-      if (balancer) balancers.push(balancer);
+      if (balancer && balancer.scheme === 'internet-facing') {
+        balancers.push({ ...balancer, publicAddress: hostAddress(INTERNET.cidr, INTERNET.firstBalancerAddress + internetFacing++) });
+      } else if (balancer) {
+        balancers.push(balancer);
+      }
     }
   }
   return balancers;

@@ -191,6 +191,8 @@ export interface Balancer {
   readonly arn: string;
   readonly subnet: string;
   readonly address: string;
+  /** Internet-facing: its address on the Internet side, 1:1 NAT to `address` as an Elastic IP is. */
+  readonly publicAddress?: string;
   readonly securityGroups: string[];
   /** The listeners that forward to a target group. */
   readonly listeners: Listener[];

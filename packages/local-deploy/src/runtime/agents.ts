@@ -85,6 +85,21 @@ export function healthCheckerAgent(dir: string, namespace: string, balancer: Bal
   return { name: `${balancer.name}/health-checker`, namespace, command: agent(namespace, 'health-checker', file), logFile: path.join(dir, 'health-checker.log'), restart: ALWAYS };
 }
 
+/**
+ * The HTTP proxy of an Application Load Balancer (Debian's HAProxy), in master-worker mode: its
+ * master reloads the configuration on SIGUSR2, which its health checker sends. Started once the
+ * health checker wrote the first configuration.
+ */
+export function proxyProcess(dir: string, namespace: string, balancer: Balancer, configFile: string): ProcessSpec {
+  return {
+    name: `${balancer.name}/haproxy`,
+    namespace,
+    command: ['ip', 'netns', 'exec', namespace, 'haproxy', '-W', '-f', configFile],
+    logFile: path.join(dir, 'haproxy.log'),
+    restart: ALWAYS,
+  };
+}
+
 /** The Internet-side end of the publication of an Elastic IP on 127.0.0.1. */
 export function forwarderAgent(runDir: string, namespace: string, host: Host, port: number, socketPath: string): ProcessSpec {
   return {

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { ProxyConfig, ProxyTls } from './haproxy-config';
 
 /** One listener of a local balancer, with the addresses of its targets. */
 export interface BalancerListenerConfig {
@@ -25,6 +26,27 @@ export interface BalancerConfig {
   readonly listeners: BalancerListenerConfig[];
   /** Where the agent writes the targets' health, as JSON, after every change. */
   readonly stateFile: string;
+  /**
+   * An Application Load Balancer: instead of DNAT rules, the agent writes the HTTP proxy's
+   * configuration file with the targets in service and has the proxy reload it.
+   */
+  readonly proxy?: Omit<ProxyConfig, 'forwards'> & {
+    readonly configFile: string;
+    /** The TLS of the HTTPS listeners, by port. */
+    readonly tls: Readonly<Record<string, ProxyTls>>;
+  };
+}
+
+/**
+ * Whether an HTTP status passes a health check's matcher: codes and ranges separated by commas
+ * (`200`, `200,202`, `200-299`).
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Matcher.html
+ */
+export function statusMatches(matcher: string, status: number): boolean {
+  return matcher.split(',').some(part => {
+    const [low, high] = part.split('-').map(Number);
+    return high === undefined ? status === low : status >= low && status <= high;
+  });
 }
 
 /**

@@ -55,11 +55,15 @@ export function applySecurityGroups(namespace: string, topology: Topology, membe
 }
 
 /**
- * The Internet gateway on the switch: Elastic IPs are 1:1 DNAT to private addresses (the host sees
- * the client's own address, as on AWS); the Internet side reaches nothing else.
+ * The Internet gateway on the switch: Elastic IPs and internet-facing balancers' public addresses
+ * are 1:1 DNAT to private addresses (the host sees the client's own address, as on AWS); the
+ * Internet side reaches nothing else.
  */
 export function internetGatewayRuleset(topology: Topology, internetInterface: string): string {
-  const nat = topology.hosts.filter(h => h.elasticIp).map(h => `    ip daddr ${h.elasticIp} dnat ip to ${h.address}`);
+  const nat = [
+    ...topology.hosts.filter(h => h.elasticIp).map(h => `    ip daddr ${h.elasticIp} dnat ip to ${h.address}`),
+    ...topology.balancers.filter(b => b.publicAddress).map(b => `    ip daddr ${b.publicAddress} dnat ip to ${b.address}`),
+  ];
   return [
     'table ip internet_gateway {',
     '  chain prerouting {',

@@ -58,6 +58,9 @@ export class Network {
     for (const h of this.topology.hosts) {
       if (h.elasticIp) run('ip', ['-n', sw, 'addr', 'add', `${h.elasticIp}/32`, 'dev', 'v-internet']);
     }
+    for (const b of this.topology.balancers) {
+      if (b.publicAddress) run('ip', ['-n', sw, 'addr', 'add', `${b.publicAddress}/32`, 'dev', 'v-internet']);
+    }
   }
 
   /** Adds a host (of no Elastic IP) to the running network: its namespace, link, route, metadata address and hosts file. */

@@ -1,7 +1,7 @@
 import { mapStack } from '../../src/model/map-stack';
 import { balancerConfig } from '../../src/runtime/agents';
-import { balancerRuleset, BalancerListenerConfig, targetsInService } from '../../src/runtime/balancer-rules';
-import { readStack, REFERENCE } from '../fixtures';
+import { balancerRuleset, BalancerListenerConfig, statusMatches, targetsInService } from '../../src/runtime/balancer-rules';
+import { HTTPS_WEB_FLEET, readStack, REFERENCE } from '../fixtures';
 
 const topology = mapStack(readStack(REFERENCE));
 const [, app1, app2] = topology.hosts;
@@ -13,7 +13,7 @@ describe('balancer rules', () => {
 
   test('timing is scaled, thresholds are not', () => {
     // The example app checks every 5 s: every 500 ms at the default scale of 0.1.
-    expect(listener.check).toEqual({ port: 9090, intervalMs: 500, timeoutMs: 400, healthyThreshold: 2, unhealthyThreshold: 2 });
+    expect(listener.check).toEqual({ protocol: 'TCP', initialHealthyThreshold: 2, port: 9090, intervalMs: 500, timeoutMs: 400, healthyThreshold: 2, unhealthyThreshold: 2 });
     expect(listener.targets.map(t => t.address)).toEqual([app1.address, app2.address]);
   });
 
@@ -29,5 +29,31 @@ describe('balancer rules', () => {
     const l: BalancerListenerConfig = listener;
     expect(targetsInService(l, state([app2.instanceId])).map(t => t.address)).toEqual([app2.address]);
     expect(targetsInService(l, state([])).map(t => t.address)).toEqual([app1.address, app2.address]);
+  });
+});
+
+describe('statusMatches (an HTTP health check\'s matcher)', () => {
+  test.each([
+    ['200', 200, true],
+    ['200', 204, false],
+    ['200,202', 202, true],
+    ['200-299', 299, true],
+    ['200-299', 300, false],
+    ['200,300-302', 301, true],
+    ['200,300-302', 404, false],
+  ])('%s with status %d: %s', (matcher, status, expected) => {
+    expect(statusMatches(matcher, status)).toBe(expected);
+  });
+});
+
+describe('balancerConfig of an Application Load Balancer', () => {
+  const fleet = mapStack(readStack(HTTPS_WEB_FLEET));
+  const alb = fleet.balancers.find(b => b.type === 'application')!;
+  const [listener] = balancerConfig(alb, fleet, '/tmp/x.json', { healthCheckTimeScale: 0.1 }).listeners;
+
+  test('checks with an HTTP GET of the path, the matcher, one pass for a new target, and the interval scaled like the NLB\'s', () => {
+    expect(listener.check).toEqual({ protocol: 'HTTP', path: '/nlb-tiers-health', matcher: '200', initialHealthyThreshold: 1, port: 80,
+      intervalMs: 1000, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 });
+    expect(listener.targets.map(t => t.port)).toEqual([80, 80]);
   });
 });

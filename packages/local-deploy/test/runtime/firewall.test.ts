@@ -1,6 +1,6 @@
 import { mapStack } from '../../src/model/map-stack';
 import { internetGatewayRuleset, securityGroupRuleset } from '../../src/runtime/firewall';
-import { readStack, REFERENCE } from '../fixtures';
+import { HTTPS_WEB_FLEET, readStack, REFERENCE } from '../fixtures';
 
 const topology = mapStack(readStack(REFERENCE));
 const [web, app1] = topology.hosts;
@@ -30,5 +30,18 @@ describe('securityGroupRuleset', () => {
     expect(rules).toContain(`ip daddr ${web.elasticIp} dnat ip to ${web.address}`);
     expect(rules.match(/dnat ip to/g)).toHaveLength(1);
     expect(rules).toContain('iifname "v-internet" counter drop');
+  });
+});
+
+describe('internetGatewayRuleset with an internet-facing Application Load Balancer', () => {
+  const fleet = mapStack(readStack(HTTPS_WEB_FLEET));
+  const alb = fleet.balancers.find(b => b.type === 'application')!;
+
+  test('its public address (on the Internet side) maps to its private one; the internal NLB gets none', () => {
+    expect(alb.publicAddress).toBe('203.0.113.200');
+    expect(fleet.balancers.find(b => b.type === 'network')!.publicAddress).toBeUndefined();
+    const rules = internetGatewayRuleset(fleet, 'v-internet');
+    expect(rules).toContain(`ip daddr 203.0.113.200 dnat ip to ${alb.address}`);
+    expect(rules.match(/dnat ip to/g)).toHaveLength(1);
   });
 });

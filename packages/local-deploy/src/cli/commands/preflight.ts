@@ -1,5 +1,5 @@
 import { WRK_PACKAGE } from '../../bench/wrk';
-import { deploymentPackages } from '../../deploy/packages';
+import { APPLICATION_LOAD_BALANCER_PACKAGES, deploymentPackages } from '../../deploy/packages';
 import { ExitCode } from '../../errors';
 import { checkMachine, ensurePackages, missingPackages, probeKernel } from '../../runtime/preflight';
 import { ParsedArgs } from '../args';
@@ -12,7 +12,7 @@ import { Session } from '../session';
  * that installs them is printed.
  */
 export async function preflightCommand(args: ParsedArgs, session: Session): Promise<ExitCode> {
-  const packages = [...new Set([...deploymentPackages(true), WRK_PACKAGE])].sort();
+  const packages = [...new Set([...deploymentPackages(true), ...APPLICATION_LOAD_BALANCER_PACKAGES, WRK_PACKAGE])].sort();
   checkMachine(packages);
   const missing = missingPackages(packages);
   if (missing.length > 0 && !args.options.installPackages) {

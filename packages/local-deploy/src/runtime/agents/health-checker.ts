@@ -1,13 +1,17 @@
 /**
- * Health checker of a local balancer. Runs inside the balancer's namespace: TCP-connects to every
- * target each interval, applies the healthy/unhealthy thresholds, and on every change swaps the
- * balancer's DNAT map in one nftables transaction. Writes the targets' states to a JSON file and one
- * line per transition to stdout.
+ * Health checker of a local balancer. Runs inside the balancer's namespace: checks every target
+ * each interval (a TCP connection, or an HTTP GET whose status the matcher allows), applies the
+ * healthy/unhealthy thresholds, and on every change swaps the balancer's DNAT map in one nftables
+ * transaction, or, for an Application Load Balancer, rewrites the HTTP proxy's configuration and
+ * has it reload (SIGUSR2 to its master). Writes the targets' states to a JSON file and one line per
+ * transition to stdout.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as net from 'net';
-import { BalancerConfig, BalancerListenerConfig, balancerRuleset, Deregistrations, deregistrationsFile, Registrations, registrationsFile, targetsInService } from '../balancer-rules';
+import { BalancerConfig, BalancerListenerConfig, balancerRuleset, Deregistrations, deregistrationsFile, Registrations, registrationsFile, statusMatches, targetsInService } from '../balancer-rules';
+import { haproxyConfig } from '../haproxy-config';
 import { afterCheck, afterDeregistration, isDeregistered, reconcileRegistrations, REGISTERED, TargetHealthRecord } from '../target-health';
 
 const config: BalancerConfig = JSON.parse(fs.readFileSync(process.argv[2], 'utf-8'));
@@ -19,7 +23,31 @@ for (const l of listeners) {
   for (const t of l.targets) health.set(key(l.targetGroupArn, t.id), REGISTERED);
 }
 
-function probe(address: string, port: number, timeoutMs: number): Promise<boolean> {
+function probe(address: string, check: BalancerListenerConfig['check']): Promise<boolean> {
+  return check.protocol === 'HTTP' ? probeHttp(address, check) : probeTcp(address, check.port, check.timeoutMs);
+}
+
+/** One HTTP GET of the check's path; passes when the status matches, within the timeout. */
+function probeHttp(address: string, check: BalancerListenerConfig['check']): Promise<boolean> {
+  return new Promise(resolve => {
+    let settled = false;
+    const done = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      req.destroy();
+      resolve(ok);
+    };
+    const req = http.get({ host: address, port: check.port, path: check.path ?? '/', agent: false, timeout: check.timeoutMs,
+      headers: { 'User-Agent': 'ELB-HealthChecker/2.0' } }, res => {
+      res.resume();
+      done(statusMatches(check.matcher ?? '200', res.statusCode ?? 0));
+    });
+    req.on('timeout', () => done(false));
+    req.on('error', () => done(false));
+  });
+}
+
+function probeTcp(address: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise(resolve => {
     const socket = net.connect({ host: address, port });
     const done = (ok: boolean) => {
@@ -76,9 +104,12 @@ function readRegistrations(): boolean {
 }
 
 function apply() {
-  const ruleset = balancerRuleset({ address: config.address, listeners },
-    l => targetsInService(l, id => health.get(key(l.targetGroupArn, id))!.state));
-  execFileSync('nft', ['-f', '-'], { input: ruleset });
+  const inService = (l: BalancerListenerConfig) => targetsInService(l, id => health.get(key(l.targetGroupArn, id))!.state);
+  if (config.proxy) {
+    writeProxyConfig(inService);
+  } else {
+    execFileSync('nft', ['-f', '-'], { input: balancerRuleset({ address: config.address, listeners }, inService) });
+  }
   const state = {
     updatedAt: new Date().toISOString(),
     // An unused target is no longer in its target group, as DescribeTargetHealth shows it.
@@ -93,11 +124,37 @@ function apply() {
   fs.renameSync(`${config.stateFile}.tmp`, config.stateFile);
 }
 
+/** The proxy's configuration with the targets in service; a running proxy reloads it. */
+function writeProxyConfig(inService: (l: BalancerListenerConfig) => BalancerListenerConfig['targets']) {
+  const { configFile, tls, ...proxy } = config.proxy!;
+  const text = haproxyConfig({
+    ...proxy,
+    forwards: listeners.map(l => ({ port: l.port, ...(tls[l.port] ? { tls: tls[l.port] } : {}), targetGroupArn: l.targetGroupArn, targets: inService(l) })),
+  });
+  fs.writeFileSync(`${configFile}.tmp`, text);
+  fs.renameSync(`${configFile}.tmp`, configFile);
+  reloadProxy();
+}
+
+/** The proxy master's PID this agent last had reload; a new master (restarted) is told once too. */
+let proxyPid: number | undefined;
+function reloadProxy(onlyIfNew = false) {
+  const file = config.proxy!.pidFile;
+  const pid = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf-8').trim()) : NaN;
+  if (!Number.isInteger(pid) || pid <= 1 || (onlyIfNew && pid === proxyPid)) return;
+  proxyPid = pid;
+  try {
+    process.kill(pid, 'SIGUSR2');
+  } catch {
+    // Not running (any more): the supervisor restarts it, and it reads the file as written.
+  }
+}
+
 async function checkListener(l: BalancerListenerConfig) {
   let changed = readRegistrations();
   changed = readDeregistrations() || changed;
   const checked = l.targets.filter(t => !isDeregistered(health.get(key(l.targetGroupArn, t.id))!.state));
-  const results = await Promise.all(checked.map(t => probe(t.address, l.check.port, l.check.timeoutMs)));
+  const results = await Promise.all(checked.map(t => probe(t.address, l.check)));
   checked.forEach((t, i) => {
     const k = key(l.targetGroupArn, t.id);
     // A target removed while its check ran is no longer tracked.
@@ -127,5 +184,7 @@ for (const l of listeners) {
 setInterval(() => {
   const registered = readRegistrations();
   if (readDeregistrations() || registered) apply();
+  // A proxy that started while the file was being rewritten reloads it once.
+  if (config.proxy) reloadProxy(true);
 }, 50);
 process.on('SIGTERM', () => process.exit(0));
