@@ -15,9 +15,9 @@ import { BalancerConfig, TargetState } from '../runtime/balancer-rules';
 import { killNamespaceProcesses, removeIfEmpty } from '../runtime/cleanup';
 import { CFN_SIGNAL_SOCKET, ControlServer, SYSTEMD_SOCKET } from '../runtime/control-server';
 import { listeningPorts, run, runIn, sleep, waitForListen } from '../runtime/exec';
-import { createLocalCa, issueCertificate, LocalCa } from '../runtime/local-ca';
 import { applySecurityGroups, imdsRedirectRuleset, internetGatewayRuleset } from '../runtime/firewall';
 import { InitSystem, journalFile, UnitAction } from '../runtime/init-system';
+import { createLocalCa, issueCertificate, LocalCa } from '../runtime/local-ca';
 import { Machine, MachineDirs, prepareMachine } from '../runtime/machine';
 import { DeploymentNames, RUN_ROOT } from '../runtime/naming';
 import { Network } from '../runtime/network';
@@ -147,6 +147,8 @@ export class LocalDeployment {
   /** CloudFormation's side of the hosts' cfn-signal. */
   public readonly signals: ResourceSignals;
   private downPromise?: Promise<void>;
+  /** The deployment's CA, which issues its certificates; clients are handed {@link caFile}. */
+  private ca?: LocalCa;
 
   private constructor(topology: Topology, public readonly names: DeploymentNames, private readonly options: DeployOptions) {
     this.current = topology;
@@ -664,9 +666,6 @@ export class LocalDeployment {
     removeIfEmpty(RUN_ROOT);
     removeIfEmpty('/etc/netns');
   }
-
-  /** The deployment's CA, which issues its certificates; clients are handed {@link caFile}. */
-  private ca?: LocalCa;
 
   /** The certificate of the deployment's CA, when it has certificates: what its clients trust. */
   public get caFile(): string | undefined {

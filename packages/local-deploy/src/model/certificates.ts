@@ -1,6 +1,6 @@
-import { TemplateResource } from '../assembly/cloud-assembly';
 import { References } from './references';
 import { Certificate } from './topology';
+import { TemplateResource } from '../assembly/cloud-assembly';
 
 /**
  * The stack's ACM certificates, which the deployment's local CA issues in their place for the

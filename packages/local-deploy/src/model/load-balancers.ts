@@ -98,14 +98,16 @@ function mapBalancer(context: LoadBalancersContext, id: string, name: string, ty
       throw new UnsupportedFeatureError(`listener ${listenerId} has default actions ${actions.map(a => a.Type).join(', ')}: only one forward action${type === 'application' ? ' or one redirect' : ''} is emulated`);
     }
     if (actions[0].Type === 'redirect') {
-      redirects.push({ logicalId: listenerId, port: Number(lp.Port), protocol: lp.Protocol, ...(tls ? { tls } : {}), redirect: redirectOf(listenerId, actions[0].RedirectConfig ?? {}) });
+      const redirect = redirectOf(listenerId, actions[0].RedirectConfig ?? {});
+      redirects.push({ logicalId: listenerId, port: Number(lp.Port), protocol: lp.Protocol, ...(tls ? { tls } : {}), redirect });
       continue;
     }
     const forward = actions[0];
     const tgArn = forward?.TargetGroupArn ?? forward?.ForwardConfig?.TargetGroups?.[0]?.TargetGroupArn;
     const tgId = references.logicalIdOf(tgArn);
     if (!tgId) throw new UnsupportedFeatureError(`listener ${listenerId} does not forward to a target group of the stack`);
-    listeners.push({ logicalId: listenerId, port: Number(lp.Port), protocol: lp.Protocol, targetGroup: mapTargetGroup(context, tgId, type), ...(tls ? { tls } : {}) });
+    const targetGroup = mapTargetGroup(context, tgId, type);
+    listeners.push({ logicalId: listenerId, port: Number(lp.Port), protocol: lp.Protocol, targetGroup, ...(tls ? { tls } : {}) });
   }
   return {
     name,

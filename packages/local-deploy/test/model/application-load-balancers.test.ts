@@ -42,8 +42,15 @@ describe('an internet-facing Application Load Balancer', () => {
       deregistrationDelaySeconds: 60,
       targets: ['web1', 'web2'],
       healthCheck: {
-        protocol: 'HTTP', path: '/nlb-tiers-health', matcher: '200', port: 80,
-        intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2, initialHealthyThreshold: 1,
+        protocol: 'HTTP',
+        path: '/nlb-tiers-health',
+        matcher: '200',
+        port: 80,
+        intervalSeconds: 10,
+        timeoutSeconds: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 2,
+        initialHealthyThreshold: 1,
       },
     });
   });

@@ -52,8 +52,17 @@ describe('balancerConfig of an Application Load Balancer', () => {
   const [listener] = balancerConfig(alb, fleet, '/tmp/x.json', { healthCheckTimeScale: 0.1 }).listeners;
 
   test('checks with an HTTP GET of the path, the matcher, one pass for a new target, and the interval scaled like the NLB\'s', () => {
-    expect(listener.check).toEqual({ protocol: 'HTTP', path: '/nlb-tiers-health', matcher: '200', initialHealthyThreshold: 1, port: 80,
-      intervalMs: 1000, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 });
+    expect(listener.check).toEqual({
+      protocol: 'HTTP',
+      path: '/nlb-tiers-health',
+      matcher: '200',
+      initialHealthyThreshold: 1,
+      port: 80,
+      intervalMs: 1000,
+      timeoutMs: 500,
+      healthyThreshold: 2,
+      unhealthyThreshold: 2,
+    });
     expect(listener.targets.map(t => t.port)).toEqual([80, 80]);
   });
 });

@@ -16,8 +16,14 @@ function config(overrides: Partial<ProxyConfig> = {}): ProxyConfig {
   return {
     address: '10.0.0.10',
     pidFile: '/run/x/haproxy.pid',
-    forwards: [{ port: 443, tls: { pemFile: '/run/x/site.pem', minimumTlsVersion: '1.2' }, targetGroupArn: TG, targets: [
-      { id: 'i-1', address: '10.0.2.11', port: 80 }, { id: 'i-2', address: '10.0.3.11', port: 80 }] }],
+    forwards: [{
+      port: 443,
+      tls: { pemFile: '/run/x/site.pem', minimumTlsVersion: '1.2' },
+      targetGroupArn: TG,
+      targets: [
+        { id: 'i-1', address: '10.0.2.11', port: 80 }, { id: 'i-2', address: '10.0.3.11', port: 80 },
+      ],
+    }],
     redirects: [{ port: 80, redirect: TO_HTTPS }],
     ...overrides,
   };
@@ -80,8 +86,12 @@ describeWhen(HAS_HAPROXY, 'HAProxy (apt-get install haproxy)')('HAProxy runs the
     fs.writeFileSync(file, haproxyConfig({
       address: '127.0.0.1',
       pidFile: path.join(dir, 'haproxy.pid'),
-      forwards: [{ port: ports.https, tls: { pemFile, minimumTlsVersion: '1.2' }, targetGroupArn: TG,
-        targets: [{ id: 'i-1', address: '127.0.0.1', port: (target.address() as net.AddressInfo).port }] }],
+      forwards: [{
+        port: ports.https,
+        tls: { pemFile, minimumTlsVersion: '1.2' },
+        targetGroupArn: TG,
+        targets: [{ id: 'i-1', address: '127.0.0.1', port: (target.address() as net.AddressInfo).port }],
+      }],
       redirects: [{ port: ports.http, redirect: { ...TO_HTTPS, port: String(ports.https) } }],
     }));
     expect(spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf-8' }).status).toBe(0);

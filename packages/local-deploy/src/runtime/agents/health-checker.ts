@@ -37,8 +37,14 @@ function probeHttp(address: string, check: BalancerListenerConfig['check']): Pro
       req.destroy();
       resolve(ok);
     };
-    const req = http.get({ host: address, port: check.port, path: check.path ?? '/', agent: false, timeout: check.timeoutMs,
-      headers: { 'User-Agent': 'ELB-HealthChecker/2.0' } }, res => {
+    const req = http.get({
+      host: address,
+      port: check.port,
+      path: check.path ?? '/',
+      agent: false,
+      timeout: check.timeoutMs,
+      headers: { 'User-Agent': 'ELB-HealthChecker/2.0' },
+    }, res => {
       res.resume();
       done(statusMatches(check.matcher ?? '200', res.statusCode ?? 0));
     });
@@ -129,7 +135,9 @@ function writeProxyConfig(inService: (l: BalancerListenerConfig) => BalancerList
   const { configFile, tls, ...proxy } = config.proxy!;
   const text = haproxyConfig({
     ...proxy,
-    forwards: listeners.map(l => ({ port: l.port, ...(tls[l.port] ? { tls: tls[l.port] } : {}), targetGroupArn: l.targetGroupArn, targets: inService(l) })),
+    forwards: listeners.map(l => ({
+      port: l.port, ...(tls[l.port] ? { tls: tls[l.port] } : {}), targetGroupArn: l.targetGroupArn, targets: inService(l),
+    })),
   });
   fs.writeFileSync(`${configFile}.tmp`, text);
   fs.renameSync(`${configFile}.tmp`, configFile);
