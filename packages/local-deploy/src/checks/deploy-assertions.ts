@@ -24,6 +24,7 @@ export interface InlineFunction {
   readonly environment: Record<string, string>;
 }
 
+/** Prefixes of the assertions' types: integ-tests-alpha appends the URL's host name or the API. */
 const HTTP_CALL = 'Custom::DeployAssert@HttpCall';
 const SDK_CALL = 'Custom::DeployAssert@SdkCall';
 
@@ -33,7 +34,7 @@ const SDK_CALL = 'Custom::DeployAssert@SdkCall';
  */
 export function readDeployAssertions(template: Template, resolver: IntrinsicResolver): DeployAssertion[] {
   const resources = template.Resources ?? {};
-  const ids = Object.keys(resources).filter(id => resources[id].Type === HTTP_CALL || resources[id].Type.startsWith(SDK_CALL));
+  const ids = Object.keys(resources).filter(id => resources[id].Type.startsWith(HTTP_CALL) || resources[id].Type.startsWith(SDK_CALL));
   const ordered: string[] = [];
   const visit = (id: string, path: string[]) => {
     if (ordered.includes(id) || path.includes(id)) return;
@@ -46,7 +47,7 @@ export function readDeployAssertions(template: Template, resolver: IntrinsicReso
   return ordered.map(id => {
     const r = resources[id];
     const p = r.Properties ?? {};
-    const http = r.Type === HTTP_CALL;
+    const http = r.Type.startsWith(HTTP_CALL);
     const raw: Record<string, unknown> = resolver.resolve(p.parameters ?? {});
     const parameters = http ? raw : Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, decode(v)]));
     return {

@@ -3,7 +3,7 @@ import { IntrinsicResolver } from '../../src/assembly/intrinsics';
 import { inlineFunctions, readDeployAssertions } from '../../src/checks/deploy-assertions';
 import { rewriteUrls } from '../../src/checks/local-api-calls';
 import { mapStack } from '../../src/model/map-stack';
-import { INTEG_REFERENCE } from '../fixtures';
+import { HTTPS_WEB_FLEET, INTEG_REFERENCE } from '../fixtures';
 
 const assembly = CloudAssembly.read(INTEG_REFERENCE.dir);
 const topology = mapStack(assembly.stack(INTEG_REFERENCE.stack));
@@ -52,5 +52,24 @@ describe('rewriteUrls', () => {
       url: 'http://127.0.0.1:4000/x',
       other: ['http://203.0.113.11/', 'http://198.51.100.1:8080/'],
     });
+  });
+});
+
+describe('readDeployAssertions of a test whose httpApiCall names a host', () => {
+  test('an HttpCall type with the host name appended is an httpApiCall, in its place in the chain', () => {
+    const fleet = CloudAssembly.read(HTTPS_WEB_FLEET.dir);
+    const fleetTopology = mapStack(fleet.stack(HTTPS_WEB_FLEET.stack));
+    const template = fleet.stack(HTTPS_WEB_FLEET.assertions).template;
+    expect(Object.values(template.Resources ?? {}).map(r => r.Type)).toContain('Custom::DeployAssert@HttpCallnlb-tiers-integexamplecom');
+    const read = readDeployAssertions(template, new IntrinsicResolver({
+      region: fleetTopology.region, accountId: '123456789012', stackName: HTTPS_WEB_FLEET.assertions,
+      ref: id => id, getAtt: (id, attribute) => `${id}.${attribute}`, importValue: name => fleetTopology.exports[name],
+    }));
+    expect(read.map(a => a.kind === 'http' ? `http ${a.parameters.url}` : `${a.service}.${a.api}`)).toEqual([
+      'ElasticLoadBalancingV2.describeTargetHealth',
+      'http https://nlb-tiers-integ.example.com/',
+      'Lambda.invoke',
+      'Lambda.invoke',
+    ]);
   });
 });

@@ -24,7 +24,7 @@ describe('targetsInService with deregistered targets', () => {
     port: 9090,
     targetGroupArn: 'arn:tg',
     targets: ['i-1', 'i-2', 'i-3'].map((id, i) => ({ id, address: `10.0.2.${10 + i}`, port: 9090 })),
-    check: { port: 9090, intervalMs: 500, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 },
+    check: { protocol: 'TCP', initialHealthyThreshold: 2, port: 9090, intervalMs: 500, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 },
   };
   const states = (s: Record<string, TargetState>) => (id: string) => s[id];
 
