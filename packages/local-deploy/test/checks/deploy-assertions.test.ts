@@ -62,8 +62,12 @@ describe('readDeployAssertions of a test whose httpApiCall names a host', () => 
     const template = fleet.stack(HTTPS_WEB_FLEET.assertions).template;
     expect(Object.values(template.Resources ?? {}).map(r => r.Type)).toContain('Custom::DeployAssert@HttpCallnlb-tiers-integexamplecom');
     const read = readDeployAssertions(template, new IntrinsicResolver({
-      region: fleetTopology.region, accountId: '123456789012', stackName: HTTPS_WEB_FLEET.assertions,
-      ref: id => id, getAtt: (id, attribute) => `${id}.${attribute}`, importValue: name => fleetTopology.exports[name],
+      region: fleetTopology.region,
+      accountId: '123456789012',
+      stackName: HTTPS_WEB_FLEET.assertions,
+      ref: id => id,
+      getAtt: (id, attribute) => `${id}.${attribute}`,
+      importValue: name => fleetTopology.exports[name],
     }));
     expect(read.map(a => a.kind === 'http' ? `http ${a.parameters.url}` : `${a.service}.${a.api}`)).toEqual([
       'ElasticLoadBalancingV2.describeTargetHealth',
