@@ -662,7 +662,6 @@ export class LocalDeployment {
     for (const ns of this.network.namespaces) killNamespaceProcesses(ns);
     this.network.down();
     fs.rmSync(this.names.runDir, { recursive: true, force: true });
-    fs.rmSync(path.join('/etc/netns', this.names.internetNamespace), { recursive: true, force: true });
     removeIfEmpty(RUN_ROOT);
     removeIfEmpty('/etc/netns');
   }
@@ -692,6 +691,7 @@ export class LocalDeployment {
   /**
    * The Internet namespace's /etc/hosts (`ip netns exec` mounts /etc/netns/<namespace>/hosts over
    * it): internet-facing balancers' names and alias records resolve to their public addresses.
+   * Removed with the namespace (`removeNamespace`), at teardown or by `clean`.
    */
   private writeInternetHosts() {
     const entries = this.topology.balancers.filter(b => b.publicAddress)
