@@ -84,7 +84,7 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps, ServerL
   /**
    * Secrets the app receives as environment variables, by name: SSM parameters (`SecureString`)
    * or Secrets Manager secrets, by reference. Each instance reads the values with its role when
-   * the app starts and before every graceful reload, into a file under `/run` (a tmpfs) that
+   * the app starts and before every reload, into a file under `/run` (a tmpfs) that
    * only the app's user may read; the template, the association and its output hold names and
    * ARNs only. The fleet's role is granted read access to each, and nothing more. A rotated value
    * reaches the app at the association's next run (every 30 minutes, or at once with
