@@ -37,7 +37,9 @@ import time
 
 POLL_SECONDS = 0.05
 # A chain reload that the master ends with an old worker still running is started again after this
-# long: uWSGI ends a chain that began while a worker was still loading the app without replacing it.
+# long: uWSGI's chain skips a worker that does not accept yet (uwsgi_master_check_chain in
+# core/master_checks.c), and `c` during a running chain changes nothing ("chain reload already
+# running", uwsgi_chain_reload in core/master_utils.c).
 STALLED_CHAIN_SECONDS = 3.0
 # How long the master takes to end the instance after a worker failed to load the app under `need-app`.
 MASTER_EXIT_SECONDS = 3.0
