@@ -98,7 +98,8 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps, ServerL
    *
    * Python runs one thread at a time per process (the GIL), so an app that spends its time on the
    * CPU uses as many cores as it has processes: the default matches the two vCPUs of the default
-   * `t4g.micro`. Raise it with the instance type's vCPUs.
+   * `t4g.micro`. Raise it with the instance type's vCPUs, and for an app that waits on I/O (a
+   * database, an AWS API): each worker serves one request at a time (`threads`).
    *
    * @default 2
    * @see https://uwsgi-docs.readthedocs.io/en/latest/ThingsToKnow.html
@@ -107,11 +108,14 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps, ServerL
   /**
    * Threads per uWSGI worker (1-64).
    *
-   * Threads let a worker serve another request while one waits on I/O (a database, an AWS API,
-   * the metadata service). Two per worker keep a CPU-bound app from being slowed down by the GIL's
-   * switching and still overlap an occasional wait; raise it for apps that mostly wait.
+   * One thread per worker keeps app updates free of failed requests: a reload stops a worker of
+   * more threads by cancelling them (`wait_for_threads` in uWSGI's core/uwsgi.c, "on some platform
+   * thread cancellation is REALLY flaky"); a Python thread cancelled while it waits for the GIL can
+   * hang the worker until uWSGI kills it, with its requests, after `worker-reload-mercy` (60 s).
+   * For an app that mostly waits on I/O, raise `processes` instead; more than one thread is
+   * accepted, with a warning (`@nlb-tiers/flask-uwsgi-app-fleet:threadedWorkers`).
    *
-   * @default 2
+   * @default 1
    */
   readonly threads?: number;
   /**
@@ -269,11 +273,16 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
     const maxCapacity = props.maxCapacity ?? 2;
     const desiredCapacity = props.desiredCapacity ?? 2;
     const processes = props.processes ?? 2;
-    const threads = props.threads ?? 2;
+    const threads = props.threads ?? 1;
     const application = props.application ?? FlaskApplication.instanceIdEcho();
     validateCapacities(this, name, minCapacity, desiredCapacity, maxCapacity);
     validateInteger(this, name, 'processes', processes, 1, 64);
     validateInteger(this, name, 'threads', threads, 1, 64);
+    if (threads > 1) {
+      Validations.of(this).addWarning(THREADED_WORKERS_WARNING,
+        `${name}: threads ${threads}: a reload (an app, environment or secret update) stops a worker of several threads by cancelling them, `
+        + 'which can hang it until uWSGI kills it with its requests (60 s later); raise processes instead for an app that waits on I/O');
+    }
     const { instanceType, machineImage, generation } = resolveServerImage(this, name, props);
     validateKeyPrefix(this, name, 'logKeyPrefix', props.logKeyPrefix);
     validateRateControl(this, name, 'provisioningMaxConcurrency', 'maxConcurrency', props.provisioningMaxConcurrency);
@@ -532,6 +541,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
  * acknowledge it with `Validations.of(fleet).acknowledge({ id, reason })`.
  */
 const CALLABLE_NOT_FOUND_WARNING = '@nlb-tiers/flask-uwsgi-app-fleet:callableNotFound';
+const THREADED_WORKERS_WARNING = '@nlb-tiers/flask-uwsgi-app-fleet:threadedWorkers';
 
 /**
  * Checks that the app's directory holds the module, and warns where the module does not seem to

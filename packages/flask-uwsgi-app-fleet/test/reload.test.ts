@@ -213,7 +213,7 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
     const venv = spawnSync(PYTHON, ['-m', 'venv', '--system-site-packages', '--without-pip', layout.venvDir], { encoding: 'utf-8' });
     if (venv.status !== 0) throw new Error(venv.stderr);
     port = await freePort();
-    const rendered = renderUwsgiIni({ port, module: 'run', callable: 'app', processes: 2, threads: 2 }, layout);
+    const rendered = renderUwsgiIni({ port, module: 'run', callable: 'app', processes: 2, threads: 1 }, layout);
     // The rendered file, its socket on loopback only: the test sends traffic nowhere else.
     ini = rendered.replace(`socket = 0.0.0.0:${port}`, `socket = 127.0.0.1:${port}`);
     expect(ini).not.toBe(rendered);

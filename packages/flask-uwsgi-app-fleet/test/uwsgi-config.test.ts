@@ -22,6 +22,7 @@ describe('renderUwsgiIni', () => {
       'stats = /run/nlb-tiers-app/stats.sock',
       'processes = 2',
       'threads = 2',
+      'enable-threads = true',
       'need-app = true',
       'vacuum = true',
       'logto = /var/log/nlb-tiers/uwsgi.log',
