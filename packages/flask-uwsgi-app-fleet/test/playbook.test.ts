@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 const playbook = parse(fs.readFileSync(path.join(__dirname, '..', 'assets', 'playbook', 'playbook.yml'), 'utf-8'));
 const play = playbook[0];
 const tasks: Record<string, any>[] = play.tasks;
-const moduleOf = (task: Record<string, any>) => Object.keys(task).find(k => k.startsWith('ansible.builtin.'))!;
+const moduleOf = (task: Record<string, any>) => Object.keys(task).find(k => k.startsWith('ansible.builtin.') || k === 'deploy_files')!;
 
 describe('the app server playbook', () => {
   test('is one play for the local host, as root, reading its variables from vars.json', () => {
@@ -20,7 +20,7 @@ describe('the app server playbook', () => {
   test('gathers no facts: no task reads one, and the package manager is dnf where the instance has it, else yum', () => {
     expect(play.gather_facts).toBe(false);
     expect(tasks[0]['ansible.builtin.package'].use).toBe("{{ 'dnf' if '/usr/bin/dnf' is exists else 'yum' }}");
-    expect(JSON.stringify([play.tasks, play.handlers])).not.toMatch(/\bansible_\w+|hostvars/);
+    expect(JSON.stringify(play.tasks)).not.toMatch(/\bansible_\w+|hostvars/);
   });
 
   test('changes things only with modules that compare before they change; its one command, the check that the app answers, changes nothing', () => {
@@ -28,64 +28,61 @@ describe('the app server playbook', () => {
       'ansible.builtin.package',
       'ansible.builtin.user',
       'ansible.builtin.pip',
-      'ansible.builtin.copy',
+      'deploy_files',
       'ansible.builtin.pip',
-      'ansible.builtin.copy',
-      'ansible.builtin.copy',
-      'ansible.builtin.copy',
       'ansible.builtin.systemd',
-      'ansible.builtin.meta',
+      'ansible.builtin.systemd',
+      'ansible.builtin.systemd',
       'ansible.builtin.command',
     ]);
     const check = tasks[tasks.length - 1];
     expect(check).toEqual({ 'name': expect.any(String), 'ansible.builtin.command': 'python3 {{ playbook_dir }}/uwsgi_answers.py {{ uwsgi_port }}', 'changed_when': false });
-    for (const task of [...tasks.slice(0, -1), ...play.handlers]) {
-      expect(Object.keys(task).every(k => ['name', 'notify', 'when', 'register', moduleOf(task)].includes(k))).toBe(true);
+    for (const task of tasks.slice(0, -1)) {
+      expect(Object.keys(task).every(k => ['name', 'when', 'register', moduleOf(task)].includes(k))).toBe(true);
     }
   });
 
-  test('reloads or restarts a changed app before the check, so that the check sees what was deployed', () => {
-    expect(tasks[tasks.length - 2]).toMatchObject({ 'ansible.builtin.meta': 'flush_handlers' });
+  test('deploys every file in one task, each set from the playbook\'s folder with its owner, group and mode', () => {
+    const deploy = tasks.filter(t => moduleOf(t) === 'deploy_files');
+    expect(deploy).toHaveLength(1);
+    expect(deploy[0].register).toBe('deployed');
+    expect(deploy[0].deploy_files.sets).toEqual([
+      { name: 'app', src: '{{ playbook_dir }}/files/app', dest: '{{ app_dir }}', owner: 'root', group: '{{ service_user }}', mode: '0640' },
+      { name: 'uwsgi.ini', src: '{{ playbook_dir }}/files/uwsgi.ini', dest: '{{ uwsgi_ini }}', owner: 'root', group: '{{ service_user }}', mode: '0640' },
+      // The unit's ExecReload= runs it, where the unit expects it.
+      { name: 'reload command', src: '{{ playbook_dir }}/uwsgi_reload.py', dest: '{{ uwsgi_reload }}', owner: 'root', group: 'root', mode: '0755' },
+      { name: 'unit', src: '{{ playbook_dir }}/files/uwsgi.service', dest: '/etc/systemd/system/{{ service_name }}.service', owner: 'root', group: 'root', mode: '0644' },
+    ]);
+    expect(fs.existsSync(path.join(__dirname, '..', 'assets', 'playbook', 'library', 'deploy_files.py'))).toBe(true);
   });
 
   test('declares the state it wants rather than an action', () => {
     const byModule = (name: string) => tasks.filter(t => moduleOf(t) === `ansible.builtin.${name}`).map(t => t[`ansible.builtin.${name}`]);
     expect(byModule('package')).toEqual([expect.objectContaining({ state: 'present' })]);
-    expect(byModule('systemd')).toEqual([expect.objectContaining({ state: 'started', enabled: true })]);
-    for (const copy of byModule('copy')) {
-      expect(copy).toEqual(expect.objectContaining({ owner: expect.any(String), mode: expect.any(String) }));
-    }
+    expect(byModule('systemd')[0]).toEqual(expect.objectContaining({ state: 'started', enabled: true }));
   });
 
-  test('a new app or uwsgi.ini reloads the app; only a new unit restarts it; both only through handlers', () => {
-    const notifies = Object.fromEntries(tasks.filter(t => t.notify).map(t => [t.name, t.notify]));
-    expect(notifies).toEqual({ 'Deploy the app': 'Reload the app', 'Deploy uwsgi.ini': 'Reload the app', 'Deploy the systemd unit': 'Restart the app' });
-    expect(play.handlers.map((h: Record<string, any>) => [h.name, h['ansible.builtin.systemd'].state])).toEqual([
-      ['Restart the app', 'restarted'],
-      ['Reload the app', 'reloaded'],
-    ]);
-    expect(tasks.every(t => !/restarted|reloaded/.test(JSON.stringify(t)))).toBe(true);
-  });
-
-  test('an app it has just started is neither restarted nor reloaded; a restart makes a reload needless', () => {
+  test('a new unit restarts the app, a new app or uwsgi.ini reloads it, an app it has just started is neither, and a restart makes a reload needless', () => {
     const start = tasks.find(t => t.name === 'Start the app now and at every boot')!;
-    const unit = tasks.find(t => t.name === 'Deploy the systemd unit')!;
     expect(start.register).toBe('app_started');
-    expect(unit.register).toBe('unit_file');
-    const [restart, reload] = play.handlers;
-    expect(restart.when).toBe('not app_started.changed');
-    expect(reload.when).toBe('not (app_started.changed or unit_file.changed)');
+    const restart = tasks.find(t => t.name === 'Restart the app')!;
+    const reload = tasks.find(t => t.name === 'Reload the app')!;
+    expect(restart['ansible.builtin.systemd'].state).toBe('restarted');
+    expect(reload['ansible.builtin.systemd'].state).toBe('reloaded');
+    expect(restart.when).toBe("'unit' in deployed.changed_sets and not app_started.changed");
+    expect(reload.when).toBe("('app' in deployed.changed_sets or 'uwsgi.ini' in deployed.changed_sets) and 'unit' not in deployed.changed_sets and not app_started.changed");
+    // Both come after the start and before the check, so that the check sees what was deployed.
+    const names = tasks.map(t => t.name);
+    expect(names.indexOf(restart.name)).toBeGreaterThan(names.indexOf(start.name));
+    expect(names.indexOf(reload.name)).toBe(tasks.length - 2);
+    expect(play.handlers).toBeUndefined();
   });
 
   test('asks systemd to read its units again only when the unit file changed', () => {
     const start = tasks.find(t => t.name === 'Start the app now and at every boot')!;
-    expect(start['ansible.builtin.systemd'].daemon_reload).toBe('{{ unit_file.changed }}');
-    expect(play.handlers.every((h: Record<string, any>) => h['ansible.builtin.systemd'].daemon_reload === undefined)).toBe(true);
-  });
-
-  test('deploys the reload command the unit\'s ExecReload= runs, where the unit expects it', () => {
-    const command = tasks.find(t => t.name === 'Deploy the command that reloads the app')!;
-    expect(command['ansible.builtin.copy']).toEqual(expect.objectContaining({ src: 'uwsgi_reload.py', dest: '{{ uwsgi_reload }}', owner: 'root', mode: '0755' }));
+    expect(start['ansible.builtin.systemd'].daemon_reload).toBe("{{ 'unit' in deployed.changed_sets }}");
+    const others = tasks.filter(t => moduleOf(t) === 'ansible.builtin.systemd' && t !== start);
+    expect(others.every(t => t['ansible.builtin.systemd'].daemon_reload === undefined)).toBe(true);
   });
 
   test('installs the app\'s own requirements only when it ships them', () => {
