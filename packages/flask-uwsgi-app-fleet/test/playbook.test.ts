@@ -32,7 +32,6 @@ describe('the app server playbook', () => {
       'ansible.builtin.pip',
       'ansible.builtin.systemd',
       'ansible.builtin.systemd',
-      'ansible.builtin.systemd',
       'ansible.builtin.command',
     ]);
     const check = tasks[tasks.length - 1];
@@ -65,16 +64,13 @@ describe('the app server playbook', () => {
   test('a new unit restarts the app, a new app or uwsgi.ini reloads it, an app it has just started is neither, and a restart makes a reload needless', () => {
     const start = tasks.find(t => t.name === 'Start the app now and at every boot')!;
     expect(start.register).toBe('app_started');
-    const restart = tasks.find(t => t.name === 'Restart the app')!;
-    const reload = tasks.find(t => t.name === 'Reload the app')!;
-    expect(restart['ansible.builtin.systemd'].state).toBe('restarted');
-    expect(reload['ansible.builtin.systemd'].state).toBe('reloaded');
-    expect(restart.when).toBe("'unit' in deployed.changed_sets and not app_started.changed");
-    expect(reload.when).toBe("('app' in deployed.changed_sets or 'uwsgi.ini' in deployed.changed_sets) and 'unit' not in deployed.changed_sets and not app_started.changed");
-    // Both come after the start and before the check, so that the check sees what was deployed.
-    const names = tasks.map(t => t.name);
-    expect(names.indexOf(restart.name)).toBeGreaterThan(names.indexOf(start.name));
-    expect(names.indexOf(reload.name)).toBe(tasks.length - 2);
+    const apply = tasks.find(t => t.name === 'Reload or restart the app for what changed')!;
+    expect(apply['ansible.builtin.systemd'].state).toBe("{{ 'restarted' if 'unit' in deployed.changed_sets else 'reloaded' }}");
+    // A new reload command alone neither reloads nor restarts: the unit runs it at the next reload.
+    expect(apply.when).toBe("deployed.changed_sets | intersect(['app', 'uwsgi.ini', 'unit']) | length > 0 and not app_started.changed");
+    // After the start and just before the check, so that the check sees what was deployed.
+    expect(tasks.indexOf(apply)).toBe(tasks.indexOf(start) + 1);
+    expect(tasks.indexOf(apply)).toBe(tasks.length - 2);
     expect(play.handlers).toBeUndefined();
   });
 
