@@ -210,7 +210,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   benchProvisioning.exec('npx cdk synth -q --app "npx ts-node -P tsconfig.json --prefer-ts-exts src/bench/bench-app.ts" -o cdk.bench.out', { cwd: exampleDir });
   benchProvisioning.exec(`node scripts/assembly-with-playbook.mjs ${exampleDir}/cdk.bench.out ${PROVISIONING_BASELINE} ${exampleDir}/cdk.bench-baseline.out`);
   benchProvisioning.exec(`${cli} bench-provisioning ${exampleDir}/cdk.bench-baseline.out ${exampleDir}/cdk.bench.out BenchDefaults `
-    + '--desired-capacity 1 --rounds 5 --output docs/provisioning-cost.md', { receiveArgs: true });
+    + '--desired-capacity 1 --rounds 3 --output docs/provisioning-cost.md', { receiveArgs: true });
 
   return { project, fixtures, rootChecks, preflight, examples };
 }
