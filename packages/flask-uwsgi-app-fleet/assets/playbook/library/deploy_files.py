@@ -26,8 +26,9 @@ options:
   sets:
     description:
       - Each set has a C(name), a C(src) (a file, or a folder whose content is deployed into C(dest)),
-        a C(dest), an C(owner), a C(group) and a C(mode) (octal). In a folder's set, folders get C(mode)
-        with the execute bits of its read bits, and so do files whose source is executable by its owner.
+        a C(dest), an C(owner), a C(group) and a C(mode) (octal). In a folder's set, every file gets
+        C(mode) and every folder C(mode) with an execute bit wherever it has a read bit: what copy's
+        symbolic C(u=rwX,g=rX,o=) gives a new file and a folder.
     type: list
     elements: dict
     required: true
@@ -124,10 +125,7 @@ class Deployer(object):
             for name in folders:
                 changed = self.ensure_folder(os.path.normpath(os.path.join(target, name)), uid, gid, folder_mode) or changed
             for name in sorted(files):
-                source = os.path.join(root, name)
-                executable = os.stat(source).st_mode & stat.S_IXUSR
-                file_mode = with_search_bits(mode) if executable else mode
-                changed = self.ensure_file(source, os.path.normpath(os.path.join(target, name)), uid, gid, file_mode) or changed
+                changed = self.ensure_file(os.path.join(root, name), os.path.normpath(os.path.join(target, name)), uid, gid, mode) or changed
         return changed
 
 
