@@ -136,6 +136,8 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   });
   // Fixtures are cloud assemblies synthesized by the root `fixtures` task; only their README is committed.
   project.gitignore.exclude('/test/fixtures/*/');
+  // Python writes bytecode next to the shims it runs (tests run them from the source tree).
+  project.gitignore.exclude('__pycache__/');
   // They include the README examples' sources, generated: the readme:examples task type-checks them.
   project.eslint?.addIgnorePattern('test/fixtures/');
 
@@ -163,7 +165,9 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
     receiveArgs: true,
   });
   integLocal.spawn(prepareLocal);
-  integLocal.exec(`${cli} integ ${integDir}`, { receiveArgs: true });
+  // The values of the SSM parameters and secrets the integ tests' apps read (stored by hand on AWS).
+  const secretValues = `--secret-values ${integDir}/secret-values.json`;
+  integLocal.exec(`${cli} integ ${integDir} ${secretValues}`, { receiveArgs: true });
 
   const fixtures = root.addTask('fixtures', {
     description: `Synthesize the example app, every ${integDir}/integ.*.ts, the README's examples and the end-to-end tests' apps into ${toolDir}/test/fixtures (the tool's test fixtures)`,
@@ -183,7 +187,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   rootChecks.exec(`npx projen ${e2e.name}`, { cwd: toolDir });
   // Deployments need root (CI runs as root). Outside CI the step says why it is skipped; under CI
   // the tool fails with the reason.
-  rootChecks.exec(`[ "$(id -u)" != 0 ] && [ -z "\${CI:-}" ] && echo "integ:local skipped: deploying locally needs root" || ${cli} integ ${integDir}`);
+  rootChecks.exec(`[ "$(id -u)" != 0 ] && [ -z "\${CI:-}" ] && echo "integ:local skipped: deploying locally needs root" || ${cli} integ ${integDir} ${secretValues}`);
 
   // The example app's second CDK app (src/bench/bench-app.ts): the article's configuration (A), the
   // constructs' defaults (B), the floor, and the defaults with more app servers, for the deploy timings.

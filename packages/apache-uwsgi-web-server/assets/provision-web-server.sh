@@ -3,6 +3,7 @@
 # configuration, starts httpd, and waits until it answers through the upstream. Idempotent: a
 # second run changes nothing and restarts nothing.
 set -euo pipefail
+@@provisioningOutput@@
 @@signalOnExit@@
 conf_dir="${HTTPD_CONF_DIR:-/etc/httpd/conf.d}"
 conf="$conf_dir/nlb-tiers-uwsgi-proxy.conf"
@@ -10,6 +11,8 @@ conf="$conf_dir/nlb-tiers-uwsgi-proxy.conf"
 if ! rpm -q httpd >/dev/null 2>&1; then
   yum install -y httpd
 fi
+
+@@cloudWatchAgent@@
 
 # A temporary copy first: the configuration changes only when its content does.
 new_conf="$(mktemp)"

@@ -1,17 +1,32 @@
-import { IUwsgiUpstream, ProvisionedServerProps, ProvisioningLogBucket, ServerRole, SsmProvisioning } from '@nlb-tiers/core';
 import {
-  invalidProp, recordConstructVersion, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, tagForProvisioning,
-  validateDuration, validateInteger, validateKeyPrefix, validatePort,
+  IRequestPathTier, IUwsgiUpstream, ProvisionedServerProps, ProvisioningLogBucket, ServerLogs, ServerLogsOptions, ServerRole, SsmProvisioning,
+  TierAlarmOptions,
+} from '@nlb-tiers/core';
+import {
+  ec2CpuUtilizationMetric, invalidProp, PROVISIONING_OUTPUT_FILE, recordConstructVersion, resolveProvisioningTimeouts, resolveServerImage,
+  selectSubnets, tagForProvisioning, validateDuration, validateInteger, validateKeyPrefix, validatePort,
 } from '@nlb-tiers/core/helpers-internal';
 import { Aws, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { renderProvisioningScript } from './private/proxy-config';
+import { AccessLogMetrics, accessLogMetrics, createWebServerAlarms, http5xxRate } from './private/web-server-monitoring';
+
+/**
+ * The files the web server ships to CloudWatch Logs: httpd's logs where Amazon Linux's httpd.conf
+ * puts them (`logs/` of ServerRoot /etc/httpd, a link to /var/log/httpd), and its provisioning output.
+ */
+const WEB_SERVER_LOG_FILES = [
+  { id: 'AccessLog', filePath: '/var/log/httpd/access_log' },
+  { id: 'ErrorLog', filePath: '/var/log/httpd/error_log' },
+  { id: 'ProvisioningLog', filePath: PROVISIONING_OUTPUT_FILE },
+];
 
 /** Properties of an {@link ApacheUwsgiWebServer}. */
-export interface ApacheUwsgiWebServerProps extends ProvisionedServerProps {
+export interface ApacheUwsgiWebServerProps extends ProvisionedServerProps, ServerLogsOptions, TierAlarmOptions {
   /**
    * What the server proxies every request to, with the uwsgi protocol. The server opens the
    * upstream's security group to itself on the upstream's port.
@@ -113,7 +128,7 @@ export interface ApacheUwsgiWebServerProps extends ProvisionedServerProps {
  *
  * @see https://httpd.apache.org/docs/2.4/mod/mod_proxy_uwsgi.html
  */
-export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable, iam.IGrantable {
+export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable, iam.IGrantable, IRequestPathTier {
   /** The EC2 instance. */
   public readonly instance: ec2.Instance;
   /** The server's security group. */
@@ -136,6 +151,16 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
   public readonly url: string;
   /** The port httpd serves HTTP on. */
   public readonly httpPort: number;
+  /**
+   * The log groups of httpd's access and error logs and of the provisioning output (ids
+   * `AccessLog`, `ErrorLog`, `ProvisioningLog`), which the CloudWatch agent on the server ships.
+   */
+  public readonly logs: ServerLogs;
+  /** Raised when more than 5% of the responses are 5xx for 3 minutes in a row. */
+  public readonly http5xxAlarm: cloudwatch.Alarm;
+  /** Raised when the instance's CPU is above 80% for 3 periods of 5 minutes. */
+  public readonly cpuAlarm: cloudwatch.Alarm;
+  private readonly accessLogMetrics: AccessLogMetrics;
 
   constructor(scope: Construct, id: string, props: ApacheUwsgiWebServerProps) {
     super(scope, id);
@@ -233,6 +258,17 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
     this.url = httpPort === 80 ? `http://${this.publicIp}/` : `http://${this.publicIp}:${httpPort}/`;
 
     this.logBucket = props.logBucket ?? new ProvisioningLogBucket(this, 'LogBucket').bucket;
+    this.logs = new ServerLogs(this, 'Logs', {
+      files: WEB_SERVER_LOG_FILES,
+      role: this.role,
+      logRetention: props.logRetention,
+      logEncryptionKey: props.logEncryptionKey,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+    this.accessLogMetrics = accessLogMetrics(this, this.logs.logGroup('AccessLog'));
+    const alarms = createWebServerAlarms(this, this.metricHttp5xxRate(), this.metricCpuUtilization(), props.alarmActions, failoverAttempts);
+    this.http5xxAlarm = alarms.http5xx;
+    this.cpuAlarm = alarms.cpu;
     const script = renderProvisioningScript({
       httpPort,
       upstreamHosts,
@@ -244,6 +280,7 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
       signal: { stack: Aws.STACK_NAME, resource: Stack.of(this).resolve(this.instance.instance.logicalId), region: Aws.REGION },
       // The rest of the run, less a minute for everything before the wait.
       answerWaitSeconds: Math.max(60, timeouts.runSeconds - 60),
+      cloudWatchAgentConfig: this.logs.agentConfig,
     });
     this.provisioning = new SsmProvisioning(this, 'Provisioning', {
       documentName: 'AWS-RunShellScript',
@@ -254,11 +291,51 @@ export class ApacheUwsgiWebServer extends Construct implements ec2.IConnectable,
       logKeyPrefix: props.logKeyPrefix ?? 'shellscript-association-log',
       waitForSuccessTimeout: timeouts.wait,
     });
+    // The agent starts during the first run: it may write to the groups by then.
+    this.logs.grant.applyBefore(this.provisioning.association);
     // Associating an Elastic IP releases the public address the instance launched with, which would
     // cut the downloads of a provisioning run under way
     // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/working-with-eips.html). The Elastic IP
     // refers to the instance, so CloudFormation associates it only once the instance is complete:
     // after its run signalled. The association must not wait for the Elastic IP in turn, which
     // would wait for that signal.
+  }
+
+  /** The web server's row of a `RequestPathDashboard`: requests and 5xx responses, the 5xx rate with its alarm, CPU. */
+  public requestPathWidgets(): cloudwatch.IWidget[] {
+    return [
+      new cloudwatch.GraphWidget({
+        title: 'Web server: requests and 5xx responses',
+        left: [this.metricRequestCount(), this.metricHttp5xxCount()],
+        width: 8,
+      }),
+      new cloudwatch.AlarmWidget({ title: 'Web server: 5xx responses (%)', alarm: this.http5xxAlarm, width: 8 }),
+      new cloudwatch.AlarmWidget({ title: 'Web server: CPU (%)', alarm: this.cpuAlarm, width: 8 }),
+    ];
+  }
+
+  /** The requests the server answered (lines of its access log), per minute. */
+  public metricRequestCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.accessLogMetrics.requests.with(props ?? {});
+  }
+
+  /** The requests the server answered with a 5xx status (502 and 503 when no app server answers), per minute. */
+  public metricHttp5xxCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.accessLogMetrics.http5xx.with(props ?? {});
+  }
+
+  /** The share of requests answered with a 5xx status, in percent, per minute (0 without requests). */
+  public metricHttp5xxRate(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return http5xxRate(this.accessLogMetrics, props);
+  }
+
+  /**
+   * The instance's CPU utilization (`AWS/EC2` `CPUUtilization`), averaged over five minutes: the
+   * instance has basic monitoring, which sends a data point every five minutes.
+   *
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html
+   */
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return ec2CpuUtilizationMetric({ InstanceId: this.instance.instanceId }, props).attachTo(this);
   }
 }

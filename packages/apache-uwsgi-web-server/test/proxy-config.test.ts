@@ -15,6 +15,7 @@ const OPTIONS: ProvisioningScriptOptions = {
   timeoutSeconds: 60,
   signal: { stack: 'Stack', resource: 'WebServer', region: 'eu-west-1' },
   answerWaitSeconds: 3,
+  cloudWatchAgentConfig: '{"logs":{"logs_collected":{"files":{"collect_list":[{"file_path":"/var/log/httpd/access_log","log_group_name":"access","log_stream_name":"{instance_id}"}]}}}}',
 };
 /** The instance id the metadata stand-in gives. */
 const INSTANCE_ID = 'i-0123456789abcdef0';
@@ -103,8 +104,10 @@ describe('renderProvisioningScript', () => {
     fs.mkdirSync(bin, { recursive: true });
     fs.mkdirSync(state, { recursive: true });
     const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/bash\necho "${name} $*" >> "${state}/calls"\n${body}\n`, { mode: 0o755 });
-    stub('rpm', `[ -f "${state}/installed" ]`);
-    stub('yum', `touch "${state}/installed"`);
+    stub('rpm', `[ -f "${state}/installed-$2" ]`);
+    stub('yum', `touch "${state}/installed-$3"`);
+    stub('amazon-cloudwatch-agent-ctl', `case "$2" in fetch-config) touch "${state}/agent-running";; status) `
+      + `if [ -f "${state}/agent-running" ]; then echo '{"status": "running"}'; else echo '{"status": "stopped"}'; fi;; esac`);
     stub('httpd', `[ "$1" = -M ] && printf '%s\\n' '${loadedModules}'; exit 0`);
     stub('systemctl', `case "$1" in is-active) [ -f "${state}/active" ];; start) touch "${state}/active";; esac`);
     stub('cfn-signal', '');
@@ -113,20 +116,54 @@ describe('renderProvisioningScript', () => {
     const file = path.join(scratch, 'provision.sh');
     fs.writeFileSync(file, script);
     const stdout = execFileSync('/bin/bash', [file], {
-      env: { PATH: `${bin}:/usr/bin:/bin`, HTTPD_CONF_DIR: path.join(scratch, 'conf.d'), CFN_SIGNAL: path.join(bin, 'cfn-signal'), NLBT_SIGNAL_MARKERS: path.join(scratch, 'signalled') },
+      env: {
+        PATH: `${bin}:/usr/bin:/bin`,
+        HTTPD_CONF_DIR: path.join(scratch, 'conf.d'),
+        CFN_SIGNAL: path.join(bin, 'cfn-signal'),
+        NLBT_SIGNAL_MARKERS: path.join(scratch, 'signalled'),
+        CWAGENT_CTL: path.join(bin, 'amazon-cloudwatch-agent-ctl'),
+        CWAGENT_CONFIG: path.join(scratch, 'cwagent', 'nlb-tiers.json'),
+        NLBT_PROVISIONING_LOG: path.join(scratch, 'log', 'provisioning.log'),
+      },
       stdio: 'pipe',
     }).toString();
     return { calls: fs.readFileSync(path.join(state, 'calls'), 'utf-8').trim().split('\n'), stdout };
   }
 
-  test('a first run installs httpd, writes the configuration, starts httpd and, once it answers, signals SUCCESS', () => {
+  test('a first run installs httpd and the CloudWatch agent, configures both, starts them and, once httpd answers, signals SUCCESS', () => {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'web-provision-'));
 
     const calls = runScript(scratch, renderProvisioningScript(OPTIONS));
 
-    expect(calls).toEqual(['rpm -q httpd', 'yum install -y httpd', 'httpd -t', 'httpd -M', 'systemctl enable httpd', 'systemctl is-active --quiet httpd',
+    expect(calls).toEqual(['rpm -q httpd', 'yum install -y httpd', 'rpm -q amazon-cloudwatch-agent', 'yum install -y amazon-cloudwatch-agent',
+      `amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -c file:${path.join(scratch, 'cwagent', 'nlb-tiers.json')} -s`, 'httpd -t', 'httpd -M', 'systemctl enable httpd', 'systemctl is-active --quiet httpd',
       'systemctl start httpd', SIGNAL_SUCCESS]);
     expect(fs.readFileSync(path.join(scratch, 'conf.d', 'nlb-tiers-uwsgi-proxy.conf'), 'utf-8')).toBe(renderProxyConfig(OPTIONS) + '\n');
+    expect(fs.readFileSync(path.join(scratch, 'cwagent', 'nlb-tiers.json'), 'utf-8')).toBe(OPTIONS.cloudWatchAgentConfig + '\n');
+  });
+
+  test('keeps the run\'s output, both streams, in the provisioning log that the agent ships', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'web-provision-'));
+
+    const { stdout } = runScriptWithOutput(scratch, renderProvisioningScript(OPTIONS), ALL_MODULES);
+
+    const log = fs.readFileSync(path.join(scratch, 'log', 'provisioning.log'), 'utf-8');
+    expect(stdout).toMatch(/^serving: httpd answers through the upstream with status 200$/m);
+    expect(log).toMatch(/^provisioning run started at /m);
+    expect(log).toMatch(/^changed: .*nlb-tiers-uwsgi-proxy.conf$/m);
+    expect(log).toMatch(/^serving: httpd answers through the upstream with status 200$/m);
+  });
+
+  test('starts the agent again when it is not running, with an unchanged configuration', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'web-provision-'));
+    const script = renderProvisioningScript(OPTIONS);
+    runScript(scratch, script);
+    fs.rmSync(path.join(scratch, 'state', 'agent-running'));
+
+    const { calls, stdout } = runScriptWithOutput(scratch, script, ALL_MODULES);
+
+    expect(calls).toContain(`amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -c file:${path.join(scratch, 'cwagent', 'nlb-tiers.json')} -s`);
+    expect(stdout).toMatch(/^started: amazon-cloudwatch-agent$/m);
   });
 
   test('is idempotent: a second run changes no file, installs, starts or reloads nothing, and signals no more', () => {
@@ -139,7 +176,9 @@ describe('renderProvisioningScript', () => {
     const { calls, stdout } = runScriptWithOutput(scratch, script, ALL_MODULES);
 
     // The instance signalled after its first run: CloudFormation waits for that signal only once.
-    expect(calls).toEqual(['rpm -q httpd', 'httpd -t', 'httpd -M', 'systemctl enable httpd', 'systemctl is-active --quiet httpd']);
+    expect(calls).toEqual(['rpm -q httpd', 'rpm -q amazon-cloudwatch-agent', 'amazon-cloudwatch-agent-ctl -a status',
+      'httpd -t', 'httpd -M', 'systemctl enable httpd', 'systemctl is-active --quiet httpd']);
+    expect(stdout).toMatch(/^unchanged: amazon-cloudwatch-agent keeps running$/m);
     expect(stdout).toMatch(/^cfn-signal: not sent; this instance signalled WebServer on /m);
     expect(stdout).not.toMatch(/^(changed|started|reloaded):/m);
     expect(stdout).toMatch(/^unchanged: httpd keeps running$/m);

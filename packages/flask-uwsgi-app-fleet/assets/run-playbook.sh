@@ -5,6 +5,7 @@
 # before this runs; SSM checks every such reference against the declared parameters when it
 # creates the document, so double braces appear nowhere else, comments included.
 set -euo pipefail
+@@provisioningOutput@@
 @@signalOnExit@@
 archive='@@archive@@'
 playbook_dir='@@playbookDir@@'
@@ -24,10 +25,15 @@ if ! command -v ansible-playbook >/dev/null 2>&1; then
   fi
 fi
 
+@@cloudWatchAgent@@
+
 # A fresh copy of the playbook on every run: files a newer playbook dropped must not linger.
 rm -rf "$playbook_dir"
 mkdir -p "$playbook_dir"
 # python3's zipfile module, because unzip is not on every Amazon Linux image.
 python3 -m zipfile -e "$archive" "$playbook_dir"
+# Where the app's secrets are (names and ARNs, no value), for the playbook to deploy: the
+# parameter's pattern admits no quote that could end this string.
+printf '%s\n' '{{ AppSecrets }}' > "$playbook_dir/files/app_secrets.json"
 cd "$playbook_dir"
 ansible-playbook --inventory localhost, --connection local --extra-vars '{{ ExtraVariables }}' -v playbook.yml

@@ -1,26 +1,34 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  AmazonLinuxGeneration, IUwsgiTargetGroup, ProvisionedServerProps, ProvisioningLogBucket, ServerRole, SsmProvisioning,
+  AmazonLinuxGeneration, IRequestPathTier, IUwsgiTargetGroup, ProvisionedServerProps, ProvisioningLogBucket, ServerLogs, ServerLogsOptions,
+  ServerRole,
+  SsmProvisioning, TierAlarmOptions,
 } from '@nlb-tiers/core';
 import {
-  invalidProp, recordConstructVersion, resolveProvisioningTimeouts, resolveServerImage, selectSubnets, tagForProvisioning,
-  validateCapacities, validateInteger, validateKeyPrefix, validatePort, validateRateControl,
+  ec2CpuUtilizationMetric, invalidProp, ONE_MINUTE, PROVISIONING_OUTPUT_FILE, recordConstructVersion, resolveProvisioningTimeouts,
+  resolveServerImage, selectSubnets, tagForProvisioning, validateCapacities, validateInteger, validateKeyPrefix, validatePort, validateRateControl,
 } from '@nlb-tiers/core/helpers-internal';
 import { Aws, Duration, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { AppSecret } from './app-secret';
 import { FlaskApplication } from './flask-application';
+import { resolveAppEnvironment } from './private/app-environment';
+import { createFleetAlarms, targetGroupMetrics } from './private/fleet-monitoring';
+import { FleetCpuScalingProps, validateCpuScaling } from './private/fleet-scaling';
 import { playbookDocumentContent } from './private/playbook-document';
-import { stagePlaybook } from './private/uwsgi-config';
+import { APP_SERVER_LAYOUT, stagePlaybook } from './private/uwsgi-config';
 
 /** Properties of a {@link FlaskUwsgiAppFleet}. */
-export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps {
+export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps, ServerLogsOptions, TierAlarmOptions {
   /**
    * The load balancer in front of the fleet: its target group receives the instances, its
    * security groups alone may reach the uwsgi port, and its target port is the port uWSGI
@@ -64,6 +72,27 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps {
    * @default FlaskApplication.instanceIdEcho()
    */
   readonly application?: FlaskApplication;
+  /**
+   * Environment variables of the app, by name: plain values, known at synthesis. They are written
+   * into the playbook (not secret: use `secrets` for what is), and a change reloads the app
+   * gracefully. Names are environment variable names (a letter or `_`, then letters, digits or
+   * `_`), not one the service sets itself (`PATH`, `HOME`, `PYTHONPATH` ...) nor `UWSGI_*`.
+   *
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Secrets the app receives as environment variables, by name: SSM parameters (`SecureString`)
+   * or Secrets Manager secrets, by reference. Each instance reads the values with its role when
+   * the app starts and before every graceful reload, into a file under `/run` (a tmpfs) that
+   * only the app's user may read; the template, the association and its output hold names and
+   * ARNs only. The fleet's role is granted read access to each, and nothing more. A rotated value
+   * reaches the app at the association's next run (every 30 minutes, or at once with
+   * `aws ssm start-associations-once`), which reloads the app gracefully when a value changed.
+   *
+   * @default - none
+   */
+  readonly secrets?: Record<string, AppSecret>;
   /**
    * uWSGI worker processes per instance (1-64).
    *
@@ -192,7 +221,7 @@ const MAX_ROLLING_PAUSE = Duration.hours(1);
  *
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-asg.html
  */
-export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, iam.IGrantable {
+export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, iam.IGrantable, IRequestPathTier {
   /** The Auto Scaling group. */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The launch template of the instances. */
@@ -215,6 +244,22 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
   public readonly provisioning: SsmProvisioning;
   /** The port uWSGI listens on. */
   public readonly port: number;
+  /**
+   * The log groups of uWSGI's log, with the app's output (id `UwsgiLog`), and of the provisioning
+   * output (id `ProvisioningLog`), which the CloudWatch agent on each instance ships.
+   */
+  public readonly logs: ServerLogs;
+  /** Raised when fewer instances than `minCapacity` are in service for 3 minutes in a row. */
+  public readonly inServiceInstancesAlarm: cloudwatch.Alarm;
+  /**
+   * Raised when the target group has fewer healthy targets than `minCapacity` for 3 minutes in a
+   * row; none when the target group is imported without its load balancer.
+   */
+  public readonly healthyHostsAlarm?: cloudwatch.Alarm;
+  /** Raised when the instances' average CPU is above 80% for 3 periods of 5 minutes. */
+  public readonly cpuAlarm: cloudwatch.Alarm;
+  private readonly capacity: { readonly min: number; readonly max: number };
+  private readonly targetMetrics?: elbv2.INetworkTargetGroupMetrics;
 
   constructor(scope: Construct, id: string, props: FlaskUwsgiAppFleetProps) {
     super(scope, id);
@@ -245,7 +290,9 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
     const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     const subnets = selectSubnets(this, name, props.vpc, vpcSubnets, 'private', 1);
     validateApplication(this, name, application);
+    const appEnvironment = resolveAppEnvironment(this, name, props);
     this.port = props.loadBalancer.targetPort;
+    this.capacity = { min: minCapacity, max: maxCapacity };
 
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -274,6 +321,9 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
       minCapacity,
       maxCapacity,
       desiredCapacity,
+      // GroupInServiceInstances is sent only while the group's metrics collection is on.
+      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html
+      groupMetrics: [new autoscaling.GroupMetrics(autoscaling.GroupMetric.IN_SERVICE_INSTANCES)],
       // Under the ELB health check type, Auto Scaling also replaces an InService instance whose
       // target the load balancer reports unhealthy (an app that died for good, not only a dead
       // host), once the grace period since the instance entered InService has passed. Without a
@@ -333,6 +383,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
         threads,
         systemPackages: SYSTEM_PACKAGES,
         pipPackages: props.pipPackages ?? DEFAULT_PIP_PACKAGES[generation],
+        environment: appEnvironment.environment,
       }),
     });
     // The instances may read their own playbook, not the rest of the assets bucket.
@@ -345,6 +396,24 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
     });
 
     this.logBucket = props.logBucket ?? new ProvisioningLogBucket(this, 'LogBucket').bucket;
+    this.logs = new ServerLogs(this, 'Logs', {
+      files: [{ id: 'UwsgiLog', filePath: APP_SERVER_LAYOUT.logFile }, { id: 'ProvisioningLog', filePath: PROVISIONING_OUTPUT_FILE }],
+      role: this.role,
+      logRetention: props.logRetention,
+      logEncryptionKey: props.logEncryptionKey,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+    this.targetMetrics = targetGroupMetrics(this, props.loadBalancer.targetGroup);
+    const alarms = createFleetAlarms(this, {
+      minCapacity,
+      inService: this.metricInServiceInstances(),
+      healthyHosts: this.targetMetrics ? this.metricHealthyHostCount() : undefined,
+      cpu: this.metricCpuUtilization(),
+      actions: props.alarmActions,
+    });
+    this.inServiceInstancesAlarm = alarms.inServiceInstances;
+    this.healthyHostsAlarm = alarms.healthyHosts;
+    this.cpuAlarm = alarms.cpu;
     this.provisioningDocument = new ssm.CfnDocument(this, 'ProvisioningDocument', {
       documentType: 'Command',
       targetType: '/AWS::EC2::Instance',
@@ -356,6 +425,8 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
         SourceInfo: [Stack.of(this).toJsonString({ path: this.playbookAsset.httpUrl })],
         InstallAnsible: [(props.installAnsible ?? true) ? 'True' : 'False'],
         ExtraVariables: ['SSM=True'],
+        AppSecrets: [Stack.of(this).toJsonString(appEnvironment.secrets)],
+        CloudWatchAgentConfig: [this.logs.agentConfig],
         TimeoutSeconds: [String(timeouts.runSeconds)],
         // Names, not references: the stack and the region are pseudo parameters, the group's logical id a literal.
         SignalStack: [Aws.STACK_NAME],
@@ -373,6 +444,86 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
       scheduleExpression: PROVISIONING_SCHEDULE,
     });
     readPlaybook.applyBefore(this.provisioning.association);
+    // Each instance reads its secrets with this role when its app starts, from its first run on.
+    for (const secret of Object.values(props.secrets ?? {})) {
+      secret.grantRead(this.role).applyBefore(this.provisioning.association);
+    }
+    this.logs.grant.applyBefore(this.provisioning.association);
+  }
+
+  /** The fleet's row of a `RequestPathDashboard`: instances in service and healthy targets, with their alarms, and CPU. */
+  public requestPathWidgets(): cloudwatch.IWidget[] {
+    const widgets: cloudwatch.IWidget[] = [
+      new cloudwatch.AlarmWidget({ title: 'App fleet: instances in service', alarm: this.inServiceInstancesAlarm, width: 8 }),
+    ];
+    if (this.healthyHostsAlarm) {
+      widgets.push(new cloudwatch.AlarmWidget({ title: 'App fleet: healthy targets', alarm: this.healthyHostsAlarm, width: 8 }));
+    }
+    widgets.push(new cloudwatch.AlarmWidget({ title: 'App fleet: CPU (%)', alarm: this.cpuAlarm, width: 8 }));
+    return widgets;
+  }
+
+  /**
+   * The instances in service (`AWS/AutoScaling` `GroupInServiceInstances`), the fewest in each
+   * minute. The group collects this metric (its metrics collection is turned on for it).
+   *
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html
+   */
+  public metricInServiceInstances(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/AutoScaling',
+      metricName: 'GroupInServiceInstances',
+      dimensionsMap: { AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName },
+      statistic: cloudwatch.Stats.MINIMUM,
+      period: ONE_MINUTE,
+      ...props,
+    }).attachTo(this);
+  }
+
+  /**
+   * The average CPU utilization of the group's instances (`AWS/EC2` `CPUUtilization` by
+   * `AutoScalingGroupName`) over five minutes: the instances have basic monitoring.
+   *
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html
+   */
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return ec2CpuUtilizationMetric({ AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName }, props).attachTo(this);
+  }
+
+  /**
+   * The healthy targets of the load balancer's target group (`AWS/NetworkELB` `HealthyHostCount`
+   * by `LoadBalancer` and `TargetGroup`), the fewest in each minute. Fails for a target group
+   * imported without its load balancer, which has no such metric.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html
+   */
+  public metricHealthyHostCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (!this.targetMetrics) {
+      throw new Error(`FlaskUwsgiAppFleet at '${this.node.path}' has no target group metrics: import the target group with its load balancer's ARN`);
+    }
+    return this.targetMetrics.healthyHostCount({ statistic: cloudwatch.Stats.MINIMUM, period: ONE_MINUTE, ...props });
+  }
+
+  /**
+   * Scales the group to keep its average CPU utilization at a target (target tracking), between
+   * `minCapacity` and `maxCapacity`.
+   *
+   * Requests are not offered as a target: a Network Load Balancer publishes no request count per
+   * target (it sees TCP flows, not requests), the metric an Application Load Balancer's
+   * `scaleOnRequestCount` tracks (aws-cdk#6887). The app is served by uWSGI workers that use the
+   * CPU for each request, so CPU utilization follows the request rate; for a flow-based policy,
+   * pass the load balancer's `NewFlowCount` to `autoScalingGroup.scaleToTrackMetric`.
+   *
+   * @see https://github.com/aws/aws-cdk/issues/6887
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
+   */
+  public scaleOnCpuUtilization(id: string, props: FleetCpuScalingProps): autoscaling.TargetTrackingScalingPolicy {
+    validateCpuScaling(this, this.capacity.min, this.capacity.max, props);
+    return this.autoScalingGroup.scaleOnCpuUtilization(id, {
+      targetUtilizationPercent: props.targetUtilizationPercent,
+      disableScaleIn: props.disableScaleIn,
+      estimatedInstanceWarmup: props.estimatedInstanceWarmup ?? Duration.minutes(10),
+    });
   }
 }
 

@@ -85,6 +85,25 @@ maybe('deploy_files, the playbook\'s module that deploys every file in one run',
     expect(fs.readFileSync(path.join(dir, 'dest', 'app', 'extra.txt'), 'utf-8')).toBe('mine');
   });
 
+  test('a touch set creates an empty file with its owner, group and mode, then leaves its content and times alone', () => {
+    const log = path.join(dir, 'dest', 'uwsgi.log');
+    const touch = { name: 'log', touch: true, dest: log, owner: user, group, mode: '0640' };
+    expect(deployFiles([touch])).toMatchObject({ changed: true, changed_sets: ['log'], changed_paths: [log] });
+    expect(fs.readFileSync(log, 'utf-8')).toBe('');
+    expect(mode(log)).toBe('640');
+    fs.appendFileSync(log, 'a line the app wrote\n');
+    const past = new Date('2020-01-01T00:00:00Z');
+    fs.utimesSync(log, past, past);
+    expect(deployFiles([touch])).toMatchObject({ changed: false, changed_sets: [] });
+    expect(fs.readFileSync(log, 'utf-8')).toBe('a line the app wrote\n');
+    expect(fs.statSync(log).mtime).toEqual(past);
+    fs.chmodSync(log, 0o644);
+    expect(deployFiles([touch])).toMatchObject({ changed: true, changed_sets: ['log'] });
+    expect(mode(log)).toBe('640');
+    expect(deployFiles([{ ...touch, dest: path.join(dir, 'none', 'uwsgi.log') }]))
+      .toMatchObject({ failed: true, msg: expect.stringMatching(/its folder .*none does not exist/) });
+  });
+
   test('in check mode, says what would change and writes nothing', () => {
     expect(deployFiles(sets, true)).toMatchObject({ changed: true, changed_sets: ['app', 'uwsgi.ini'] });
     expect(fs.readdirSync(path.join(dir, 'dest'))).toEqual([]);
@@ -95,5 +114,8 @@ maybe('deploy_files, the playbook\'s module that deploys every file in one run',
     expect(missing).toMatchObject({ failed: true, msg: `set uwsgi.ini: ${path.join(dir, 'none')} does not exist` });
     expect(deployFiles([{ ...sets[1] as object, group: 'no-such-group-x' }])).toMatchObject({ failed: true, msg: expect.stringMatching(/set uwsgi.ini: no such user or group/) });
     expect(deployFiles([{ name: 'x', src: '/etc/hostname' }])).toMatchObject({ failed: true, msg: expect.stringMatching(/x lacks dest, owner, group, mode/) });
+    expect(deployFiles([{ ...sets[1] as object, touch: true }])).toMatchObject({ failed: true, msg: expect.stringMatching(/set uwsgi.ini: give either src .* or touch: true .*, not both/) });
+    const { src: _src, ...neither } = sets[1] as { src: string };
+    expect(deployFiles([neither])).toMatchObject({ failed: true, msg: expect.stringMatching(/not neither/) });
   });
 });

@@ -25,6 +25,8 @@ function runStep(params: { InstallAnsible: string; ExtraVariables?: string }, an
   const source = path.join(scratch, 'source');
   fs.mkdirSync(source);
   fs.writeFileSync(path.join(source, 'playbook.yml'), '- hosts: all\n');
+  fs.mkdirSync(path.join(source, 'files'));
+  fs.writeFileSync(path.join(source, 'files', 'uwsgi.ini'), '[uwsgi]\n');
   const archive = path.join(scratch, 'playbook.zip');
   execFileSync('/usr/bin/python3', ['-c', 'import shutil,sys; shutil.make_archive(sys.argv[1][:-4], "zip", sys.argv[2])', archive, source]);
   const playbookDir = path.join(scratch, 'playbook');
@@ -40,25 +42,50 @@ function runStep(params: { InstallAnsible: string; ExtraVariables?: string }, an
   if (ansible) fs.copyFileSync(ansiblePlaybook, path.join(bin, 'ansible-playbook'));
   // Only these commands are on PATH: whatever this machine has installed (an ansible-playbook of
   // its own, say) must not change what the script sees.
-  for (const tool of ['python3', 'rm', 'mkdir', 'cp', 'ls', 'tr']) fs.symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool));
+  for (const tool of ['python3', 'rm', 'mkdir', 'cp', 'ls', 'tr', 'tee', 'date', 'dirname', 'mktemp', 'cat', 'cmp', 'install', 'grep']) {
+    fs.symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool));
+  }
+  // The CloudWatch agent's package and control script.
+  stub('rpm', 'exit 1');
+  stub('yum');
+  stub('amazon-cloudwatch-agent-ctl');
   stub('cfn-signal');
   // The metadata service's answers, without sending anything.
   fs.writeFileSync(path.join(bin, 'curl'), '#!/bin/bash\ncase "$*" in *api/token*) echo token;; *instance-id*) echo i-0abc;; esac\n', { mode: 0o755 });
 
   const step = playbookDocumentContent(1800).mainSteps as any[];
   const script = fillParameters(renderPlaybookScript({ archive, playbookDir }),
-    { ExtraVariables: 'SSM=True', SignalStack: 'Stack', SignalResource: 'FleetGroup', SignalRegion: 'eu-west-1', ...params });
+    { ExtraVariables: 'SSM=True', AppSecrets: '{"DB":{"source":"ssm","id":"/app/db","region":"eu-west-1"}}', SignalStack: 'Stack', SignalResource: 'FleetGroup', SignalRegion: 'eu-west-1', CloudWatchAgentConfig: AGENT_CONFIG, ...params });
   expect(step[1].inputs.runCommand).toEqual(renderPlaybookScript().split('\n'));
   const file = path.join(scratch, '_script.sh');
   fs.writeFileSync(file, script, { mode: 0o755 });
-  const result = spawnSync(file, { cwd: scratch, env: { PATH: bin, CFN_SIGNAL: path.join(bin, 'cfn-signal'), NLBT_SIGNAL_MARKERS: path.join(scratch, 'signalled') }, encoding: 'utf-8' });
+  const result = spawnSync(file, {
+    cwd: scratch,
+    env: {
+      PATH: bin,
+      CFN_SIGNAL: path.join(bin, 'cfn-signal'),
+      NLBT_SIGNAL_MARKERS: path.join(scratch, 'signalled'),
+      CWAGENT_CTL: path.join(bin, 'amazon-cloudwatch-agent-ctl'),
+      CWAGENT_CONFIG: path.join(scratch, 'cwagent.json'),
+      NLBT_PROVISIONING_LOG: path.join(scratch, 'provisioning.log'),
+    },
+    encoding: 'utf-8',
+  });
+  const allCalls = fs.existsSync(calls) ? fs.readFileSync(calls, 'utf-8').trim().split('\n') : [];
   return {
     status: result.status,
     stderr: result.stderr,
-    calls: fs.existsSync(calls) ? fs.readFileSync(calls, 'utf-8').trim().split('\n') : [],
+    calls: allCalls.filter(c => !AGENT_CALL.test(c)),
+    agentCalls: allCalls.filter(c => AGENT_CALL.test(c)),
     playbookDir,
+    scratch,
   };
 }
+
+/** The calls that install and start the CloudWatch agent. */
+const AGENT_CALL = /^(rpm|yum|amazon-cloudwatch-agent-ctl) /;
+/** An agent configuration as the association passes it: JSON on one line. */
+const AGENT_CONFIG = '{"logs":{"logs_collected":{"files":{"collect_list":[{"file_path":"/var/log/nlb-tiers/uwsgi.log","log_group_name":"uwsgi","log_stream_name":"{instance_id}"}]}}}}';
 
 describe('the fleet document', () => {
   test('downloads the archive to a file path, then runs the playbook step with the run timeout', () => {
@@ -97,8 +124,24 @@ describe('the playbook step', () => {
 
     expect(status).toBe(0);
     expect(calls[0]).toMatch(/^dnf install -y ansible-core /);
-    expect(calls[1]).toBe(`ansible-playbook --inventory localhost, --connection local --extra-vars SSM=True -v playbook.yml (in ${playbookDir}, sees playbook.yml )`);
+    expect(calls[1]).toBe(`ansible-playbook --inventory localhost, --connection local --extra-vars SSM=True -v playbook.yml (in ${playbookDir}, sees files playbook.yml )`);
+    // The secrets' references, from the AppSecrets parameter, are where the playbook copies them from.
+    expect(JSON.parse(fs.readFileSync(path.join(playbookDir, 'files', 'app_secrets.json'), 'utf-8'))).toEqual({ DB: { source: 'ssm', id: '/app/db', region: 'eu-west-1' } });
     expect(calls[2]).toMatch(/^cfn-signal --stack Stack --resource FleetGroup --region eu-west-1 --id i-0abc --exit-code 0 /);
+  });
+
+  test('installs the CloudWatch agent, writes the association\'s configuration and starts it, before the playbook runs', () => {
+    const { status, agentCalls, scratch } = runStep({ InstallAnsible: 'True' }, true);
+
+    expect(status).toBe(0);
+    const conf = path.join(scratch, 'cwagent.json');
+    expect(agentCalls.map(c => c.replace(/ \(in .*\)$/, ''))).toEqual([
+      'rpm -q amazon-cloudwatch-agent', 'yum install -y amazon-cloudwatch-agent', `amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -c file:${conf} -s`,
+    ]);
+    expect(fs.readFileSync(conf, 'utf-8')).toBe(AGENT_CONFIG + '\n');
+    const log = fs.readFileSync(path.join(scratch, 'provisioning.log'), 'utf-8');
+    expect(log).toMatch(/^provisioning run started at /m);
+    expect(log).toMatch(/^changed: .*cwagent\.json$/m);
   });
 
   test('uses the Ansible the image has, installing nothing', () => {

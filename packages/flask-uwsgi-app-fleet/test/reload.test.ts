@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { APP_SERVER_LAYOUT, AppServerLayout, renderUwsgiIni, renderUwsgiService } from '../src/private/uwsgi-config';
+import { APP_SERVER_LAYOUT, AppServerLayout, renderEnvironmentLoader, renderUwsgiIni, renderUwsgiService } from '../src/private/uwsgi-config';
 
 /**
  * A new app reaches a running uWSGI through the unit's ExecReload=, under load: real uWSGI
@@ -174,9 +174,9 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
     uwsgi = undefined;
   };
 
-  /** The unit's ExecReload=, run as systemd runs it: $MAINPID is the master's pid. */
+  /** The unit's last ExecReload= (the first fetches the secrets), run as systemd runs it: $MAINPID is the master's pid. */
   const reloadCommand = (mainPid: number): string[] => {
-    const line = renderUwsgiService(port, layout).split('\n').find(l => l.startsWith('ExecReload='));
+    const line = renderUwsgiService(port, layout).split('\n').filter(l => l.startsWith('ExecReload=')).pop();
     if (!line) throw new Error('the rendered unit has no ExecReload=');
     return line.slice('ExecReload='.length).split(' ').map(w => (w === '$MAINPID' ? String(mainPid) : w));
   };
@@ -189,8 +189,15 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
       venvDir: path.join(tmp, 'venv'),
       iniPath: path.join(tmp, 'uwsgi.ini'),
       reloadCommand: path.join(PLAYBOOK, 'uwsgi_reload.py'),
+      environmentLoader: path.join(tmp, 'app_environment.py'),
+      environmentFile: path.join(tmp, 'environment.json'),
+      secretsFile: path.join(tmp, 'run', 'secrets.json'),
+      // uWSGI's logto: the same file its output goes to here.
+      logFile: path.join(tmp, 'uwsgi.log'),
     };
     fs.mkdirSync(layout.appDir);
+    fs.mkdirSync(path.dirname(layout.secretsFile));
+    fs.writeFileSync(layout.environmentLoader, renderEnvironmentLoader(layout));
     // A virtualenv as the playbook makes one, with Debian's Flask standing in for the pinned one.
     const venv = spawnSync(PYTHON, ['-m', 'venv', '--system-site-packages', '--without-pip', layout.venvDir], { encoding: 'utf-8' });
     if (venv.status !== 0) throw new Error(venv.stderr);
@@ -243,6 +250,42 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
     // Reloaded, not restarted: the same master runs on.
     expect(master.exitCode).toBeNull();
     expect(fs.readFileSync(log, 'utf-8')).toMatch(/gracefully \(RE\)spawned uWSGI master process \(pid: \d+\)/);
+  }, 120_000);
+
+  test('a rotated secret reaches the app through the graceful reload: the master loads the environment anew, and no request fails', async () => {
+    const master = uwsgi!;
+    const reload = () => {
+      const [command, ...args] = reloadCommand(master.pid!);
+      return spawnSync(command, args, { encoding: 'utf-8', timeout: 60_000 }).status;
+    };
+    fs.writeFileSync(path.join(layout.appDir, 'run.py'), [
+      'import os', 'from flask import Flask', 'app = Flask(__name__)', '', '@app.route("/")', 'def index():',
+      '    return os.environ["GREETING"] + " " + os.environ["APP_SECRET"]', '',
+    ].join('\n'));
+    fs.writeFileSync(layout.environmentFile, JSON.stringify({ GREETING: 'hello' }));
+    // As the unit's ExecStartPre= and first ExecReload= write it: a value with a newline and quotes arrives whole.
+    fs.writeFileSync(layout.secretsFile, JSON.stringify({ APP_SECRET: 'first "value"\nline 2' }), { mode: 0o400 });
+    expect(reload()).toBe(0);
+    expect(await ask(port)).toMatchObject({ body: 'hello first "value"\nline 2' });
+
+    let stop = false;
+    const running = load(port, () => stop);
+    await sleep(500);
+    fs.rmSync(layout.secretsFile);
+    fs.writeFileSync(layout.secretsFile, JSON.stringify({ APP_SECRET: 'second' }), { mode: 0o400 });
+    const code = reload();
+    const reloadedAt = Date.now();
+    await sleep(500);
+    stop = true;
+    const outcomes = await running;
+
+    expect(code).toBe(0);
+    expect(outcomes.filter(o => o.error)).toEqual([]);
+    expect(outcomes.some(o => o.body === 'hello first "value"\nline 2')).toBe(true);
+    const after = outcomes.filter(o => o.startedAt >= reloadedAt);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every(o => o.body === 'hello second')).toBe(true);
+    expect(master.exitCode).toBeNull();
   }, 120_000);
 
   test('the reload command fails, saying why, when the new app does not load', async () => {

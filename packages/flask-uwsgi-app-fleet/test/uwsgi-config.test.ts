@@ -13,6 +13,7 @@ describe('renderUwsgiIni', () => {
       'chdir = /opt/nlb-tiers/app',
       'module = run:app',
       'virtualenv = /opt/nlb-tiers/venv',
+      'import = /opt/nlb-tiers/app_environment.py',
       'socket = 0.0.0.0:9090',
       'listen = 1024',
       'master = true',
@@ -20,6 +21,7 @@ describe('renderUwsgiIni', () => {
       'threads = 2',
       'need-app = true',
       'vacuum = true',
+      'logto = /var/log/nlb-tiers/uwsgi.log',
       'disable-logging = true',
       'log-4xx = true',
       'log-5xx = true',
@@ -36,6 +38,15 @@ describe('renderUwsgiService', () => {
     expect(unit).toMatch(/^RestartSec=3$/m);
     expect(unit).toMatch(/^KillSignal=SIGQUIT$/m);
     expect(unit).toMatch(/^ExecReload=\/opt\/nlb-tiers\/venv\/bin\/python \/opt\/nlb-tiers\/uwsgi_reload.py \$MAINPID$/m);
+    // The secrets are fetched, as root, before every start and, first, at every reload, into a tmpfs folder of the app user's.
+    const fetch = '+/usr/bin/python3 /opt/nlb-tiers/app_secrets.py fetch /opt/nlb-tiers/app-secrets.json /run/nlb-tiers-app/secrets.json flaskapp';
+    const lines = unit.split('\n');
+    expect(lines.filter(l => /^Exec(StartPre|Reload)=/.test(l))).toEqual([
+      `ExecStartPre=${fetch}`,
+      `ExecReload=${fetch}`,
+      'ExecReload=/opt/nlb-tiers/venv/bin/python /opt/nlb-tiers/uwsgi_reload.py $MAINPID',
+    ]);
+    expect(lines).toEqual(expect.arrayContaining(['RuntimeDirectory=nlb-tiers-app', 'RuntimeDirectoryMode=0700']));
     expect(unit).toMatch(/^Type=notify$/m);
     expect(unit).toMatch(/^WantedBy=multi-user.target$/m);
   });

@@ -1,12 +1,16 @@
-import { IUwsgiTargetGroup, IUwsgiUpstream } from '@nlb-tiers/core';
-import { invalidProp, recordConstructVersion, selectSubnets, validateDuration, validateElbName, validateInteger, validatePort } from '@nlb-tiers/core/helpers-internal';
+import { IRequestPathTier, IUwsgiTargetGroup, IUwsgiUpstream, TierAlarmOptions } from '@nlb-tiers/core';
+import {
+  invalidProp, ONE_MINUTE, recordConstructVersion, selectSubnets, validateDuration, validateElbName, validateInteger, validatePort,
+} from '@nlb-tiers/core/helpers-internal';
 import { Duration, Fn, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { createUnhealthyHostsAlarm, unhealthyAlarmMinutes } from './private/tier-monitoring';
 
 /** Properties of an {@link InternalNlbTier}. */
-export interface InternalNlbTierProps {
+export interface InternalNlbTierProps extends TierAlarmOptions {
   /** The VPC of the load balancer and its targets. */
   readonly vpc: ec2.IVpc;
   /**
@@ -119,7 +123,7 @@ export interface InternalNlbTierProps {
  *
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html
  */
-export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgiTargetGroup {
+export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgiTargetGroup, IRequestPathTier {
   /** The load balancer. */
   public readonly loadBalancer: elbv2.NetworkLoadBalancer;
   /** The TCP listener. */
@@ -143,6 +147,12 @@ export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgi
   public readonly upstreamZonalHosts?: string[];
   /** The targets' port. */
   public readonly targetPort: number;
+  /**
+   * Raised when a target is unhealthy for twice the time the health checks need to take it out
+   * (`unhealthyThresholdCount` x `healthCheckInterval`), at least 2 one-minute periods in a row.
+   */
+  public readonly unhealthyHostsAlarm: cloudwatch.Alarm;
+  private readonly networkTargetGroup: elbv2.NetworkTargetGroup;
 
   constructor(scope: Construct, id: string, props: InternalNlbTierProps) {
     super(scope, id);
@@ -217,12 +227,57 @@ export class InternalNlbTier extends Construct implements IUwsgiUpstream, IUwsgi
     });
 
     this.targetGroup = targetGroup;
+    this.networkTargetGroup = targetGroup;
+    this.unhealthyHostsAlarm = createUnhealthyHostsAlarm(this, this.metricUnHealthyHostCount(),
+      unhealthyAlarmMinutes(unhealthyThresholdCount, interval), unhealthyThresholdCount, interval, props.alarmActions);
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(port) });
     this.upstreamHost = this.loadBalancer.loadBalancerDnsName;
     // One node per zone of the load balancer's subnets; each has its own DNS name and static address.
     this.upstreamZonalHosts = [...new Set(subnets.availabilityZones)].map(zone => Fn.join('.', [zone, this.upstreamHost]));
     this.upstreamPort = port;
     this.targetPort = port;
+  }
+
+  /** The load balancer's row of a `RequestPathDashboard`: healthy and unhealthy targets, the unhealthy alarm, target resets. */
+  public requestPathWidgets(): cloudwatch.IWidget[] {
+    return [
+      new cloudwatch.GraphWidget({ title: 'Load balancer: healthy targets', left: [this.metricHealthyHostCount()], width: 8 }),
+      new cloudwatch.AlarmWidget({ title: 'Load balancer: unhealthy targets', alarm: this.unhealthyHostsAlarm, width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Load balancer: resets sent by targets', left: [this.metricTcpTargetResetCount()], width: 8 }),
+    ];
+  }
+
+  /**
+   * The healthy targets (`AWS/NetworkELB` `HealthyHostCount` by `LoadBalancer` and `TargetGroup`),
+   * the fewest in each minute. Elastic Load Balancing reports its metrics only while traffic flows.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html
+   */
+  public metricHealthyHostCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.networkTargetGroup.metrics.healthyHostCount({ statistic: cloudwatch.Stats.MINIMUM, period: ONE_MINUTE, ...props });
+  }
+
+  /**
+   * The unhealthy targets (`AWS/NetworkELB` `UnHealthyHostCount` by `LoadBalancer` and
+   * `TargetGroup`), the most in each minute.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html
+   */
+  public metricUnHealthyHostCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.networkTargetGroup.metrics.unHealthyHostCount({ statistic: cloudwatch.Stats.MAXIMUM, period: ONE_MINUTE, ...props });
+  }
+
+  /**
+   * The TCP resets the targets sent to clients (`AWS/NetworkELB` `TCP_Target_Reset_Count` by
+   * `LoadBalancer` and `TargetGroup`), summed per minute: a dead app server's refused connections,
+   * which the web server sends again. No alarm watches it: how many resets are normal depends on
+   * the traffic, so AWS suggests anomaly detection rather than a fixed threshold for it.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html
+   * @see https://aws.amazon.com/blogs/networking-and-content-delivery/monitoring-load-balancers-using-amazon-cloudwatch-anomaly-detection-alarms/
+   */
+  public metricTcpTargetResetCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.networkTargetGroup.metrics.custom('TCP_Target_Reset_Count', { statistic: cloudwatch.Stats.SUM, period: ONE_MINUTE, ...props });
   }
 }
 

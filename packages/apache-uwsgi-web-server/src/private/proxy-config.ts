@@ -1,5 +1,7 @@
 import * as path from 'path';
-import { renderSignalOnExit, renderTemplate, ResourceSignalTarget } from '@nlb-tiers/core/helpers-internal';
+import {
+  renderCloudWatchAgentStep, renderProvisioningOutputCopy, renderSignalOnExit, renderTemplate, ResourceSignalTarget,
+} from '@nlb-tiers/core/helpers-internal';
 import { Token } from 'aws-cdk-lib';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
@@ -75,16 +77,21 @@ export interface ProvisioningScriptOptions extends ProxyConfigOptions {
   readonly signal: ResourceSignalTarget;
   /** How long the script waits for httpd to answer through the upstream (the app servers may still be provisioning). */
   readonly answerWaitSeconds: number;
+  /** The CloudWatch agent's configuration (JSON on one line) that ships the server's logs. */
+  readonly cloudWatchAgentConfig: string;
 }
 
 /**
  * Renders the shell script the provisioning association runs (the `commands` of
- * AWS-RunShellScript): install and configure httpd, wait until it answers through the upstream,
+ * AWS-RunShellScript): keep its output for the CloudWatch agent, install httpd and the agent,
+ * configure httpd, wait until it answers through the upstream,
  * and signal the outcome.
  */
 export function renderProvisioningScript(options: ProvisioningScriptOptions): string {
   return renderTemplate(path.join(ASSETS, 'provision-web-server.sh'), {
+    provisioningOutput: renderProvisioningOutputCopy(),
     signalOnExit: renderSignalOnExit(options.signal),
+    cloudWatchAgent: renderCloudWatchAgentStep(options.cloudWatchAgentConfig),
     proxyConfig: renderProxyConfig(options),
     httpPort: options.httpPort,
     answerWaitSeconds: options.answerWaitSeconds,

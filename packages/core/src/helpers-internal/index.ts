@@ -16,3 +16,5 @@ export * from '../private/server-image';
 export * from '../private/template';
 export * from '../private/template-graph';
 export * from '../private/validation';
+export * from '../private/alarms';
+export * from '../private/cloudwatch-agent';

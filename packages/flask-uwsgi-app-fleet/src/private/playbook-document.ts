@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { renderSignalOnExit, renderTemplate } from '@nlb-tiers/core/helpers-internal';
+import { renderCloudWatchAgentStep, renderProvisioningOutputCopy, renderSignalOnExit, renderTemplate } from '@nlb-tiers/core/helpers-internal';
+import { SECRET_REFERENCES_PATTERN } from './app-environment';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 
@@ -19,7 +20,8 @@ export interface PlaybookPaths {
 }
 
 /**
- * Renders the shell step of the fleet's document: make sure Ansible is there, extract, run the
+ * Renders the shell step of the fleet's document: keep the run's output for the CloudWatch agent,
+ * make sure Ansible is there, install and configure the agent, extract, run the
  * playbook (whose last task checks that the app answers), and signal the group's CreationPolicy
  * with the outcome, to the stack, resource and region the document's parameters name.
  */
@@ -27,6 +29,9 @@ export function renderPlaybookScript(paths: PlaybookPaths = { archive: PLAYBOOK_
   return renderTemplate(path.join(ASSETS, 'run-playbook.sh'), {
     archive: paths.archive,
     playbookDir: paths.playbookDir,
+    provisioningOutput: renderProvisioningOutputCopy(),
+    // The fleet's log groups are the association's parameter: the document stays the same for every fleet.
+    cloudWatchAgent: renderCloudWatchAgentStep('{{ CloudWatchAgentConfig }}'),
     signalOnExit: renderSignalOnExit({ stack: '{{ SignalStack }}', resource: '{{ SignalResource }}', region: '{{ SignalRegion }}' }),
   }).trimEnd();
 }
@@ -69,6 +74,18 @@ export function playbookDocumentContent(defaultTimeoutSeconds: number): Record<s
         description: 'The timeout of the playbook run, in seconds.',
         allowedPattern: '^[0-9]+$',
         default: String(defaultTimeoutSeconds),
+      },
+      AppSecrets: {
+        type: 'String',
+        description: 'Where the app\'s secrets are kept, as a JSON object by variable name: each an object of source (ssm or secretsmanager), id (a parameter name, a secret ARN or name), region and an optional field. Never a value.',
+        allowedPattern: SECRET_REFERENCES_PATTERN,
+        default: '{}',
+      },
+      // Written into a quoted heredoc, on one line: JSON.
+      CloudWatchAgentConfig: {
+        type: 'String',
+        description: 'The CloudWatch agent\'s configuration (JSON on one line): the log files it ships and their log groups.',
+        allowedPattern: '^\\{.*\\}$',
       },
       // Where cfn-signal sends the run's outcome: the values go into the script between single quotes.
       SignalStack: {

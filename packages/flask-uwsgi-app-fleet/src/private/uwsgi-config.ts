@@ -15,6 +15,20 @@ export interface AppServerLayout {
   readonly reloadCommand: string;
   readonly serviceName: string;
   readonly user: string;
+  /** The app's plain environment variables (JSON), deployed by the playbook. */
+  readonly environmentFile: string;
+  /** The references of the app's secrets (JSON: names and ARNs, no value), deployed by the playbook. */
+  readonly secretReferences: string;
+  /** The command that fetches the secrets' values (app_secrets.py). */
+  readonly secretsCommand: string;
+  /** The Python file uWSGI imports before the app: it sets the variables (app_environment.py). */
+  readonly environmentLoader: string;
+  /** The unit's RuntimeDirectory=, relative to /run (a tmpfs). */
+  readonly runtimeDirectory: string;
+  /** The fetched values (JSON), in that runtime directory. */
+  readonly secretsFile: string;
+  /** uWSGI's log (`logto`), with the app's output: written by the app user, shipped by the CloudWatch agent. */
+  readonly logFile: string;
 }
 
 /** The layout every fleet uses. */
@@ -25,6 +39,13 @@ export const APP_SERVER_LAYOUT: AppServerLayout = {
   reloadCommand: '/opt/nlb-tiers/uwsgi_reload.py',
   serviceName: 'uwsgi',
   user: 'flaskapp',
+  environmentFile: '/opt/nlb-tiers/environment.json',
+  secretReferences: '/opt/nlb-tiers/app-secrets.json',
+  secretsCommand: '/opt/nlb-tiers/app_secrets.py',
+  environmentLoader: '/opt/nlb-tiers/app_environment.py',
+  runtimeDirectory: 'nlb-tiers-app',
+  secretsFile: '/run/nlb-tiers-app/secrets.json',
+  logFile: '/var/log/nlb-tiers/uwsgi.log',
 };
 
 /** How uWSGI serves the app. */
@@ -41,6 +62,8 @@ export function renderUwsgiIni(options: UwsgiOptions, layout: AppServerLayout = 
   return renderTemplate(path.join(ASSETS, 'uwsgi.ini'), {
     appDir: layout.appDir,
     venvDir: layout.venvDir,
+    environmentLoader: layout.environmentLoader,
+    logFile: layout.logFile,
     port: options.port,
     module: options.module,
     callable: options.callable,
@@ -69,15 +92,27 @@ export function renderUwsgiService(port: number, layout: AppServerLayout = APP_S
     iniPath: layout.iniPath,
     reloadCommand: layout.reloadCommand,
     user: layout.user,
+    runtimeDirectory: layout.runtimeDirectory,
+    fetchSecrets: `/usr/bin/python3 ${layout.secretsCommand} fetch ${layout.secretReferences} ${layout.secretsFile} ${layout.user}`,
     capabilities: privileged
       ? '# The port is below 1024: binding it needs CAP_NET_BIND_SERVICE, and only that.\nAmbientCapabilities=CAP_NET_BIND_SERVICE'
       : '# The port is 1024 or above: no capability.',
   });
 }
 
+/**
+ * Renders the module uWSGI imports before it loads the app (at every start and graceful reload):
+ * it sets the plain variables and the fetched secrets in the master's environment.
+ */
+export function renderEnvironmentLoader(layout: AppServerLayout = APP_SERVER_LAYOUT): string {
+  return renderTemplate(path.join(ASSETS, 'app_environment.py'), { environmentFile: layout.environmentFile, secretsFile: layout.secretsFile });
+}
+
 /** Everything the playbook needs besides its files. */
 export interface PlaybookOptions extends UwsgiOptions {
   readonly appDirectory: string;
+  /** The app's plain environment variables. */
+  readonly environment: Record<string, string>;
   readonly systemPackages: string[];
   readonly pipPackages: string[];
 }
@@ -122,6 +157,8 @@ function writePlaybook(dir: string, options: PlaybookOptions, layout: AppServerL
   });
   fs.writeFileSync(path.join(files, 'uwsgi.ini'), renderUwsgiIni(options, layout));
   fs.writeFileSync(path.join(files, 'uwsgi.service'), renderUwsgiService(options.port, layout));
+  fs.writeFileSync(path.join(files, 'app_environment.py'), renderEnvironmentLoader(layout));
+  fs.writeFileSync(path.join(files, 'environment.json'), JSON.stringify(options.environment, undefined, 2) + '\n');
   const vars = {
     system_packages: options.systemPackages,
     pip_packages: options.pipPackages,
@@ -131,7 +168,13 @@ function writePlaybook(dir: string, options: PlaybookOptions, layout: AppServerL
     venv_dir: layout.venvDir,
     uwsgi_ini: layout.iniPath,
     uwsgi_reload: layout.reloadCommand,
+    uwsgi_log: layout.logFile,
     uwsgi_port: options.port,
+    app_environment: layout.environmentFile,
+    environment_loader: layout.environmentLoader,
+    secret_references: layout.secretReferences,
+    secrets_command: layout.secretsCommand,
+    secrets_file: layout.secretsFile,
     app_has_requirements: fs.existsSync(path.join(options.appDirectory, 'requirements.txt')),
   };
   fs.writeFileSync(path.join(dir, 'vars.json'), JSON.stringify(vars, undefined, 2) + '\n');

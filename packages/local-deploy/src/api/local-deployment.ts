@@ -26,6 +26,13 @@ export interface LocalDeploymentOptions {
    */
   readonly desiredCapacity?: number;
   /**
+   * A JSON file of the values of the SSM parameters and Secrets Manager secrets the hosts read
+   * (`--secret-values`): `{"ssmParameters": {"<name>": "<value>"}, "secrets": {"<name or ARN>": "<value>"}}`.
+   * It is read at every call, so an edit followed by a run of the associations (`nlb-tiers-local reprovision`) is a rotation.
+   * @default none: every parameter and secret is missing
+   */
+  readonly secretValues?: string;
+  /**
    * Receives each line of progress the command line would print (the topology, provisioning, teardown).
    * @default the lines are only kept in {@link LocalDeployment.output}
    */
@@ -161,6 +168,7 @@ function parseOptions(assemblyDir: string, stackName: string, options: LocalDepl
     ['healthCheckTimeScale', '--health-check-time-scale'],
     ['publishPort', '--publish-port'],
     ['desiredCapacity', '--desired-capacity'],
+    ['secretValues', '--secret-values'],
   ];
   const argv = ['deploy', assemblyDir, stackName, '--publish-port', '0'];
   for (const [key, flag] of flags) {

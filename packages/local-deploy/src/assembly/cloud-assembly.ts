@@ -21,6 +21,7 @@ export interface TemplateResource {
   readonly Metadata?: Record<string, any>;
   readonly DependsOn?: string | string[];
   readonly CreationPolicy?: Record<string, any>;
+  readonly UpdatePolicy?: Record<string, any>;
 }
 
 /** One output of a template. */

@@ -15,6 +15,8 @@ export interface Options {
   readonly healthCheckTimeScale: number;
   /** Instances of every Auto Scaling group instead of the template's DesiredCapacity. */
   readonly desiredCapacity?: number;
+  /** deploy, integ: the JSON file of the values the hosts' SSM parameters and Secrets Manager secrets hold. */
+  readonly secretValues?: string;
   /** bench: the floor, a stack that serves the app with no load-balancer hop. */
   readonly floorStack?: string;
   /** bench: stacks deployed up and down only, for their timing and CPU time. */
@@ -68,6 +70,9 @@ Options:
   --hold                          deploy: keep the deployment up until Ctrl-C (or SIGTERM)
   --publish-port <port>           deploy: 127.0.0.1 port of the web server (default 8080; 0 picks a free one)
   --desired-capacity <n>          deploy, plan, bench-provisioning: instances of every Auto Scaling group (default: the template's; 1 to 16)
+  --secret-values <file>          deploy, integ: the values of the SSM parameters and secrets the hosts read, as JSON
+                                  {"ssmParameters": {"<name>": "<value>"}, "secrets": {"<name or ARN>": "<value>"}}
+                                  (read at every call: edit it, then reprovision, to rotate; default: none exist)
   --floor-stack <stack>           bench: the same app behind Apache and uWSGI on one host, no load balancer
   --scale-stacks <s1,s2,...>      bench: stacks only deployed up and down, for their time and CPU time
   --scale-in-stack <stack>        bench: a stack whose app group is scaled in by one under load
@@ -91,7 +96,7 @@ interface NumberSpec {
   readonly integer: boolean;
 }
 interface NumberListSpec { readonly kind: 'numbers'; readonly key: 'concurrencies'; readonly min: number; readonly max: number }
-interface TextSpec { readonly kind: 'text'; readonly key: 'floorStack' | 'scaleInStack' | 'synthApp' | 'output' }
+interface TextSpec { readonly kind: 'text'; readonly key: 'floorStack' | 'scaleInStack' | 'synthApp' | 'output' | 'secretValues' }
 interface TextListSpec { readonly kind: 'texts'; readonly key: 'scaleStacks' }
 interface FlagSpec { readonly kind: 'flag'; readonly key: 'hold' | 'installPackages' }
 type OptionSpec = (NumberSpec | NumberListSpec | TextSpec | TextListSpec | FlagSpec) & { readonly commands: readonly Command[] };
@@ -105,6 +110,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   '--hold': { kind: 'flag', key: 'hold', commands: ['deploy'] },
   '--publish-port': { kind: 'number', key: 'publishPort', min: 0, max: 65_535, integer: true, commands: ['deploy'] },
   '--desired-capacity': { kind: 'number', key: 'desiredCapacity', min: 1, max: 16, integer: true, commands: ['deploy', 'plan', 'bench-provisioning'] },
+  '--secret-values': { kind: 'text', key: 'secretValues', commands: ['deploy', 'integ'] },
   '--floor-stack': { kind: 'text', key: 'floorStack', commands: ['bench'] },
   '--scale-stacks': { kind: 'texts', key: 'scaleStacks', commands: ['bench'] },
   '--scale-in-stack': { kind: 'text', key: 'scaleInStack', commands: ['bench'] },

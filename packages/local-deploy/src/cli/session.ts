@@ -1,5 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseSecretValues } from '../aws-api';
 import { LocalDeployment } from '../deploy/deployment';
 import { requiredPackages } from '../deploy/packages';
+import { ExitCode, LocalDeployError } from '../errors';
 import { Topology } from '../model/topology';
 import { cleanupStaleDeployments } from '../runtime/cleanup';
 import { checkMachine, ensurePackages, probeKernel } from '../runtime/preflight';
@@ -8,6 +12,8 @@ import { checkMachine, ensurePackages, probeKernel } from '../runtime/preflight'
 export interface SessionDeployOptions {
   readonly publishPort: number;
   readonly healthCheckTimeScale: number;
+  /** The file of the values the hosts' SSM parameters and secrets hold (`--secret-values`). */
+  readonly secretValues?: string;
 }
 
 /**
@@ -43,10 +49,11 @@ export class Session {
 
   /** Runs the preflight for the topology (if not done yet) and brings it up. */
   public async deploy(topology: Topology, options: SessionDeployOptions): Promise<LocalDeployment> {
+    const secretValues = options.secretValues === undefined ? undefined : checkSecretValues(options.secretValues);
     this.preflight([topology]);
     let created: LocalDeployment | undefined;
     try {
-      return await LocalDeployment.up(topology, { ...options, log: this.log }, d => {
+      return await LocalDeployment.up(topology, { ...options, secretValues, log: this.log }, d => {
         created = d;
         this.live.add(d);
       });
@@ -78,4 +85,20 @@ export class Session {
   public async tearDownAll(): Promise<void> {
     await Promise.all([...this.live].map(d => this.tearDown(d)));
   }
+}
+
+/**
+ * The absolute path of a `--secret-values` file, once it was read and found of the right shape:
+ * the hosts' stand-ins read it again at every call, wherever the tool runs from.
+ */
+function checkSecretValues(file: string): string {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(absolute, 'utf-8');
+  } catch (e) {
+    throw new LocalDeployError(`--secret-values ${file}: cannot be read (${(e as NodeJS.ErrnoException).code}); expected a readable JSON file`, ExitCode.USAGE);
+  }
+  parseSecretValues(text, file);
+  return absolute;
 }

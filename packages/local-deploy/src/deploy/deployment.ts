@@ -5,11 +5,12 @@ import { ExitCode, LocalDeployError } from '../errors';
 import { unhealthyInstances } from './group-health';
 import { ResourceSignalError, ResourceSignals } from './resource-signals';
 import { drainConnections, listenersOf, setDeregistrations, waitForTargetState, writeRegistrations } from './target-registration';
+import { AWS_API_ADDRESS, AWS_API_PORT } from '../aws-api';
 import { freeAddress, launchedHost, launchSubnet, nextHostName, withHost, withoutHost } from '../model/auto-scaling';
 import { Host, Topology } from '../model/topology';
 import { HostProvisioning } from '../provisioning/association-runner';
 import { describeFailure, describeProvisioning, ProvisioningError, provisionHosts } from '../provisioning/run-provisioning';
-import { BalancerTiming, balancerConfig, IMDS_ADDRESS, IMDS_LOCAL_PORT, forwarderAgent, healthCheckerAgent, imdsAgent } from '../runtime/agents';
+import { awsApiAgent, BalancerTiming, balancerConfig, IMDS_ADDRESS, IMDS_LOCAL_PORT, forwarderAgent, healthCheckerAgent, imdsAgent } from '../runtime/agents';
 import { TargetState } from '../runtime/balancer-rules';
 import { killNamespaceProcesses, removeIfEmpty } from '../runtime/cleanup';
 import { CFN_SIGNAL_SOCKET, ControlServer, SYSTEMD_SOCKET } from '../runtime/control-server';
@@ -26,6 +27,12 @@ import { ProcessSpec, Supervisor } from '../runtime/supervisor';
 export interface DeployOptions extends BalancerTiming {
   /** Port on 127.0.0.1 where the first Elastic IP's web server is published; 0 picks a free one. */
   readonly publishPort: number;
+  /**
+   * The values of the SSM parameters and Secrets Manager secrets the hosts read (a JSON file
+   * `{"ssmParameters": {...}, "secrets": {...}}`, read at each call: an edit is a rotation).
+   * @default - none: every parameter and secret is missing
+   */
+  readonly secretValues?: string;
   readonly log: (line: string) => void;
 }
 
@@ -150,6 +157,11 @@ export class LocalDeployment {
     this.network = new Network(topology, names);
     this.supervisor = new Supervisor(() => this.writeState(), line => options.log(line));
     this.signals = new ResourceSignals(topology, line => options.log(line));
+  }
+
+  /** What the deployment multiplies health-check intervals and signal timeouts by. */
+  public get healthCheckTimeScale(): number {
+    return this.options.healthCheckTimeScale;
   }
 
   /** The running host of this name. */
@@ -289,9 +301,7 @@ export class LocalDeployment {
     this.writeTopology();
     this.writeState();
     await Promise.all(hosts.map(h => this.startMachine(h)));
-    for (const h of hosts) {
-      await this.startAndWait(imdsAgent(this.names.hostDir(h.name), this.names.namespace(h.name), h, this.topology), IMDS_ADDRESS, IMDS_LOCAL_PORT);
-    }
+    for (const h of hosts) await this.startHostAgents(h);
     writeRegistrations(this.topology, this.balancerFiles, this.options);
     this.writeState();
 
@@ -488,9 +498,7 @@ export class LocalDeployment {
     }
 
     await Promise.all(topology.hosts.map(h => this.startMachine(h)));
-    for (const h of topology.hosts) {
-      await this.startAndWait(imdsAgent(names.hostDir(h.name), names.namespace(h.name), h, topology), IMDS_ADDRESS, IMDS_LOCAL_PORT);
-    }
+    for (const h of topology.hosts) await this.startHostAgents(h);
     for (const b of topology.balancers) {
       const dir = names.hostDir(b.name);
       fs.mkdirSync(dir, { recursive: true });
@@ -616,6 +624,14 @@ export class LocalDeployment {
         options.log(`${h.name}: Elastic IP ${h.elasticIp}:${port} published on http://127.0.0.1:${local}/`);
       }
     }
+  }
+
+  /** The services of AWS a host reaches without leaving its namespace: instance metadata, and the AWS APIs of its secrets. */
+  private async startHostAgents(h: Host) {
+    const dir = this.names.hostDir(h.name);
+    const ns = this.names.namespace(h.name);
+    await this.startAndWait(imdsAgent(dir, ns, h, this.topology), IMDS_ADDRESS, IMDS_LOCAL_PORT);
+    await this.startAndWait(awsApiAgent(dir, ns, h, this.topology, this.options.secretValues), AWS_API_ADDRESS, AWS_API_PORT);
   }
 
   private async startAndWait(spec: ProcessSpec, address: string, port: number) {

@@ -19,6 +19,8 @@ export interface ReceivedSignal {
   readonly uniqueId: string;
   readonly status: 'SUCCESS' | 'FAILURE';
   readonly reason?: string;
+  /** Whether it came during the resource's rolling update rather than its creation. */
+  readonly update?: boolean;
 }
 
 /** A resource's CreationPolicy failed: a FAILURE signal, or too few signals in time. */
@@ -85,12 +87,17 @@ export class ResourceSignals {
   public readonly received: ReceivedSignal[] = [];
   private readonly pending: Map<string, SignalPolicy>;
   private failed?: ResourceSignalError;
+  /** Resources in a rolling update that waits for signals (UPDATE_IN_PROGRESS): they take signals again. */
+  private readonly updating = new Set<string>();
   /** Settles the promise of {@link wait}, once it is called, when a signal or a timeout changes the outcome. */
   private onChange: () => void;
+  /** Settles the promise of {@link waitForUpdateSignals} when an update signal comes. */
+  private onUpdateSignal: () => void;
 
   constructor(private readonly topology: Topology, private readonly log: (line: string) => void) {
     this.pending = new Map(topology.signals.map(p => [p.logicalId, p]));
     this.onChange = () => undefined;
+    this.onUpdateSignal = () => undefined;
   }
 
   /** The first failure of a CreationPolicy, once there is one. */
@@ -111,6 +118,7 @@ export class ResourceSignals {
     if ((request.stack !== stackName && !request.stack.includes(`:stack/${stackName}/`)) || (request.region && request.region !== region)) {
       return refuse(`ValidationError: Stack with id ${request.stack} does not exist (in ${request.region ?? region}; this deployment is ${stackName} in ${region})`);
     }
+    if (this.updating.has(request.resource)) return this.receiveUpdateSignal(host, request);
     const policy = this.pending.get(request.resource);
     if (!policy) {
       const known = this.topology.signals.some(p => p.logicalId === request.resource);
@@ -166,6 +174,59 @@ export class ResourceSignals {
     });
   }
 
+  /**
+   * Takes signals for a resource during its rolling update, as CloudFormation does for a group
+   * whose AutoScalingRollingUpdate has WaitOnResourceSignals while the stack is UPDATE_IN_PROGRESS;
+   * `endUpdate` stops that.
+   *
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html
+   */
+  public beginUpdate(resource: string) {
+    this.updating.add(resource);
+  }
+
+  public endUpdate(resource: string) {
+    this.updating.delete(resource);
+  }
+
+  /**
+   * Waits until each of `hosts` sent a signal to `resource` during its update (its first counts), or
+   * until `deadline` (epoch milliseconds). Resolves with each host's signal, or undefined for a host
+   * that sent none in time.
+   */
+  public waitForUpdateSignals(resource: string, hosts: string[], deadline: number): Promise<Map<string, ReceivedSignal | undefined>> {
+    const outcome = () => new Map(hosts.map(h => [h, this.received.find(s => s.update && s.resource === resource && s.host === h)]));
+    return new Promise(resolve => {
+      const settle = () => {
+        const now = outcome();
+        if ([...now.values()].every(x => x) || Date.now() >= deadline) {
+          clearTimeout(timer);
+          this.onUpdateSignal = () => undefined;
+          resolve(now);
+        }
+      };
+      const timer = setTimeout(settle, Math.max(0, deadline - Date.now()));
+      this.onUpdateSignal = settle;
+      settle();
+    });
+  }
+
+  private receiveUpdateSignal(host: Host, request: CfnSignalRequest): ProgramResult {
+    const signal: ReceivedSignal = {
+      resource: request.resource!,
+      host: host.name,
+      uniqueId: request.id ?? host.instanceId,
+      status: request.success ? 'SUCCESS' : 'FAILURE',
+      ...(request.reason !== undefined ? { reason: request.reason } : {}),
+      update: true,
+    };
+    this.received.push(signal);
+    this.log(`  ${host.name.padEnd(6)} signalled ${signal.status} to ${signal.resource} during its rolling update (id ${signal.uniqueId})`
+      + (signal.reason ? `: ${signal.reason}` : ''));
+    this.onUpdateSignal();
+    return { exitCode: 0, stdout: '', stderr: '' };
+  }
+
   /** One line per resource: the signals it received, by host. */
   public describe(): string[] {
     return this.topology.signals.map(p => {
@@ -175,7 +236,7 @@ export class ResourceSignals {
   }
 
   private successes(resource: string): Set<string> {
-    return new Set(this.received.filter(s => s.resource === resource && s.status === 'SUCCESS').map(s => s.uniqueId));
+    return new Set(this.received.filter(s => s.resource === resource && s.status === 'SUCCESS' && !s.update).map(s => s.uniqueId));
   }
 
   private fail(policy: SignalPolicy, message: string) {

@@ -2,17 +2,16 @@ import { LocalDeployment } from './deployment';
 import { scaleIn } from './scaling';
 import { StackArtifact } from '../assembly/cloud-assembly';
 import { ExitCode, LocalDeployError } from '../errors';
+import { rollingReplacementBatches } from '../model/auto-scaling';
 import { mapStack } from '../model/map-stack';
-import { Association, Topology } from '../model/topology';
+import { Association, AutoScalingGroup, Topology } from '../model/topology';
 import {
-  AssociationRerun, CapacityChange, diffTopologies, instancesPerGroup, isEmpty, TopologyChanges, withNewAssociations, withNewGroup,
+  AssociationRerun, CapacityChange, diffTopologies, isEmpty, mappingOfRunning, TopologyChanges, withNewAssociations, withNewGroup,
 } from '../model/topology-diff';
 import { HostProvisioning } from '../provisioning/association-runner';
 import { concurrencyOf, errorThresholdOf, runRateControlled } from '../provisioning/rate-controls';
 import { describeFailure, describeProvisioning, runAssociations } from '../provisioning/run-provisioning';
 
-/** What the local deploy cannot apply to a running deployment yet. */
-const NOT_YET_LAUNCH_TEMPLATE = 'a rolling replacement of the group\'s instances that waits for their resource signals (its UpdatePolicy)';
 
 /** An update the local deploy cannot apply: it lists every change it cannot make, and changed nothing. */
 export class UpdateNotApplicableError extends LocalDeployError {
@@ -32,11 +31,29 @@ export function describeChanges(changes: TopologyChanges): string[] {
   ];
 }
 
-/** The changes of `changes` that the local deploy cannot make to a running deployment. */
-export function notApplicable(changes: TopologyChanges): string[] {
+/**
+ * The changes of `changes` that the local deploy cannot make to a running deployment. A new
+ * launch template is replaced by the new template's UpdatePolicy, which CloudFormation applies
+ * with the update (its rollback uses the previous one).
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html
+ */
+export function notApplicable(changes: TopologyChanges, next: Topology): string[] {
   return [
     ...changes.unsupported,
-    ...changes.launchTemplates.map(c => `${c.group}: a new launch template needs ${NOT_YET_LAUNCH_TEMPLATE}, which the local deploy cannot do yet`),
+    ...changes.launchTemplates.flatMap(c => {
+      const group = next.groups.find(g => g.logicalId === c.group);
+      // Without an AutoScalingRollingUpdate, CloudFormation updates the group but replaces no instance.
+      if (!group?.rollingUpdate) {
+        return [`${c.group}: a new launch template without an AutoScalingRollingUpdate UpdatePolicy (the local deploy applies a launch template only by a rolling replacement)`];
+      }
+      try {
+        rollingReplacementBatches(c.hosts, group.maxSize, group.rollingUpdate);
+        return [];
+      } catch (e) {
+        return [`${c.group}: ${(e as Error).message}`];
+      }
+    }),
   ];
 }
 
@@ -53,8 +70,9 @@ export function notApplicable(changes: TopologyChanges): string[] {
  */
 export async function updateDeployment(deployment: LocalDeployment, stack: StackArtifact, log: (line: string) => void): Promise<ExitCode> {
   const held = deployment.topology;
-  // The groups keep the instances they run: a new DesiredCapacity is a change of its own.
-  const next = mapStack(stack, { groupCapacities: instancesPerGroup(held) });
+  // The groups keep the instances they run (a new DesiredCapacity is a change of its own), and
+  // every resource its addresses.
+  const next = mapStack(stack, mappingOfRunning(held));
   const changes = diffTopologies(held, next);
   if (isEmpty(changes)) {
     log(`No change: the deployment ${deployment.names.id} already runs this template of ${held.stackName}.`);
@@ -62,7 +80,7 @@ export async function updateDeployment(deployment: LocalDeployment, stack: Stack
   }
   log(`Changes of ${held.stackName}:`);
   for (const line of describeChanges(changes)) log(line);
-  const refused = notApplicable(changes);
+  const refused = notApplicable(changes, next);
   if (refused.length > 0) throw new UpdateNotApplicableError(refused);
 
   const started = Date.now();
@@ -76,6 +94,9 @@ export async function updateDeployment(deployment: LocalDeployment, stack: Stack
     }
   }
   deployment.adopt(withNewAssociations(deployment.topology, next, changes.associations));
+  // A new launch template first: a scale-out in the same update then launches from it, and a
+  // rollback restores the group's previous launch template.
+  for (const change of changes.launchTemplates) await rollingReplacement(deployment, next, change.group, log);
   for (const change of changes.capacities) await changeCapacity(deployment, next, change, log);
   log(`Updated in ${((Date.now() - started) / 1000).toFixed(1)}s: the deployment ${deployment.names.id} runs the new template of ${next.stackName}.`);
   return ExitCode.OK;
@@ -105,6 +126,90 @@ async function changeCapacity(deployment: LocalDeployment, next: Topology, chang
     throw new LocalDeployError(`${change.group}: ${out.map(why).join(', ')}; `
       + 'the group keeps it, as Auto Scaling does, for its health checks to replace', ExitCode.DEPLOY_FAILED);
   }
+}
+
+/**
+ * A new launch template, as CloudFormation's AutoScalingRollingUpdate applies it: the old
+ * instances are replaced in batches of at most MaxBatchSize, never fewer than
+ * MinInstancesInService in service (new instances launched first when needed); with
+ * WaitOnResourceSignals each new instance must signal SUCCESS within PauseTime (scaled like the
+ * health checks) before the next batch. A FAILURE or missing signal, or a new instance not in
+ * service, fails the update, and CloudFormation rolls it back: the new instances are replaced by
+ * instances of the previous launch template, and the old ones keep serving.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html
+ */
+async function rollingReplacement(deployment: LocalDeployment, next: Topology, group: string, log: (line: string) => void) {
+  const previous = deployment.topology.groups.find(g => g.logicalId === group)!;
+  deployment.adopt(withNewGroup(deployment.topology, next, group));
+  const newGroup = deployment.topology.groups.find(g => g.logicalId === group)!;
+  const failure = await replaceInBatches(deployment, newGroup, log);
+  if (!failure) return;
+  log(`${group}: the rolling update failed (${failure.reason}); rolling back to the previous launch template`);
+  const restored = deployment.topology.groups.map(g => g.logicalId === group ? { ...previous, associations: g.associations } : g);
+  deployment.adopt({ ...deployment.topology, groups: restored });
+  for (const host of failure.unproven) await deployment.terminateInstance(host);
+  // The rollback replaces by the previous template's own UpdatePolicy (and MaxSize).
+  const rollback = { ...previous, rollingUpdate: { ...(previous.rollingUpdate ?? newGroup.rollingUpdate!), waitOnResourceSignals: false } };
+  const back = await replaceInBatches(deployment, rollback, log, failure.replaced).catch((e: Error) => ({ reason: e.message }));
+  if (back) log(`${group}: the rollback failed too: ${back.reason}`);
+  throw new LocalDeployError(`The update failed and was rolled back: ${group}'s rolling update stopped at ${failure.reason}; `
+    + `${failure.unproven.length > 0 ? `${failure.unproven.join(', ')} terminated, ` : ''}the instances of the previous launch template keep serving`, ExitCode.DEPLOY_FAILED);
+}
+
+/** Why a rolling replacement stopped, the new instances that did not prove themselves, and those that did. */
+export interface ReplacementFailure {
+  readonly reason: string;
+  readonly unproven: string[];
+  readonly replaced: string[];
+}
+
+/** Replaces `hosts` (by default the group's running instances) per the group's AutoScalingRollingUpdate. */
+export async function replaceInBatches(deployment: LocalDeployment, group: AutoScalingGroup, log: (line: string) => void,
+  hosts = deployment.runningInstances(group.logicalId).map(h => h.name)): Promise<ReplacementFailure | undefined> {
+  const policy = group.rollingUpdate!;
+  const batches = rollingReplacementBatches(hosts, group.maxSize, policy, deployment.runningInstances(group.logicalId).length);
+  const pauseMs = policy.pauseTimeSeconds * 1000 * deployment.healthCheckTimeScale;
+  const pause = `PauseTime ${policy.pauseTimeSeconds}s (x${deployment.healthCheckTimeScale} locally: ${Number((pauseMs / 1000).toFixed(3))}s)`;
+  log(`${group.logicalId}: replacing ${hosts.join(', ')} in ${batches.length} batches of at most ${policy.maxBatchSize}, `
+    + `at least ${policy.minInstancesInService} in service${policy.waitOnResourceSignals ? `, each new instance signalling within ${pause}` : ''}`);
+  const replaced: string[] = [];
+  const launch = async (count: number): Promise<string | undefined> => {
+    if (count === 0) return undefined;
+    const started = Date.now();
+    if (policy.waitOnResourceSignals) deployment.signals.beginUpdate(group.logicalId);
+    try {
+      const launched = await deployment.launchInstances(group.logicalId, count);
+      const signals = policy.waitOnResourceSignals
+        ? await deployment.signals.waitForUpdateSignals(group.logicalId, launched.map(l => l.host), started + pauseMs) : undefined;
+      const bad = launched.map(l => {
+        const signal = signals?.get(l.host);
+        if (signals && !signal) return `${l.host} (${l.instanceId}) sent no signal within ${pause}`;
+        if (signal?.status === 'FAILURE') return `${l.host} (${l.instanceId}) signalled FAILURE: ${signal.reason ?? 'no reason given'}`;
+        if (!l.inService) return `${l.host} (${l.instanceId}) ${l.provisioned ? 'did not become healthy' : 'failed its provisioning'}`;
+        return undefined;
+      }).filter((x): x is string => !!x);
+      if (bad.length > 0) {
+        failed = { reason: bad.join(', '), unproven: launched.map(l => l.host), replaced: [...replaced] };
+        return failed.reason;
+      }
+      replaced.push(...launched.map(l => l.host));
+      return undefined;
+    } finally {
+      deployment.signals.endUpdate(group.logicalId);
+    }
+  };
+  let failed: ReplacementFailure | undefined;
+  for (const batch of batches) {
+    if (await launch(batch.launchFirst)) return failed;
+    for (const host of batch.terminate) {
+      log(`${group.logicalId}: terminating ${host}, replaced by the new launch template`);
+      await deployment.terminateInstance(host);
+    }
+    if (await launch(batch.launchAfter)) return failed;
+  }
+  log(`${group.logicalId}: ${hosts.join(', ')} replaced by ${replaced.join(', ')}`);
+  return undefined;
 }
 
 /** Which runs of a rerun failed, which hosts ran it, and which did not run it. */

@@ -1,6 +1,6 @@
 import { hostAddress, parseCidr } from './ipv4';
 import { FIRST_HOST_OFFSET } from './subnets';
-import { AutoScalingGroup, Host, Subnet, Topology } from './topology';
+import { AutoScalingGroup, Host, RollingUpdatePolicy, Subnet, Topology } from './topology';
 
 /**
  * The subnet Auto Scaling launches a group's next instance into: one of the Availability Zone with
@@ -93,4 +93,42 @@ export function withoutHost(topology: Topology, name: string): Topology {
       listeners: b.listeners.map(l => ({ ...l, targetGroup: { ...l.targetGroup, targets: l.targetGroup.targets.filter(t => t !== name) } })),
     })),
   };
+}
+
+/**
+ * One batch of a rolling replacement: launch `launchFirst` new instances (and wait for their
+ * signals), terminate the old `terminate`, then launch `launchAfter` more.
+ */
+export interface ReplacementBatch {
+  readonly launchFirst: number;
+  readonly terminate: string[];
+  readonly launchAfter: number;
+}
+
+/**
+ * The batches in which CloudFormation's AutoScalingRollingUpdate replaces a group's instances:
+ * at most MaxBatchSize old instances a batch, and never fewer than MinInstancesInService in
+ * service. When terminating a batch first would go below it, CloudFormation launches the new
+ * instances first, above DesiredCapacity (up to MaxSize): so with MinInstancesInService equal to
+ * DesiredCapacity, each batch launches, then terminates. MinInstancesInService must be less than
+ * MaxSize, as CloudFormation requires. `running` counts the group's instances in service when only
+ * some of them are replaced. Pure.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html
+ */
+export function rollingReplacementBatches(old: readonly string[], maxSize: number, policy: Pick<RollingUpdatePolicy, 'maxBatchSize' | 'minInstancesInService'>,
+  running = old.length): ReplacementBatch[] {
+  const { maxBatchSize, minInstancesInService: min } = policy;
+  if (min >= maxSize) {
+    throw new Error(`AutoScalingRollingUpdate MinInstancesInService ${min}: it must be less than the group's MaxSize ${maxSize}`);
+  }
+  const batches: ReplacementBatch[] = [];
+  for (let i = 0; i < old.length;) {
+    // In service during a batch of b: running + launchFirst - b >= min, launchFirst <= maxSize - running.
+    const size = Math.min(maxBatchSize, old.length - i, maxSize - min);
+    const launchFirst = Math.min(size, Math.max(0, min - (running - size)));
+    batches.push({ launchFirst, terminate: old.slice(i, i + size), launchAfter: size - launchFirst });
+    i += size;
+  }
+  return batches;
 }

@@ -3,8 +3,9 @@ import { UnsupportedFeatureError } from '../errors';
 import { hostAddress } from './ipv4';
 import { LocalIdentities } from './local-identities';
 import { References, ResourceValues } from './references';
+import { isoDurationSeconds } from './resource-signals';
 import { SubnetAddresses, subnetById } from './subnets';
-import { AutoScalingGroup, Host, HostImage, IgnoredResource, Subnet } from './topology';
+import { AutoScalingGroup, Host, HostImage, IgnoredResource, RollingUpdatePolicy, Subnet } from './topology';
 import { UnsupportedResources } from './unsupported';
 
 /** A host as placed in its subnet; what it serves and resolves is added by the mapping step. */
@@ -144,6 +145,8 @@ class HostMapper {
           // https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html
           healthCheckGracePeriodSeconds: Number(p.HealthCheckGracePeriod ?? 0),
           targetGroupArns: p.TargetGroupARNs ?? [],
+          ...(r.UpdatePolicy?.AutoScalingRollingUpdate
+            ? { rollingUpdate: rollingUpdatePolicy(this.resolver.resolve(r.UpdatePolicy.AutoScalingRollingUpdate)) } : {}),
         };
         // Instances are spread over the group's subnets in turn, as Auto Scaling balances AZs.
         const hosts = Array.from({ length: capacity }, (_, i) => this.host(id, this.name(role), this.context.ids.instanceId(id, i),
@@ -157,7 +160,7 @@ class HostMapper {
 
   private host(logicalId: string, name: string, instanceId: string, subnet: Subnet, groupIds: string[],
     instanceType: string | undefined, lt: any, elasticIp: string | undefined, image: HostImage): PlacedHost {
-    const address = this.context.addresses.allocate(subnet);
+    const address = this.context.addresses.allocate(subnet, logicalId);
     return {
       name,
       logicalId,
@@ -216,4 +219,28 @@ export function hostImage(imageId: unknown): HostImage {
   if (/al2023-ami/.test(id)) return { name: 'Amazon Linux 2023', imageId: id };
   throw new UnsupportedFeatureError(`image "${id || '(none)'}": the local hosts emulate Amazon Linux 2023 only ` +
     '(an image named by an /aws/service/ami-amazon-linux-latest/al2023-ami-* parameter)');
+}
+
+/**
+ * A group's `AutoScalingRollingUpdate`, with CloudFormation's defaults: MaxBatchSize 1,
+ * MinInstancesInService 0, PauseTime PT0S, or PT5M with WaitOnResourceSignals; PauseTime at most
+ * PT1H. Throws, naming the property, on a value CloudFormation refuses.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html
+ */
+export function rollingUpdatePolicy(p: any): RollingUpdatePolicy {
+  const whole = (key: string, fallback: number, least: number) => {
+    const value = p[key] === undefined ? fallback : Number(p[key]);
+    if (!Number.isInteger(value) || value < least) {
+      throw new UnsupportedFeatureError(`UpdatePolicy AutoScalingRollingUpdate ${key} ${JSON.stringify(p[key])}: expected a whole number of at least ${least}`);
+    }
+    return value;
+  };
+  const wait = p.WaitOnResourceSignals === true || p.WaitOnResourceSignals === 'true';
+  return {
+    maxBatchSize: whole('MaxBatchSize', 1, 1),
+    minInstancesInService: whole('MinInstancesInService', 0, 0),
+    pauseTimeSeconds: isoDurationSeconds(String(p.PauseTime ?? (wait ? 'PT5M' : 'PT0S')), 'UpdatePolicy AutoScalingRollingUpdate PauseTime', 1),
+    waitOnResourceSignals: wait,
+  };
 }

@@ -68,7 +68,7 @@ function mapBalancer(context: LoadBalancersContext, id: string, name: string): B
     availabilityZones: [...new Set(subnetIds.map(s => subnetById(context.subnets, s, logicalId => references.ref(logicalId)).availabilityZone))],
     arn: references.ref(id) as string,
     subnet: subnet.logicalId,
-    address: context.addresses.allocate(subnet),
+    address: context.addresses.allocate(subnet, id),
     securityGroups: (p.SecurityGroups ?? []).map((g: string) => references.logicalIdOf(g) ?? g),
     listeners,
   };

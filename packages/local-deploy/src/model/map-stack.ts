@@ -34,6 +34,13 @@ export interface MapStackOptions {
    * running deployment has, which a new template of its stack is compared with.
    */
   readonly groupCapacities?: Readonly<Record<string, number>>;
+  /**
+   * The private addresses a running deployment of the stack gave, by the logical id of their
+   * instance, balancer or Auto Scaling group: a new template of the stack keeps them (see
+   * {@link SubnetAddresses}), so that what did not change compares equal.
+   * @default - none: addresses are handed out in order
+   */
+  readonly addresses?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -61,7 +68,7 @@ export function mapStack(stack: StackArtifact, options: MapStackOptions = {}): T
   const network = mapSubnets(stack.template, identified.resolver());
   const placing = identified.with({ ...network.values, [vpcId]: { attributes: { CidrBlock: vpcCidr } } });
 
-  const addresses = new SubnetAddresses();
+  const addresses = new SubnetAddresses(options.addresses);
   const roles = hostRoles({ stack, references: placing, unsupported });
   const placed = mapHosts({
     resources,

@@ -33,10 +33,10 @@ export function mapSignalPolicies(resources: Record<string, TemplateResource>, r
 }
 
 /** The seconds of an ISO 8601 duration of the form CloudFormation takes: `PT#H#M#S`, at most 12 hours. */
-export function isoDurationSeconds(value: string): number {
+export function isoDurationSeconds(value: string, what = 'CreationPolicy ResourceSignal Timeout', maxHours = 12): number {
   const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(value);
-  if (!m || value === 'PT') throw new UnsupportedFeatureError(`CreationPolicy ResourceSignal Timeout "${value}": expected an ISO 8601 duration such as PT15M or PT1H30M`);
+  if (!m || value === 'PT') throw new UnsupportedFeatureError(`${what} "${value}": expected an ISO 8601 duration such as PT15M or PT1H30M`);
   const seconds = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
-  if (seconds > 12 * 3600) throw new UnsupportedFeatureError(`CreationPolicy ResourceSignal Timeout "${value}": at most PT12H`);
+  if (seconds > maxHours * 3600) throw new UnsupportedFeatureError(`${what} "${value}": at most PT${maxHours}H`);
   return seconds;
 }

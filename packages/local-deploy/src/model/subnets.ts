@@ -1,7 +1,7 @@
 import { Template } from '../assembly/cloud-assembly';
 import { IntrinsicResolver } from '../assembly/intrinsics';
 import { UnsupportedFeatureError } from '../errors';
-import { hostAddress, parseCidr } from './ipv4';
+import { cidrContains, hostAddress, parseCidr } from './ipv4';
 import { ResourceValues } from './references';
 import { Subnet } from './topology';
 
@@ -31,14 +31,41 @@ export function mapSubnets(template: Template, resolver: IntrinsicResolver): { s
   return { subnets, values };
 }
 
-/** Hands out host addresses in each subnet, in order, as the mapping places hosts and balancers. */
+/**
+ * Hands out host addresses as the mapping places hosts and balancers. A resource that already has
+ * an address in the subnet (`given`: a running deployment's, by the resource's logical id; a
+ * group's are its instances') gets it again: an instance keeps its private IPv4 address until it
+ * is terminated, and an internal NLB's private addresses "will not change during the life of the
+ * load balancer", whatever else an update changes.
+ * Any other resource gets the lowest address of the subnet that no resource has; with none given,
+ * that is the next one in order.
+ *
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html
+ */
 export class SubnetAddresses {
-  private readonly next = new Map<string, number>();
+  /** Every address handed out so far, and every address already given to some resource. */
+  private readonly handedOut = new Set<string>();
+  private readonly reserved: ReadonlySet<string>;
 
-  public allocate(subnet: Subnet): string {
-    const offset = this.next.get(subnet.logicalId) ?? FIRST_HOST_OFFSET;
-    this.next.set(subnet.logicalId, offset + 1);
-    return hostAddress(subnet.cidr, offset);
+  constructor(private readonly given: Readonly<Record<string, readonly string[]>> = {}) {
+    this.reserved = new Set(Object.values(given).flat());
+  }
+
+  /** An address in `subnet` for (one more place of) the resource `logicalId`. */
+  public allocate(subnet: Subnet, logicalId: string): string {
+    const kept = (this.given[logicalId] ?? []).find(a => !this.handedOut.has(a) && cidrContains(subnet.cidr, a));
+    const address = kept ?? this.lowestFree(subnet);
+    this.handedOut.add(address);
+    return address;
+  }
+
+  private lowestFree(subnet: Subnet): string {
+    for (let offset = FIRST_HOST_OFFSET; ; offset++) {
+      // hostAddress throws, naming the subnet, once it has no room left.
+      const address = hostAddress(subnet.cidr, offset);
+      if (!this.handedOut.has(address) && !this.reserved.has(address)) return address;
+    }
   }
 }
 

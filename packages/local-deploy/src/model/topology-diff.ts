@@ -1,4 +1,5 @@
 import * as path from 'path';
+import type { MapStackOptions } from './map-stack';
 import { DocumentStep } from './ssm-documents';
 import { Association, AutoScalingGroup, Host, Topology } from './topology';
 
@@ -46,12 +47,18 @@ export interface TopologyChanges {
 }
 
 /**
- * The instances each Auto Scaling group of a topology runs, by logical id: map a new template of
- * the stack with these (`groupCapacities`), so that its hosts and addresses are the running ones
- * and a new DesiredCapacity shows as a change of the group alone.
+ * How to map a new template of the stack a deployment runs: each group with the instances it runs
+ * (a new DesiredCapacity then shows as a change of the group alone), and each instance, balancer
+ * and group keeping the private addresses it has (whatever Auto Scaling launched and terminated
+ * since, a resource that did not change maps to what runs).
  */
-export function instancesPerGroup(topology: Topology): Record<string, number> {
-  return Object.fromEntries(topology.groups.map(g => [g.logicalId, topology.hosts.filter(h => h.logicalId === g.logicalId).length]));
+export function mappingOfRunning(topology: Topology): Required<Pick<MapStackOptions, 'groupCapacities' | 'addresses'>> {
+  const addresses: Record<string, string[]> = {};
+  for (const x of [...topology.hosts, ...topology.balancers]) (addresses[x.logicalId] ??= []).push(x.address);
+  return {
+    groupCapacities: Object.fromEntries(topology.groups.map(g => [g.logicalId, topology.hosts.filter(h => h.logicalId === g.logicalId).length])),
+    addresses,
+  };
 }
 
 /** Whether the changes change nothing at all. */
@@ -67,9 +74,9 @@ export function isEmpty(changes: TopologyChanges): boolean {
  *   content's hash) or rate controls changed is updated, and State Manager runs it again on its
  *   targets within its `MaxConcurrency` and `MaxErrors`;
  * - a group's new DesiredCapacity launches or terminates instances; a new launch template replaces
- *   them per the group's UpdatePolicy;
- * - a CreationPolicy, an output or a resource the local deploy ignores (IAM, S3, logs) needs
- *   nothing on the running hosts;
+ *   them per the group's UpdatePolicy, the new template's;
+ * - a CreationPolicy, an UpdatePolicy alone, an output or a resource the local deploy ignores
+ *   (IAM, S3, logs) needs nothing on the running hosts;
  * - anything else (networks, security groups, balancers, hosts outside a group) is listed as
  *   unsupported.
  *
@@ -134,7 +141,7 @@ export function diffTopologies(held: Topology, next: Topology): TopologyChanges 
 /** What of a group its launch template sets: a change replaces its instances. */
 const LAUNCH_TEMPLATE_KEYS: ReadonlyArray<keyof AutoScalingGroup> = ['launchTemplate', 'securityGroups', 'instanceType', 'tokensRequired', 'image'];
 /** What of a group follows from the rest of the stack, or is compared on its own. */
-const DERIVED_KEYS: ReadonlyArray<keyof AutoScalingGroup> = ['associations', 'hostsEntries', 'desiredCapacity', 'minSize', 'maxSize'];
+const DERIVED_KEYS: ReadonlyArray<keyof AutoScalingGroup> = ['associations', 'hostsEntries', 'desiredCapacity', 'minSize', 'maxSize', 'rollingUpdate'];
 
 function diffGroups(held: Topology, next: Topology, unsupported: string[], noEffect: string[]):
 Pick<TopologyChanges, 'capacities' | 'launchTemplates'> {
@@ -149,7 +156,15 @@ Pick<TopologyChanges, 'capacities' | 'launchTemplates'> {
     }
     const running = held.hosts.filter(h => h.logicalId === g.logicalId).map(h => h.name);
     if (n.desiredCapacity !== g.desiredCapacity) capacities.push({ group: g.logicalId, from: running.length, to: n.desiredCapacity });
-    if (LAUNCH_TEMPLATE_KEYS.some(k => !same(g[k], n[k]))) launchTemplates.push({ group: g.logicalId, hosts: running });
+    const replaced = LAUNCH_TEMPLATE_KEYS.some(k => !same(g[k], n[k]));
+    if (replaced) launchTemplates.push({ group: g.logicalId, hosts: running });
+    // CloudFormation takes a new UpdatePolicy with the update: it governs this update's replacement
+    // (its rollback uses the previous one), and alone replaces no instance: the policies apply only
+    // to a new launch template or VPCZoneIdentifier.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html
+    if (!replaced && !same(g.rollingUpdate, n.rollingUpdate)) {
+      noEffect.push(`${g.logicalId}: its UpdatePolicy (it governs how a later new launch template replaces its instances)`);
+    }
     for (const key of Object.keys({ ...g, ...n }) as Array<keyof AutoScalingGroup>) {
       if (!LAUNCH_TEMPLATE_KEYS.includes(key) && !DERIVED_KEYS.includes(key) && !same(g[key], n[key])) {
         unsupported.push(`Auto Scaling group ${g.logicalId}: its ${key} changed`);

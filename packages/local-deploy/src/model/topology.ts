@@ -94,6 +94,20 @@ export interface Host {
  * launch template's values, its subnets, its tags' associations), where it registers, and how the
  * group checks its instances' health.
  */
+/**
+ * An Auto Scaling group's `UpdatePolicy.AutoScalingRollingUpdate`, with CloudFormation's defaults:
+ * MaxBatchSize 1, MinInstancesInService 0, PauseTime PT0S (PT5M when WaitOnResourceSignals).
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html
+ */
+export interface RollingUpdatePolicy {
+  readonly maxBatchSize: number;
+  readonly minInstancesInService: number;
+  /** As in the template (not scaled): the wait for a batch's signals when `waitOnResourceSignals`. */
+  readonly pauseTimeSeconds: number;
+  readonly waitOnResourceSignals: boolean;
+}
+
 export interface AutoScalingGroup {
   readonly logicalId: string;
   /** The name prefix of its hosts: app -> app1, app2... */
@@ -117,6 +131,8 @@ export interface AutoScalingGroup {
   readonly healthCheckGracePeriodSeconds: number;
   /** The target groups its instances are registered with (`TargetGroupARNs`). */
   readonly targetGroupArns: string[];
+  /** Its UpdatePolicy's `AutoScalingRollingUpdate`, if it has one: how a new launch template replaces its instances. */
+  readonly rollingUpdate?: RollingUpdatePolicy;
   /** The associations whose targets match the tags it puts on its instances, in the order they run. */
   readonly associations: Association[];
   /** What its instances' hosts files resolve (the load balancers' names). */

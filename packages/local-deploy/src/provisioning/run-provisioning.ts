@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { AWS_API_ENVIRONMENT } from '../aws-api';
 import { ExitCode, LocalDeployError } from '../errors';
 import { formatRecap } from './ansible';
 import { HostProvisioning, provisionHost, StepResult } from './association-runner';
@@ -51,7 +52,8 @@ export function runAssociations(target: ProvisioningTarget, associations: Associ
     outputDir: path.join(target.hostDir, 'provisioning'),
     assetCacheDir: path.join(runDir, 'assets'),
     region: topology.region,
-    environment: ANSIBLE_ENVIRONMENT,
+    // The host's AWS CLI reaches the deployment's stand-ins of the AWS APIs from its provisioning too.
+    environment: { ...ANSIBLE_ENVIRONMENT, ...AWS_API_ENVIRONMENT },
   });
 }
 

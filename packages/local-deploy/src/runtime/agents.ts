@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BalancerConfig } from './balancer-rules';
+import { AWS_API_ADDRESS, AWS_API_PORT } from '../aws-api';
 import { ProcessSpec } from './supervisor';
 import { Balancer, Host, Topology } from '../model/topology';
 
@@ -24,6 +25,21 @@ export function imdsAgent(hostDir: string, namespace: string, host: Host, topolo
   const config = path.join(hostDir, 'imds.json');
   fs.writeFileSync(config, JSON.stringify({ ...host.metadata, region: topology.region }));
   return { name: `${host.name}/imds`, namespace, command: agent(namespace, 'imds-server', config, IMDS_ADDRESS, String(IMDS_LOCAL_PORT)), logFile: path.join(hostDir, 'imds.log'), restart: ALWAYS };
+}
+
+/**
+ * The stand-in of the AWS APIs a host's instance reads secrets from (SSM Parameter Store, Secrets
+ * Manager), on the host's loopback; it answers from the user's values file, read at each request
+ * where it is (nothing is copied into the deployment), or, without one, finds nothing.
+ */
+export function awsApiAgent(hostDir: string, namespace: string, host: Host, topology: Topology, secretValues: string | undefined): ProcessSpec {
+  return {
+    name: `${host.name}/aws-api`,
+    namespace,
+    command: agent(namespace, 'aws-api-server', secretValues ?? '', AWS_API_ADDRESS, String(AWS_API_PORT), topology.region),
+    logFile: path.join(hostDir, 'aws-api.log'),
+    restart: ALWAYS,
+  };
 }
 
 /** Options of the balancer emulation. */

@@ -6,7 +6,7 @@ import { ProgramResult } from './control-server';
 import { sleep } from './exec';
 import { Machine } from './machine';
 import { ProcessSpec, Supervisor } from './supervisor';
-import { commandLine, parseEnvironmentFile, parseServiceUnit, ServiceUnit, STARTABLE_TYPES, UnitFileError } from './systemd-unit';
+import { commandLine, commandPrefixes, environmentAssignments, parseEnvironmentFile, parseServiceUnit, ServiceUnit, STARTABLE_TYPES, UnitFileError } from './systemd-unit';
 
 /** What `systemctl` prints and returns. */
 export type SystemctlResult = ProgramResult;
@@ -41,6 +41,12 @@ export function journalFile(hostDir: string): string {
 
 /** Where systemd looks for unit files, first match wins. */
 const UNIT_PATHS = ['/etc/systemd/system', '/run/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
+/**
+ * Where systemd reads its manager configuration, `DefaultEnvironment=` included: the file, then
+ * the drop-ins of its folder in name order (systemd-system.conf(5)).
+ */
+const SYSTEM_CONF = '/etc/systemd/system.conf';
+const SYSTEM_CONF_DIR = '/etc/systemd/system.conf.d';
 /** The environment systemd gives services (`DefaultEnvironment`). */
 const SERVICE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin';
 /** How long `start` watches a new process before it reports success (a service that fails at once fails the start). */
@@ -175,7 +181,7 @@ export class InitSystem {
       } else if (verb === 'reload' || verb === 'reload-or-restart') {
         const unit = parseServiceUnit(found.text);
         if (!running && verb === 'reload') return failed(`${u} is not active, cannot reload.\n`);
-        if (!unit.execReload) {
+        if (unit.execReload.length === 0) {
           if (verb === 'reload') return failed(`Failed to reload ${u}: Job type reload is not applicable for unit ${u}.\n`);
           if (running) await this.stop(found, 'restart');
           const problem = await this.start(found, running ? 'restart' : 'start');
@@ -192,33 +198,49 @@ export class InitSystem {
     return ok();
   }
 
-  /** Starts a unit's main process; returns what went wrong, if it did. */
+  /**
+   * Starts a unit as systemd does: its `RuntimeDirectory=` folders (owned by `User=`, with
+   * `RuntimeDirectoryMode=`), its `ExecStartPre=` commands in order, then its main process;
+   * returns what went wrong, if it did.
+   *
+   * @see https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html#RuntimeDirectory=
+   */
   private async start(found: FoundUnit, action: 'start' | 'restart' = 'start'): Promise<string | undefined> {
     const unit = parseServiceUnit(found.text);
     if (!STARTABLE_TYPES.includes(unit.type)) {
       return `Failed to start ${found.name}: Type=${unit.type} is not emulated locally (emulated: ${STARTABLE_TYPES.join(', ')}).\n`;
     }
-    for (const dir of unit.runtimeDirectories) fs.mkdirSync(this.machine.path(path.join('/run', dir)), { recursive: true });
+    const credentials = this.credentials(found.name, unit);
+    if (typeof credentials === 'string') return credentials;
+    for (const dir of unit.runtimeDirectories) {
+      const inHost = this.machine.path(path.join('/run', dir));
+      fs.mkdirSync(inHost, { recursive: true });
+      fs.chmodSync(inHost, unit.runtimeDirectoryMode);
+      fs.chownSync(inHost, credentials.uid, credentials.gid);
+    }
     const env = this.environment(unit);
     const command = commandLine(unit.execStart, env);
     if (command.length === 0) return `Failed to start ${found.name}: the unit has no ExecStart=.\n`;
-    const credentials = this.credentials(found.name, unit);
-    if (typeof credentials === 'string') return credentials;
+    this.record(action, found.name);
+    for (const line of unit.execStartPre) {
+      const problem = await this.runControl(found, unit, 'ExecStartPre=', line, env);
+      if (problem) {
+        this.removeRuntimeDirectories(unit);
+        return problem;
+      }
+    }
     const argv = [...credentials.prefix, ...command];
     Object.assign(env, credentials.env);
     const name = this.processName(found.name);
-    const logDir = path.join(this.machine.hostDir, 'services');
-    fs.mkdirSync(logDir, { recursive: true });
     const spec: ProcessSpec = {
       name,
       namespace: this.machine.namespace,
       command: this.machine.enter(argv, unit.workingDirectory ?? '/'),
       env,
-      logFile: path.join(logDir, `${found.name}.log`),
+      logFile: this.logFile(found.name),
       restart: unit.restart,
       killSignal: unit.killSignal,
     };
-    this.record(action, found.name);
     this.supervisor.start(spec);
     await sleep(START_SETTLE_MS);
     if (!this.supervisor.isRunning(name) && !this.supervisor.isRestarting(name)) {
@@ -230,31 +252,57 @@ export class InitSystem {
     return undefined;
   }
 
+  /** `RuntimeDirectory=` folders go when the service stops (`RuntimeDirectoryPreserve=no`, the default). */
+  private removeRuntimeDirectories(unit: ServiceUnit) {
+    for (const dir of unit.runtimeDirectories) fs.rmSync(this.machine.path(path.join('/run', dir)), { recursive: true, force: true });
+  }
+
+  private logFile(unit: string): string {
+    const logDir = path.join(this.machine.hostDir, 'services');
+    fs.mkdirSync(logDir, { recursive: true });
+    return path.join(logDir, `${unit}.log`);
+  }
+
   private async stop(found: FoundUnit, action?: 'restart') {
     if (!action) this.record('stop', found.name);
     await this.supervisor.stop(this.processName(found.name));
+    this.removeRuntimeDirectories(parseServiceUnit(found.text));
   }
 
   /**
-   * Runs `ExecReload=` as systemd does, and returns once it has exited: with the unit's
-   * environment, user and capabilities, `$MAINPID` set to the main process's pid (the
-   * supervisor's child: nsenter and setpriv execute the service, so it is the service's own pid),
-   * its output in the unit's log, and `TimeoutStartSec=` to finish, after which it is killed and
-   * the reload fails while the service runs on. systemd waits for nothing more when the service
-   * sends no `RELOADING=1` (uWSGI sends none): the command itself must wait for the reload.
+   * Runs the `ExecReload=` lines as systemd does, in order, and returns once the last has exited
+   * or one failed: with `$MAINPID` set to the main process's pid (the supervisor's child: nsenter
+   * and setpriv execute the service, so it is the service's own pid). systemd waits for nothing
+   * more when the service sends no `RELOADING=1` (uWSGI sends none): the command itself must wait
+   * for the reload.
    *
    * @see https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html#ExecReload=
    */
   private async reload(found: FoundUnit, unit: ServiceUnit): Promise<string | undefined> {
-    const credentials = this.credentials(found.name, unit);
-    if (typeof credentials === 'string') return credentials;
     const mainPid = this.supervisor.pid(this.processName(found.name));
-    const env: Record<string, string> = { ...this.environment(unit), ...credentials.env, ...(mainPid ? { MAINPID: String(mainPid) } : {}) };
-    const [command, ...args] = this.machine.enter([...credentials.prefix, ...commandLine(unit.execReload!, env)], unit.workingDirectory ?? '/');
+    const env: Record<string, string> = { ...this.environment(unit), ...(mainPid ? { MAINPID: String(mainPid) } : {}) };
     this.record('reload', found.name);
-    const logDir = path.join(this.machine.hostDir, 'services');
-    fs.mkdirSync(logDir, { recursive: true });
-    const log = fs.openSync(path.join(logDir, `${found.name}.log`), 'a');
+    for (const line of unit.execReload) {
+      const problem = await this.runControl(found, unit, 'ExecReload=', line, env);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+
+  /**
+   * Runs one command of a unit besides its main process (`ExecStartPre=`, `ExecReload=`) and waits
+   * for it: with the unit's environment, its user and capabilities unless the line's `+` prefix
+   * asks for full privileges, its output in the unit's log, and `TimeoutStartSec=` to finish, after
+   * which it is killed. A `-` prefix ignores its failure. Returns what went wrong, if it did.
+   */
+  private async runControl(found: FoundUnit, unit: ServiceUnit, setting: string, line: string,
+    environment: Record<string, string>): Promise<string | undefined> {
+    const prefixes = commandPrefixes(line);
+    const credentials = prefixes.fullPrivileges ? { prefix: [], env: {} } : this.credentials(found.name, unit);
+    if (typeof credentials === 'string') return credentials;
+    const env = { ...environment, ...credentials.env };
+    const [command, ...args] = this.machine.enter([...credentials.prefix, ...commandLine(line, env)], unit.workingDirectory ?? '/');
+    const log = fs.openSync(this.logFile(found.name), 'a');
     let timedOut = false;
     const code = await new Promise<number | null>(resolve => {
       const child = spawn(command, args, { env, stdio: ['ignore', log, log] });
@@ -270,8 +318,10 @@ export class InitSystem {
         resolve(c);
       });
     }).finally(() => fs.closeSync(log));
-    if (timedOut) return `Job for ${found.name} failed because a timeout was exceeded (ExecReload= ran longer than TimeoutStartSec=${unit.timeoutStartSeconds}s).\n`;
-    return code === 0 ? undefined : `Job for ${found.name} failed because the control process exited with error code (ExecReload= exited ${code}).\n`;
+    if (timedOut) return `Job for ${found.name} failed because a timeout was exceeded (${setting} ran longer than TimeoutStartSec=${unit.timeoutStartSeconds}s).\n`;
+    if (code === 0 || prefixes.ignoreFailure) return undefined;
+    return `Job for ${found.name} failed because the control process exited with error code (${setting} exited ${code}).\n`
+      + `See ${this.logFile(found.name)} for details.\n`;
   }
 
   /**
@@ -288,9 +338,9 @@ export class InitSystem {
    * @see https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html#AmbientCapabilities=
    * @see https://man7.org/linux/man-pages/man1/setpriv.1.html
    */
-  private credentials(name: string, unit: ServiceUnit): { prefix: string[]; env: Record<string, string> } | string {
+  private credentials(name: string, unit: ServiceUnit): { prefix: string[]; env: Record<string, string>; uid: number; gid: number } | string {
     if (!unit.user || unit.user === 'root' || unit.user === '0') {
-      return { prefix: [], env: {} };
+      return { prefix: [], env: {}, uid: 0, gid: 0 };
     }
     const user = readDatabase(this.machine.path('/etc/passwd')).find(fields => fields[0] === unit.user || fields[2] === unit.user);
     if (!user) return `Failed to start ${name}: User=${unit.user}: no such user in the host (status=217/USER).\n`;
@@ -304,11 +354,13 @@ export class InitSystem {
     return {
       prefix: ['setpriv', `--reuid=${user[2]}`, `--regid=${gid}`, '--init-groups', ...(caps ? [`--inh-caps=${caps}`, `--ambient-caps=${caps}`] : []), '--'],
       env: { USER: user[0], LOGNAME: user[0], HOME: user[5], SHELL: user[6] },
+      uid: Number(user[2]),
+      gid: Number(gid),
     };
   }
 
   private environment(unit: ServiceUnit): Record<string, string> {
-    const env: Record<string, string> = { PATH: SERVICE_PATH, LANG: 'C.UTF-8' };
+    const env: Record<string, string> = { PATH: SERVICE_PATH, LANG: 'C.UTF-8', ...this.defaultEnvironment() };
     for (const entry of unit.environmentFiles) {
       const optional = entry.startsWith('-');
       const file = this.machine.path(entry.replace(/^-/, ''));
@@ -319,6 +371,25 @@ export class InitSystem {
       Object.assign(env, parseEnvironmentFile(fs.readFileSync(file, 'utf-8')));
     }
     return { ...env, ...unit.environment };
+  }
+
+  /**
+   * `DefaultEnvironment=` of the host's manager configuration, which systemd passes to every
+   * service: system.conf, then its drop-ins in name order, a later assignment winning.
+   *
+   * @see https://www.freedesktop.org/software/systemd/man/latest/systemd-system.conf.html#DefaultEnvironment=
+   */
+  private defaultEnvironment(): Record<string, string> {
+    const dir = this.machine.path(SYSTEM_CONF_DIR);
+    const files = [this.machine.path(SYSTEM_CONF), ...(fs.existsSync(dir) ? fs.readdirSync(dir).filter(f => f.endsWith('.conf')).sort().map(f => path.join(dir, f)) : [])];
+    const env: Record<string, string> = {};
+    for (const file of files.filter(f => fs.existsSync(f))) {
+      for (const line of fs.readFileSync(file, 'utf-8').split('\n')) {
+        const m = /^\s*DefaultEnvironment=(.*)$/.exec(line);
+        if (m) Object.assign(env, environmentAssignments(m[1]));
+      }
+    }
+    return env;
   }
 
   private show(u: string): string {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ProcessSpec } from './supervisor';
+import { AWS_API_ENVIRONMENT } from '../aws-api';
 import { Host } from '../model/topology';
 import { SHIMS_DIR } from '../paths';
 
@@ -78,6 +79,11 @@ export function prepareMachine(hostDir: string, namespace: string, host: Host): 
   fs.writeFileSync(path.join(dirs.fs, 'etc', 'upper', 'hostname'), `${hostname}\n`);
   const hosts = ['127.0.0.1 localhost', `${host.address} ${hostname} ${host.name}`, ...host.hostsEntries.map(e => `${e.address} ${e.name}`)];
   fs.writeFileSync(path.join(dirs.fs, 'etc', 'upper', 'hosts'), hosts.join('\n') + '\n');
+  // Every service of the host reaches the AWS API stand-ins (systemd-system.conf(5), DefaultEnvironment=).
+  const systemConf = path.join(dirs.fs, 'etc', 'upper', 'systemd', 'system.conf.d');
+  fs.mkdirSync(systemConf, { recursive: true });
+  fs.writeFileSync(path.join(systemConf, 'nlb-tiers-local.conf'),
+    `[Manager]\nDefaultEnvironment=${Object.entries(AWS_API_ENVIRONMENT).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
   return {
     name: `${host.name}/init`,
     namespace,

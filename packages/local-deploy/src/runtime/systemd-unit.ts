@@ -18,14 +18,22 @@ export interface ServiceUnit {
   /** `Type=`; simple, exec and notify start the same way locally (no readiness notification). */
   readonly type: string;
   readonly execStart: string;
-  readonly execReload?: string;
+  /** `ExecStartPre=` lines, run in order before `ExecStart=`; a failure fails the start. */
+  readonly execStartPre: string[];
+  /** `ExecReload=` lines, run in order; the reload fails at the first that fails. */
+  readonly execReload: string[];
   /** `Environment=` assignments, in order. */
   readonly environment: Record<string, string>;
   /** `EnvironmentFile=`; a leading `-` makes a missing file fine. */
   readonly environmentFiles: string[];
   readonly workingDirectory?: string;
-  /** `RuntimeDirectory=`: folders under /run created before the service starts. */
+  /**
+   * `RuntimeDirectory=`: folders under /run created before the service starts (owned by `User=`
+   * and `Group=`), and removed when it stops.
+   */
   readonly runtimeDirectories: string[];
+  /** `RuntimeDirectoryMode=`: their access mode, 0755 by default. */
+  readonly runtimeDirectoryMode: number;
   readonly restart: RestartPolicy;
   /**
    * `TimeoutStartSec=` (or `TimeoutSec=`): systemd gives `ExecReload=` this long too, 90 s by
@@ -72,11 +80,13 @@ export function parseServiceUnit(text: string): ServiceUnit {
     description: last('Unit', 'Description'),
     type: last('Service', 'Type') ?? 'simple',
     execStart: last('Service', 'ExecStart') ?? '',
-    execReload: last('Service', 'ExecReload'),
-    environment: Object.assign({}, ...all('Service', 'Environment').map(assignments)),
+    execStartPre: commandLines(all('Service', 'ExecStartPre')),
+    execReload: commandLines(all('Service', 'ExecReload')),
+    environment: Object.assign({}, ...all('Service', 'Environment').map(environmentAssignments)),
     environmentFiles: all('Service', 'EnvironmentFile'),
     workingDirectory: last('Service', 'WorkingDirectory'),
     runtimeDirectories: all('Service', 'RuntimeDirectory').flatMap(v => v.split(/\s+/)).filter(Boolean),
+    runtimeDirectoryMode: octalMode(last('Service', 'RuntimeDirectoryMode') ?? '0755'),
     restart: {
       restart: restart as RestartPolicy['restart'],
       // systemd's default RestartSec is 100ms.
@@ -89,6 +99,42 @@ export function parseServiceUnit(text: string): ServiceUnit {
     group: last('Service', 'Group') || undefined,
     ambientCapabilities: capabilityList(all('Service', 'AmbientCapabilities')),
   };
+}
+
+/** The lines of a command setting that may be given more than once: an empty one resets the list (systemd.service(5)). */
+function commandLines(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (line === '') out.length = 0;
+    else out.push(line);
+  }
+  return out;
+}
+
+function octalMode(value: string): number {
+  if (!/^0?[0-7]{3}$/.test(value)) throw new UnitFileError(`RuntimeDirectoryMode=${value} is not an access mode (emulated: an octal mode such as 0700)`);
+  return parseInt(value, 8);
+}
+
+/** The prefixes of a command line that the local init system honours. */
+export interface CommandPrefixes {
+  /** `+`: run with full privileges, ignoring `User=`, `Group=` and capabilities. */
+  readonly fullPrivileges: boolean;
+  /** `-`: a failure is recorded but ignored. */
+  readonly ignoreFailure: boolean;
+}
+
+/**
+ * The special prefixes of a command line's executable (systemd.service(5), "Special executable
+ * prefixes"): `+` and `-` are honoured, `@` and `:` make no difference here; `!` and `!!` are
+ * refused, as the local init system has no privilege restrictions to lift partially.
+ *
+ * @see https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html#Command%20lines
+ */
+export function commandPrefixes(line: string): CommandPrefixes {
+  const prefix = /^[-@:+!]*/.exec(line.trim())![0];
+  if (prefix.includes('!')) throw new UnitFileError(`the prefix ! of '${line}' is not emulated locally (emulated: +, -, @, :)`);
+  return { fullPrivileges: prefix.includes('+'), ignoreFailure: prefix.includes('-') };
 }
 
 /**
@@ -153,7 +199,8 @@ function splitWords(line: string): Array<{ text: string; quoted: boolean }> {
   return words;
 }
 
-function assignments(text: string): Record<string, string> {
+/** The `KEY=value` words of an `Environment=` or `DefaultEnvironment=` line (quoted words whole). */
+export function environmentAssignments(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const w of splitWords(text)) {
     const eq = w.text.indexOf('=');

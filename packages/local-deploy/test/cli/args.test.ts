@@ -92,6 +92,12 @@ describe('parseArgs', () => {
     expect(parseArgs(['deploy', 'a', 'b', '--desired-capacity', '8']).options.desiredCapacity).toBe(8);
   });
 
+  test('--secret-values names the file of the stored values, for deploy and integ only', () => {
+    expect(parseArgs(['deploy', 'a', 'b', '--secret-values', 'values.json']).options.secretValues).toBe('values.json');
+    expect(parseArgs(['integ', 'integ', '--secret-values', 'values.json']).options.secretValues).toBe('values.json');
+    expect(() => parseArgs(['bench', 'a', 'b', 'c', '--secret-values', 'v.json'])).toThrow(/--secret-values is an option of deploy, integ, not of bench/);
+  });
+
   test('no command, or --help, asks for the usage', () => {
     expect(parseArgs([]).command).toBe('help');
     expect(parseArgs(['deploy', '--help']).command).toBe('help');

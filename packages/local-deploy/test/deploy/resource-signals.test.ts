@@ -90,6 +90,36 @@ describe('ResourceSignals', () => {
     await expect(done).rejects.toThrow(`${group} received 1 of 2 SUCCESS signals within 0.1s (its CreationPolicy's 2400s, x0.00005 locally); no signal from app2 (${app2.instanceId})`);
   });
 
+  test('takes a complete group\'s signals again during its rolling update, and not after it', async () => {
+    const signals = new ResourceSignals(topology, () => undefined);
+    const created = signals.wait(1);
+    for (const h of [app1, app2]) signals.receive(h, [...STACK, '--resource', group, '-e', '0']);
+    signals.receive(web, [...STACK, '--resource', web.logicalId, '-e', '0']);
+    await created;
+
+    signals.beginUpdate(group);
+    const waited = signals.waitForUpdateSignals(group, ['app3', 'app4'], Date.now() + 60_000);
+    const app3 = { ...app1, name: 'app3', instanceId: 'i-3' };
+    const app4 = { ...app2, name: 'app4', instanceId: 'i-4' };
+    expect(signals.receive(app3, [...STACK, '--resource', group, '-e', '0']).exitCode).toBe(0);
+    expect(signals.receive(app4, [...STACK, '--resource', group, '-e', '1', '--reason', 'no answer']).exitCode).toBe(0);
+    const got = await waited;
+    expect(got.get('app3')).toMatchObject({ status: 'SUCCESS', uniqueId: 'i-3', update: true });
+    expect(got.get('app4')).toMatchObject({ status: 'FAILURE', reason: 'no answer' });
+    signals.endUpdate(group);
+
+    expect(signals.receive(app3, [...STACK, '--resource', group, '-e', '0']).stderr).toMatch(/CREATE_COMPLETE state and cannot be signaled/);
+    // Update signals do not count toward the CreationPolicy.
+    expect(signals.describe()[0]).toMatch(/2 of 2 SUCCESS signals/);
+  });
+
+  test('a rolling update\'s wait ends at its deadline with no signal for a silent instance', async () => {
+    const signals = new ResourceSignals(topology, () => undefined);
+    signals.beginUpdate(group);
+    const got = await signals.waitForUpdateSignals(group, ['app3'], Date.now() + 50);
+    expect(got.get('app3')).toBeUndefined();
+  });
+
   test.each([
     [['--stack', 'OtherStack', '--resource', 'X', '-e', '0'], /^ValidationError: Stack with id OtherStack does not exist/],
     [['--stack', topology.stackName, '--region', 'eu-west-1', '--resource', 'X', '-e', '0'], /^ValidationError: Stack with id .* does not exist \(in eu-west-1/],

@@ -15,6 +15,7 @@ import { get } from '../../src/checks/http-requests';
 import { TargetHealth } from '../../src/deploy/deployment';
 import { mapStack } from '../../src/model/map-stack';
 import { DownloadContentStep } from '../../src/model/ssm-documents';
+import { RUN_ROOT } from '../../src/runtime/naming';
 import { parseServiceUnit } from '../../src/runtime/systemd-unit';
 import { editedFixture, readStack, REFERENCE } from '../fixtures';
 import { describeWhen, IS_ROOT } from '../machine-requirements';
@@ -77,13 +78,38 @@ describeAsRoot('a deployment of the reference architecture', () => {
     expect(output).toMatch(/app1 start uwsgi\.service/);
   });
 
+  test('each log group the hosts\' CloudWatch agents name is collected, one stream per instance, with its lines after the requests', () => {
+    const logs = path.join(RUN_ROOT, held.state.id, 'logs');
+    const streams = (group: RegExp) => {
+      const dirs = fs.readdirSync(logs).filter(d => group.test(d));
+      return dirs.flatMap(d => fs.readdirSync(path.join(logs, d)).map(f => fs.readFileSync(path.join(logs, d, f), 'utf-8')));
+    };
+    // The web server's three files (one instance), the fleet's two (two instances each).
+    expect(fs.readdirSync(logs)).toHaveLength(5);
+    const [access] = streams(/logsaccesslog/);
+    // The deploy's 4 requests, after the provisioning script's own checks, in httpd's combined format.
+    expect(access.split('\n').filter(l => /^\S+ - - \[[^\]]+\] "GET \/ HTTP\/1\.1" 200 /.test(l)).length).toBeGreaterThanOrEqual(4);
+    expect(streams(/logserrorlog/)[0]).toMatch(/AH00489|resuming normal operations/);
+    const uwsgi = streams(/logsuwsgilog/);
+    expect(uwsgi).toHaveLength(2);
+    for (const text of uwsgi) expect(text).toMatch(/spawned uWSGI master process/);
+    const provisioning = streams(/logsprovisioninglog/);
+    expect(provisioning).toHaveLength(3);
+    expect(provisioning.filter(t => /PLAY RECAP/.test(t))).toHaveLength(2);
+    expect(provisioning.filter(t => /^serving: httpd answers through the upstream/m.test(t))).toHaveLength(1);
+    // The summary names every stream with its line count, and nothing failed.
+    const summary = held.output().split('\n').filter(l => /^ {2}\S+ +i-[0-9a-f]{17} \(\S+\) \/\S+: \d+ lines$/.test(l));
+    expect(summary).toHaveLength(7);
+    expect(held.output()).not.toMatch(/^FAILED/m);
+  });
+
   test('each host has files of its own: what provisioning wrote is there, not on this machine', () => {
     const inHost = (name: string, command: string) => spawnSync('nsenter', [`--target=${host(name).initPid}`, '--mount', '--uts', 'sh', '-c', command], { encoding: 'utf-8' }).stdout;
     expect(inHost('web1', 'cat /etc/os-release')).toMatch(/^NAME="Amazon Linux"$/m);
     expect(inHost('web1', 'hostname')).toBe(`ip-${host('web1').address.replace(/\./g, '-')}.local-1.compute.internal\n`);
     expect(inHost('web1', 'ls /etc/httpd/conf.d')).toBe('nlb-tiers-uwsgi-proxy.conf\n');
     expect(inHost('app1', 'id -un flaskapp; stat -c "%U %G %a" /opt/nlb-tiers/uwsgi.ini')).toBe('flaskapp\nroot flaskapp 640\n');
-    expect(inHost('app1', 'ls /opt/nlb-tiers')).toBe('app\nuwsgi.ini\nuwsgi_reload.py\nvenv\n');
+    expect(inHost('app1', 'LC_ALL=C ls /opt/nlb-tiers')).toBe('app\napp-secrets.json\napp_environment.py\napp_secrets.py\nenvironment.json\nuwsgi.ini\nuwsgi_reload.py\nvenv\n');
     expect(inHost('app1', 'stat -c "%U %G %a" /opt/nlb-tiers/uwsgi_reload.py')).toBe('root root 755\n');
     // The web server has no app: only cfn-signal, which its script installs (aws-cfn-bootstrap) to signal.
     expect(inHost('web1', 'ls /opt /opt/aws/bin')).toBe('/opt:\naws\n\n/opt/aws/bin:\ncfn-signal\n');
@@ -236,6 +262,7 @@ describeAsRoot('the command line', () => {
   test('a second run in a row deploys, sends its requests, and exits 0', () => {
     const r = spawnSync(process.execPath, [CLI, 'deploy', REFERENCE.dir, REFERENCE.stack, '--publish-port', '0', '--requests', '10'], { encoding: 'utf-8', timeout: 600_000 });
     expect(r.stdout).toMatch(/Summary: 10\/10 succeeded, 0 errors, 2 distinct instance ids/);
+    expect(r.stdout).toMatch(/^Logs, collected as the CloudWatch agent would ship them, into /m);
     expect(r.status).toBe(0);
   });
 

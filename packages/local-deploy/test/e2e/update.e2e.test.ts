@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HeldDeployment, leftoversAfter, runTool, sleep, startHeld, stop, ToolRun } from './harness';
+import { HeldDeployment, leftoversAfter, readState, runTool, sleep, startHeld, stop, ToolRun } from './harness';
 import { parseWrkOutput, wrkArgs, wrkScript } from '../../src/bench/wrk';
 import { sendRequests } from '../../src/checks/http-requests';
 import { DeploymentNames } from '../../src/runtime/naming';
@@ -37,7 +37,7 @@ interface Load {
  * Runs `update` while wrk loads the web server from the deployment's Internet namespace; wrk starts
  * before the update and is stopped (SIGINT: it reports what it measured) once the update ended.
  */
-async function updateUnderLoad(held: HeldDeployment, assembly: string): Promise<{ update: ToolRun; load: Load }> {
+async function updateUnderLoad(held: HeldDeployment, assembly: string): Promise<{ update: ToolRun; load: Load; log: string }> {
   const endpoint = held.state.endpoints[0];
   const url = `http://${endpoint.elasticIp}:${endpoint.servedPort}/`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlb-tiers-update-load-'));
@@ -53,7 +53,10 @@ async function updateUnderLoad(held: HeldDeployment, assembly: string): Promise<
   const ended = new Promise<void>(resolve => wrk.on('close', () => resolve()));
   try {
     await sleep(1000);
+    const logFrom = held.output().length;
     const update = await runTool(['update', held.state.id, assembly, APP_VERSIONS.stack]);
+    // What the holding process printed while it applied the update (launches, signals, health, besides the update's own lines).
+    const log = held.output().slice(logFrom);
     await sleep(1000);
     wrk.kill('SIGINT');
     const killer = setTimeout(() => wrk.kill('SIGKILL'), 15_000);
@@ -70,18 +73,30 @@ async function updateUnderLoad(held: HeldDeployment, assembly: string): Promise<
     // eslint-disable-next-line no-console
     console.log(`update to ${path.basename(assembly)} under wrk -c ${CONCURRENCY}: ${load.requests} requests in ${load.seconds.toFixed(1)}s, `
       + `${load.failed} failed (${load.non2xx} non-200, ${load.socketErrors} socket errors)`);
-    return { update, load };
+    return { update, load, log };
   } finally {
     if (wrk.exitCode === null) wrk.kill('SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The answers of 24 requests through the web server (each on a new connection, so both instances answer). */
+/** The answers of 48 requests through the web server (each on a new connection, so that every instance answers). */
 async function answers(held: HeldDeployment): Promise<string[]> {
-  const summary = await sendRequests(held.state.endpoints[0].url, 24, 5000);
+  const summary = await sendRequests(held.state.endpoints[0].url, 48, 5000);
   expect(summary.errors).toBe(0);
   return summary.results.map(r => r.body);
+}
+
+/** The lines of `log` that match `patterns`, each the first after the one before (an empty string for one missing): in order, they equal the patterns' own. */
+function inOrder(log: string, patterns: string[]): string[] {
+  const lines = log.split('\n');
+  let from = 0;
+  return patterns.map(p => {
+    const i = lines.findIndex((line, n) => n >= from && line.includes(p));
+    if (i < 0) return '';
+    from = i + 1;
+    return p;
+  });
 }
 
 function instanceIdOf(held: HeldDeployment, host: string): string {
@@ -101,7 +116,7 @@ describeAsRoot('update of a deployment held up by deploy --hold', () => {
     expect(await leftoversAfter(held.state)).toEqual([]);
   }, 120_000);
 
-  test('changes it cannot apply (a new launch template, a security group rule) are listed with exit 7, and nothing changes', async () => {
+  test('a change it cannot apply (a security group rule) is listed with exit 7, and nothing changes, not even the new launch template', async () => {
     const topology = fs.readFileSync(new DeploymentNames(held.state.id).topologyFile, 'utf-8');
     const dir = editedFixture({ dir: APP_VERSIONS.v2, stack: APP_VERSIONS.stack }, t => {
       const launchTemplate: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::EC2::LaunchTemplate');
@@ -113,8 +128,9 @@ describeAsRoot('update of a deployment held up by deploy --hold', () => {
     const { code, output } = await runTool(['update', held.state.id, dir, APP_VERSIONS.stack]);
     fs.rmSync(dir, { recursive: true, force: true });
 
-    expect(output).toMatch(/The update cannot be applied to the running deployment; nothing was changed:\n {2}- security group \w+: it changed\n {2}- AppFleetASG\w+: a new launch template needs a rolling replacement/);
-    expect(output).not.toMatch(/running AppFleetProvisioning/);
+    // The launch template alone would be applied (a rolling replacement): only the rule is listed.
+    expect(output).toMatch(/The update cannot be applied to the running deployment; nothing was changed:\n {2}- security group \w+: it changed(?!\n {2}- )/);
+    expect(output).not.toMatch(/running AppFleetProvisioning|: launching app\d/);
     expect(code).toBe(7);
     expect(fs.readFileSync(new DeploymentNames(held.state.id).topologyFile, 'utf-8')).toBe(topology);
     expect(new Set(await answers(held))).toEqual(new Set(['app1', 'app2'].map(h => `${instanceIdOf(held, h)} version 1`)));
@@ -145,21 +161,60 @@ describeAsRoot('update of a deployment held up by deploy --hold', () => {
     expect(new Set(await answers(held))).toEqual(new Set(['app1', 'app2'].map(h => `${instanceIdOf(held, h)} version 2`)));
   }, 900_000);
 
-  test('a new DesiredCapacity scales the group out under load with 0 failed requests; the new instance serves the running version', async () => {
+  test('a new DesiredCapacity scales the group out 2 -> 4 under load with 0 failed requests; the new instances serve the running version', async () => {
     const dir = editedFixture({ dir: APP_VERSIONS.v2, stack: APP_VERSIONS.stack }, t => {
       const group: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
-      Object.assign(group.Properties, { DesiredCapacity: '3', MaxSize: '3' });
+      Object.assign(group.Properties, { DesiredCapacity: '4', MaxSize: '4' });
     });
 
-    const { update, load } = await updateUnderLoad(held, dir);
+    const { update, load, log } = await updateUnderLoad(held, dir);
     fs.rmSync(dir, { recursive: true, force: true });
 
-    expect(update.output).toMatch(/AppFleetASG\w+: DesiredCapacity 2 -> 3 \(scale-out\)/);
-    expect(update.output).toMatch(/AppFleetASG\w+: scaling out from 2 to 3/);
+    expect(update.output).toMatch(/AppFleetASG\w+: DesiredCapacity 2 -> 4 \(scale-out\)/);
+    expect(update.output).toMatch(/AppFleetASG\w+: scaling out from 2 to 4/);
+    // Both new instances were launched together, provisioned, and are in service (their targets healthy).
+    // Both launched at once; each in service (its target healthy: the balancer sends it requests) once provisioned.
+    const launchedThenServing = ['launching app3 (', 'launching app4 (', `: app3 (${readState(held.state.id)!.hosts.find(h => h.name === 'app3')?.instanceId}) in service`];
+    expect(inOrder(log, launchedThenServing)).toEqual(launchedThenServing);
+    expect(log).toMatch(/: app4 \(i-[0-9a-f]{17}\) in service/);
     expect(update.code).toBe(0);
+    expect(load.requests).toBeGreaterThan(0);
     expect(load.failed).toBe(0);
     const bodies = await answers(held);
     expect(new Set(bodies.map(b => b.replace(/^i-[0-9a-f]{17} /, '')))).toEqual(new Set(['version 2']));
-    expect(new Set(bodies).size).toBe(3);
+    expect(new Set(bodies).size).toBe(4);
+  }, 900_000);
+
+  test('a new launch template and UpdatePolicy replace the instances one at a time under load with 0 failed requests; then every instance is new and answers', async () => {
+    const groupHosts = () => readState(held.state.id)!.hosts.filter(h => /^app\d+$/.test(h.name));
+    const before = groupHosts();
+    expect(before.map(h => h.name)).toEqual(['app1', 'app2', 'app3', 'app4']);
+    // As the fleet declares it for 4 instances: MaxSize above DesiredCapacity, MinInstancesInService = DesiredCapacity
+    // (a new UpdatePolicy, which governs this update). The update maps the template with the addresses the scale-out left.
+    const dir = editedFixture({ dir: APP_VERSIONS.v2, stack: APP_VERSIONS.stack }, t => {
+      const launchTemplate: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::EC2::LaunchTemplate');
+      launchTemplate.Properties.LaunchTemplateData.InstanceType = 't4g.small';
+      const group: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
+      Object.assign(group.Properties, { DesiredCapacity: '4', MaxSize: '5' });
+      group.UpdatePolicy.AutoScalingRollingUpdate.MinInstancesInService = 4;
+    });
+
+    const { update, load, log } = await updateUnderLoad(held, dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    expect(update.output).toMatch(/AppFleetASG\w+: its launch template changed; its UpdatePolicy replaces app1, app2, app3, app4/);
+    expect(update.output).toMatch(/AppFleetASG\w+: replacing app1, app2, app3, app4 in 4 batches of at most 1, at least 4 in service, each new instance signalling within/);
+    // One at a time: each old instance is terminated only after its replacement signalled, in turn.
+    expect(update.output).toMatch(/AppFleetASG\w+: app1, app2, app3, app4 replaced by app5, app6, app7, app8/);
+    expect(update.code).toBe(0);
+    const signalThenTerminate = [1, 2, 3, 4].flatMap(i => [`app${i + 4}   signalled SUCCESS`, `terminating app${i}, replaced by the new launch template`]);
+    expect(inOrder(log, signalThenTerminate)).toEqual(signalThenTerminate);
+    expect(load.requests).toBeGreaterThan(0);
+    expect(load.failed).toBe(0);
+    const after = groupHosts();
+    expect(after.map(h => h.name)).toEqual(['app5', 'app6', 'app7', 'app8']);
+    expect(after.filter(h => before.some(b => b.instanceId === h.instanceId))).toEqual([]);
+    const bodies = new Set(await answers(held));
+    expect(bodies).toEqual(new Set(after.map(h => `${h.instanceId} version 2`)));
   }, 900_000);
 });

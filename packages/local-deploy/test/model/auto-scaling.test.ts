@@ -1,4 +1,5 @@
-import { freeAddress, launchedHost, launchSubnet, nextHostName, withHost, withoutHost } from '../../src/model/auto-scaling';
+import { freeAddress, launchedHost, launchSubnet, nextHostName, rollingReplacementBatches, withHost, withoutHost } from '../../src/model/auto-scaling';
+import { rollingUpdatePolicy } from '../../src/model/hosts';
 import { mapStack } from '../../src/model/map-stack';
 import { Host, Topology } from '../../src/model/topology';
 import { readStack, REFERENCE } from '../fixtures';
@@ -89,5 +90,73 @@ describe('withHost and withoutHost', () => {
 
   test('refuses a name that is taken', () => {
     expect(() => withHost(topology, newHost('app1'))).toThrow('a host named app1 is already in the topology');
+  });
+});
+
+describe('the fleet\'s UpdatePolicy as mapped', () => {
+  test('replaces one instance at a time, keeps its desired capacity (below MaxSize) in service, and waits for signals', () => {
+    // MaxSize 2 = DesiredCapacity here: MinInstancesInService must stay below MaxSize.
+    expect(group.rollingUpdate).toEqual({
+      maxBatchSize: 1,
+      minInstancesInService: Math.min(group.desiredCapacity, group.maxSize - 1),
+      pauseTimeSeconds: expect.any(Number),
+      waitOnResourceSignals: true,
+    });
+    expect(group.rollingUpdate!.pauseTimeSeconds).toBeGreaterThan(0);
+    expect(group.rollingUpdate!.pauseTimeSeconds).toBeLessThanOrEqual(3600);
+  });
+});
+
+describe('rollingUpdatePolicy (CloudFormation\'s defaults and limits)', () => {
+  test('defaults: batches of 1, none kept in service, no pause; PT5M when it waits for signals', () => {
+    expect(rollingUpdatePolicy({})).toEqual({ maxBatchSize: 1, minInstancesInService: 0, pauseTimeSeconds: 0, waitOnResourceSignals: false });
+    expect(rollingUpdatePolicy({ WaitOnResourceSignals: true }).pauseTimeSeconds).toBe(300);
+    expect(rollingUpdatePolicy({ MaxBatchSize: '2', MinInstancesInService: '1', PauseTime: 'PT10M' }))
+      .toEqual({ maxBatchSize: 2, minInstancesInService: 1, pauseTimeSeconds: 600, waitOnResourceSignals: false });
+  });
+
+  test('names a value CloudFormation refuses', () => {
+    expect(() => rollingUpdatePolicy({ PauseTime: 'PT2H' })).toThrow(/PauseTime "PT2H": at most PT1H/);
+    expect(() => rollingUpdatePolicy({ MaxBatchSize: 0 })).toThrow(/MaxBatchSize 0: expected a whole number of at least 1/);
+    expect(() => rollingUpdatePolicy({ MinInstancesInService: 'x' })).toThrow(/MinInstancesInService "x"/);
+  });
+});
+
+describe('rollingReplacementBatches (AutoScalingRollingUpdate\'s order)', () => {
+  test('MinInstancesInService = desired: each batch launches a new instance before it terminates an old one', () => {
+    expect(rollingReplacementBatches(['app1', 'app2'], 4, { maxBatchSize: 1, minInstancesInService: 2 })).toEqual([
+      { launchFirst: 1, terminate: ['app1'], launchAfter: 0 },
+      { launchFirst: 1, terminate: ['app2'], launchAfter: 0 },
+    ]);
+  });
+
+  test('MinInstancesInService 0: terminates a batch, then launches its replacements', () => {
+    expect(rollingReplacementBatches(['a1', 'a2', 'a3'], 3, { maxBatchSize: 2, minInstancesInService: 0 })).toEqual([
+      { launchFirst: 0, terminate: ['a1', 'a2'], launchAfter: 2 },
+      { launchFirst: 0, terminate: ['a3'], launchAfter: 1 },
+    ]);
+  });
+
+  test('launches above the desired capacity only as far as MinInstancesInService needs, within MaxSize', () => {
+    // 4 running, keep 3, MaxSize 5: batches of 2 need 1 launched first; MaxSize caps a batch at MaxSize - Min.
+    expect(rollingReplacementBatches(['a1', 'a2', 'a3', 'a4'], 5, { maxBatchSize: 2, minInstancesInService: 3 })).toEqual([
+      { launchFirst: 1, terminate: ['a1', 'a2'], launchAfter: 1 },
+      { launchFirst: 1, terminate: ['a3', 'a4'], launchAfter: 1 },
+    ]);
+    expect(rollingReplacementBatches(['a1', 'a2', 'a3', 'a4'], 5, { maxBatchSize: 4, minInstancesInService: 4 })
+      .map(b => b.terminate)).toEqual([['a1'], ['a2'], ['a3'], ['a4']]);
+  });
+
+  test('refuses MinInstancesInService not below MaxSize', () => {
+    expect(() => rollingReplacementBatches(['a1', 'a2'], 2, { maxBatchSize: 1, minInstancesInService: 2 }))
+      .toThrow(/MinInstancesInService 2: it must be less than the group's MaxSize 2/);
+  });
+});
+
+describe('rollingReplacementBatches of some of the running instances (a rollback)', () => {
+  test('counts every running instance toward MinInstancesInService', () => {
+    // 2 running, 1 of them replaced, keep 1: it may go first.
+    expect(rollingReplacementBatches(['app3'], 2, { maxBatchSize: 1, minInstancesInService: 1 }, 2))
+      .toEqual([{ launchFirst: 0, terminate: ['app3'], launchAfter: 1 }]);
   });
 });

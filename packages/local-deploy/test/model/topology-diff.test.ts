@@ -1,6 +1,7 @@
+import { freeAddress, launchedHost, launchSubnet, nextHostName, withHost } from '../../src/model/auto-scaling';
 import { mapStack } from '../../src/model/map-stack';
 import { Topology } from '../../src/model/topology';
-import { diffTopologies, instancesPerGroup, isEmpty, withNewAssociations } from '../../src/model/topology-diff';
+import { diffTopologies, isEmpty, mappingOfRunning, withNewAssociations, withNewGroup } from '../../src/model/topology-diff';
 import { APP_VERSIONS, editedFixture, readStack } from '../fixtures';
 
 const version = (dir: string) => mapStack(readStack({ dir, stack: APP_VERSIONS.stack }));
@@ -9,11 +10,25 @@ const V2 = version(APP_VERSIONS.v2);
 const GROUP = V1.hosts.find(h => h.name === 'app1')!.logicalId;
 const APP_ASSOCIATION = V1.hosts.find(h => h.name === 'app1')!.associations[0].logicalId;
 
-/** Version 1 with its template edited, mapped as an update of a deployment of version 1 maps it. */
-function edited(edit: (template: any) => void): Topology {
+/** Version 1 with its template edited, mapped as an update of a deployment that runs `held` maps it. */
+function edited(edit: (template: any) => void, held: Topology = V1): Topology {
   const dir = editedFixture({ dir: APP_VERSIONS.v1, stack: APP_VERSIONS.stack }, edit);
-  return mapStack(readStack({ dir, stack: APP_VERSIONS.stack }), { groupCapacities: instancesPerGroup(V1) });
+  return mapStack(readStack({ dir, stack: APP_VERSIONS.stack }), mappingOfRunning(held));
 }
+
+/** A deployment of `held` after Auto Scaling launched `count` more instances of the group, as the deployment launches them. */
+function launched(held: Topology, count: number): Topology {
+  let t = held;
+  for (let i = 0; i < count; i++) {
+    const group = t.groups.find(g => g.logicalId === GROUP)!;
+    const subnet = launchSubnet(group, t);
+    const taken = new Set([...t.hosts, ...t.balancers].map(x => x.address));
+    t = withHost(t, launchedHost(group, subnet, { name: nextHostName(group.role, t.hosts.map(h => h.name)), instanceId: `i-0${i}`, address: freeAddress(subnet, taken) }));
+  }
+  return t;
+}
+
+const scaleOut = (to: number) => (t: any) => Object.assign(t.Resources[GROUP].Properties, { DesiredCapacity: String(to), MaxSize: String(to) });
 
 function resourceOfType(template: any, type: string): any {
   return Object.values(template.Resources).find((r: any) => r.Type === type);
@@ -68,6 +83,51 @@ describe('diffTopologies', () => {
 
     expect(changes.launchTemplates).toEqual([{ group: GROUP, hosts: ['app1', 'app2'] }]);
     expect(changes).toMatchObject({ associations: [], capacities: [], unsupported: [] });
+  });
+
+  test('after a scale-out, the same template maps to what runs: the balancer and the hosts keep their addresses, nothing changed', () => {
+    // The deployment scaled out 2 -> 4: the new instances took addresses after the balancer's.
+    const four = edited(scaleOut(4));
+    const held = launched(withNewGroup(V1, four, GROUP), 2);
+    expect(held.hosts.filter(h => h.logicalId === GROUP)).toHaveLength(4);
+
+    const next = edited(scaleOut(4), held);
+
+    expect(next.balancers.map(b => b.address)).toEqual(V1.balancers.map(b => b.address));
+    expect(next.hosts.map(h => h.address)).toEqual(held.hosts.map(h => h.address));
+    expect(diffTopologies(held, next)).toEqual({ associations: [], capacities: [], launchTemplates: [], noEffect: [], unsupported: [] });
+  });
+
+  test('after a scale-out, a new launch template and UpdatePolicy replace the group\'s instances by the new policy, and nothing else', () => {
+    const held = launched(withNewGroup(V1, edited(scaleOut(3)), GROUP), 1);
+
+    const next = edited(t => {
+      resourceOfType(t, 'AWS::EC2::LaunchTemplate').Properties.LaunchTemplateData.InstanceType = 't4g.small';
+      Object.assign(t.Resources[GROUP].Properties, { DesiredCapacity: '3', MaxSize: '4' });
+      t.Resources[GROUP].UpdatePolicy.AutoScalingRollingUpdate.MinInstancesInService = 3;
+    }, held);
+    const changes = diffTopologies(held, next);
+
+    expect(changes).toEqual({
+      associations: [],
+      capacities: [],
+      launchTemplates: [{ group: GROUP, hosts: ['app1', 'app2', 'app3'] }],
+      noEffect: [`${GROUP}: its MinSize and MaxSize (its 3 instances are within them)`],
+      unsupported: [],
+    });
+    expect(withNewGroup(held, next, GROUP).groups[0].rollingUpdate).toEqual({ ...V1.groups[0].rollingUpdate, minInstancesInService: 3 });
+  });
+
+  test('a new UpdatePolicy alone replaces no instance and needs nothing on the running hosts', () => {
+    const changes = diffTopologies(V1, edited(t => t.Resources[GROUP].UpdatePolicy.AutoScalingRollingUpdate.MaxBatchSize = 2));
+
+    expect(changes).toEqual({
+      associations: [],
+      capacities: [],
+      launchTemplates: [],
+      noEffect: [`${GROUP}: its UpdatePolicy (it governs how a later new launch template replaces its instances)`],
+      unsupported: [],
+    });
   });
 
   test('a change to a resource the local deploy ignores (an IAM policy) changes nothing locally', () => {

@@ -156,6 +156,41 @@ describe('InitSystem', () => {
     expect(await init.systemctl(['isolate', 'rescue.target'])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/systemctl isolate: not emulated/) });
   });
 
+  test('ExecReload= lines run in order and the reload stops at the first that fails; a - line\'s failure is ignored', async () => {
+    const log = path.join(root, 'reloads');
+    writeUnit(root, 'etc/systemd/system', 'multi.service', [
+      '[Service]', 'ExecStart=/bin/sleep 30',
+      `ExecReload=-/bin/sh -c 'echo first >> ${log}; exit 3'`,
+      `ExecReload=/bin/sh -c 'echo second >> ${log}; test ! -e ${root}/fail'`,
+      `ExecReload=/bin/sh -c 'echo third >> ${log}'`,
+    ]);
+    await init.systemctl(['start', 'multi']);
+    expect(await init.systemctl(['reload', 'multi'])).toMatchObject({ exitCode: 0 });
+    expect(fs.readFileSync(log, 'utf-8')).toBe('first\nsecond\nthird\n');
+    fs.writeFileSync(path.join(root, 'fail'), '');
+    fs.rmSync(log);
+    expect(await init.systemctl(['reload', 'multi'])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/^Job for multi.service failed because the control process exited with error code \(ExecReload= exited 1\)/) });
+    expect(fs.readFileSync(log, 'utf-8')).toBe('first\nsecond\n');
+  });
+
+  test('a failed ExecStartPre= fails the start: the service does not run and its RuntimeDirectory= is removed', async () => {
+    writeUnit(root, 'etc/systemd/system', 'pre.service', ['[Service]', 'RuntimeDirectory=pre', 'ExecStartPre=/bin/false', 'ExecStart=/bin/sleep 30']);
+    expect(await init.systemctl(['start', 'pre'])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/\(ExecStartPre= exited 1\)/) });
+    expect(supervisor.running).toEqual([]);
+    expect(fs.existsSync(path.join(root, 'run', 'pre'))).toBe(false);
+  });
+
+  test('services get DefaultEnvironment= of system.conf and its drop-ins, a drop-in winning, and the unit\'s Environment= over both', async () => {
+    fs.mkdirSync(path.join(root, 'etc/systemd/system.conf.d'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'etc/systemd/system.conf'), '[Manager]\nDefaultEnvironment=A=conf B=conf C=conf\n');
+    fs.writeFileSync(path.join(root, 'etc/systemd/system.conf.d/10-x.conf'), '[Manager]\nDefaultEnvironment="B=drop in"\n');
+    const out = path.join(root, 'env');
+    writeUnit(root, 'etc/systemd/system', 'env.service', ['[Service]', 'Environment=C=unit', `ExecStart=/bin/sh -c 'echo "$A|$B|$C" > ${out}; exec sleep 30'`]);
+    await init.systemctl(['start', 'env']);
+    for (let i = 0; i < 30 && !fs.existsSync(out); i++) await new Promise(r => setTimeout(r, 100));
+    expect(fs.readFileSync(out, 'utf-8')).toBe('conf|drop in|unit\n');
+  });
+
   test('a unit asking for what the init system does not do fails its start, with the reason', async () => {
     writeUnit(root, 'etc/systemd/system', 'forking.service', ['[Service]', 'Type=forking', 'ExecStart=/bin/true']);
     expect(await init.systemctl(['start', 'forking'])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/Type=forking is not emulated locally/) });
@@ -206,6 +241,24 @@ describe('InitSystem', () => {
         const c = await credentials(out);
         expect(c).toMatchObject({ uid: NOBODY, gid: NOBODY });
         expect([c.inheritable, c.permitted, c.effective, c.ambient]).toEqual(Array(4).fill(NET_BIND_SERVICE));
+      });
+
+      test('ExecStartPre= runs before the service, a + line as root; RuntimeDirectory= is the user\'s with its mode, and goes at stop', async () => {
+        const out = path.join(root, 'out', 'pre');
+        writeUnit(root, 'etc/systemd/system', 'app.service', [
+          '[Service]', 'User=flaskapp', 'RuntimeDirectory=app', 'RuntimeDirectoryMode=0700',
+          // The + line runs as root: it writes a file only root could, where the service then reads it.
+          `ExecStartPre=+/bin/sh -c 'id -u > ${root}/run/app/pre-uid; chmod 0644 ${root}/run/app/pre-uid'`,
+          `ExecStartPre=/bin/sh -c 'id -u > ${out}'`,
+          'ExecStart=/bin/sleep 30',
+        ]);
+        expect(await init.systemctl(['start', 'app'])).toMatchObject({ exitCode: 0 });
+        const dir = fs.statSync(path.join(root, 'run', 'app'));
+        expect([dir.uid, dir.gid, (dir.mode % 0o1000).toString(8)]).toEqual([NOBODY, NOBODY, '700']);
+        expect(fs.readFileSync(path.join(root, 'run', 'app', 'pre-uid'), 'utf-8')).toBe('0\n');
+        expect(fs.readFileSync(out, 'utf-8')).toBe(`${NOBODY}\n`);
+        await init.systemctl(['stop', 'app']);
+        expect(fs.existsSync(path.join(root, 'run', 'app'))).toBe(false);
       });
 
       test('without User=, the service runs as root', async () => {

@@ -1,6 +1,21 @@
-import { commandLine, parseEnvironmentFile, parseServiceUnit } from '../../src/runtime/systemd-unit';
+import { commandLine, commandPrefixes, parseEnvironmentFile, parseServiceUnit } from '../../src/runtime/systemd-unit';
 
 describe('parseServiceUnit', () => {
+  test('reads ExecStartPre= and ExecReload= lines in order (an empty one resets them), and RuntimeDirectoryMode=', () => {
+    const unit = parseServiceUnit(['[Service]', 'ExecStartPre=+/bin/a', 'ExecStartPre=/bin/b', 'ExecReload=/bin/x', 'ExecReload=', 'ExecReload=/bin/c', 'ExecReload=/bin/d $MAINPID',
+      'RuntimeDirectory=app', 'RuntimeDirectoryMode=0700', 'ExecStart=/bin/s'].join('\n'));
+    expect([unit.execStartPre, unit.execReload, unit.runtimeDirectoryMode]).toEqual([['+/bin/a', '/bin/b'], ['/bin/c', '/bin/d $MAINPID'], 0o700]);
+    expect(() => parseServiceUnit('[Service]\nRuntimeDirectoryMode=rwx\n')).toThrow(/RuntimeDirectoryMode=rwx is not an access mode \(emulated: an octal mode such as 0700\)/);
+  });
+
+  test('command prefixes: + is full privileges, - ignores a failure, ! is refused', () => {
+    expect(commandPrefixes('+/bin/a')).toEqual({ fullPrivileges: true, ignoreFailure: false });
+    expect(commandPrefixes('-+/bin/a')).toEqual({ fullPrivileges: true, ignoreFailure: true });
+    expect(commandPrefixes('@/bin/a b')).toEqual({ fullPrivileges: false, ignoreFailure: false });
+    expect(() => commandPrefixes('!/bin/a')).toThrow(/the prefix ! of '!\/bin\/a' is not emulated locally \(emulated: \+, -, @, :\)/);
+    expect(commandLine('+/bin/a x', {})).toEqual(['/bin/a', 'x']);
+  });
+
   test('reads what the init system runs: ExecStart=, ExecReload=, Environment=, Restart=, RestartSec=, KillSignal=, WantedBy=', () => {
     const unit = parseServiceUnit([
       '[Unit]', 'Description=The Apache HTTP Server',
@@ -13,11 +28,13 @@ describe('parseServiceUnit', () => {
       description: 'The Apache HTTP Server',
       type: 'notify',
       execStart: '/usr/sbin/httpd $OPTIONS -DFOREGROUND',
-      execReload: '/usr/sbin/httpd $OPTIONS -k graceful',
+      execStartPre: [],
+      execReload: ['/usr/sbin/httpd $OPTIONS -k graceful'],
       environment: { LANG: 'C' },
       environmentFiles: ['-/etc/sysconfig/httpd'],
       workingDirectory: undefined,
       runtimeDirectories: ['httpd'],
+      runtimeDirectoryMode: 0o755,
       restart: { restart: 'on-failure', restartSeconds: 3 },
       timeoutStartSeconds: 90,
       killSignal: 'SIGWINCH',

@@ -7,7 +7,9 @@ when the file differs; a file module for every folder of a folder it copies): th
 files of the playbook cost a dozen Python processes. This module compares and writes all of them
 in one, as copy does: a file is rewritten (to a temporary file in its folder, moved over it) only
 when its content differs, and its owner, group and mode are set where they differ. Nothing it does
-not deploy is removed. It reports which sets changed (`changed_sets`), so that the playbook reloads
+not deploy is removed. A set with C(touch) instead of C(src) creates an empty file where none is,
+as ansible.builtin.file's state=touch with its times preserved: an existing file keeps its content
+and times, and only its owner, group and mode are set where they differ. It reports which sets changed (`changed_sets`), so that the playbook reloads
 or restarts the app for what changed. Ansible finds it in the `library` folder beside the playbook.
 """
 import grp
@@ -18,6 +20,7 @@ import stat
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.parsing.convert_bool import boolean
 
 DOCUMENTATION = r'''
 module: deploy_files
@@ -28,7 +31,8 @@ options:
       - Each set has a C(name), a C(src) (a file, or a folder whose content is deployed into C(dest)),
         a C(dest), an C(owner), a C(group) and a C(mode) (octal). In a folder's set, every file gets
         C(mode) and every folder C(mode) with an execute bit wherever it has a read bit: what copy's
-        symbolic C(u=rwX,g=rX,o=) gives a new file and a folder.
+        symbolic C(u=rwX,g=rX,o=) gives a new file and a folder. A set with C(touch) true and no
+        C(src) makes C(dest) a file that exists (empty when created) and leaves its content alone.
     type: list
     elements: dict
     required: true
@@ -104,6 +108,25 @@ class Deployer(object):
             return True
         return False
 
+    def ensure_exists(self, dest, uid, gid, mode):
+        if os.path.isdir(dest):
+            self.module.fail_json(msg='%s is a folder: it cannot be created as a file' % dest)
+        if not os.path.exists(dest):
+            folder = os.path.dirname(dest)
+            if not os.path.isdir(folder):
+                self.module.fail_json(msg='%s cannot be created: its folder %s does not exist' % (dest, folder))
+            if not self.module.check_mode:
+                fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                os.close(fd)
+                os.chown(dest, uid, gid)
+                os.chmod(dest, mode)
+            self.changed_paths.append(dest)
+            return True
+        if self.ensure_attributes(dest, uid, gid, mode):
+            self.changed_paths.append(dest)
+            return True
+        return False
+
     def deploy(self, entry):
         try:
             uid = pwd.getpwnam(entry['owner']).pw_uid
@@ -111,8 +134,10 @@ class Deployer(object):
         except KeyError as e:
             self.module.fail_json(msg='set %s: no such user or group: %s' % (entry['name'], e))
         mode = int(str(entry['mode']), 8)
-        src = entry['src']
         dest = entry['dest']
+        if boolean(entry.get('touch', False)):
+            return self.ensure_exists(dest, uid, gid, mode)
+        src = entry['src']
         if not os.path.exists(src):
             self.module.fail_json(msg='set %s: %s does not exist' % (entry['name'], src))
         if not os.path.isdir(src):
@@ -135,9 +160,12 @@ def main():
         supports_check_mode=True,
     )
     for entry in module.params['sets']:
-        missing = [k for k in ('name', 'src', 'dest', 'owner', 'group', 'mode') if k not in entry]
+        missing = [k for k in ('name', 'dest', 'owner', 'group', 'mode') if k not in entry]
         if missing:
-            module.fail_json(msg='a set needs name, src, dest, owner, group and mode; %s lacks %s' % (entry.get('name', entry), ', '.join(missing)))
+            module.fail_json(msg='a set needs name, dest, owner, group, mode and either src or touch; %s lacks %s' % (entry.get('name', entry), ', '.join(missing)))
+        if ('src' in entry) == boolean(entry.get('touch', False)):
+            module.fail_json(msg='set %s: give either src (what to deploy) or touch: true (an empty file where none is), not %s' % (
+                entry['name'], 'both' if 'src' in entry else 'neither'))
     deployer = Deployer(module)
     changed_sets = [entry['name'] for entry in module.params['sets'] if deployer.deploy(entry)]
     module.exit_json(changed=len(changed_sets) > 0, changed_sets=changed_sets, changed_paths=deployer.changed_paths)

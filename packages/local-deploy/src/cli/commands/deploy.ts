@@ -1,5 +1,6 @@
 import { CloudAssembly } from '../../assembly/cloud-assembly';
 import { sendRequests } from '../../checks/http-requests';
+import { collectLogs, describeLogCollection } from '../../deploy/log-collection';
 import { updateDeployment } from '../../deploy/update';
 import { ExitCode } from '../../errors';
 import { CommandSocketServer } from '../../runtime/command-socket';
@@ -30,8 +31,12 @@ export async function deployCommand({ operands: [assemblyDir, stackName], option
     const wanted = Math.min(2, targets);
     log(`Summary: ${summary.results.length - summary.errors}/${summary.results.length} succeeded, ${summary.errors} errors, ` +
       `${summary.instanceIds.length} distinct instance ids: ${summary.instanceIds.join(', ') || '(none)'}`);
-    const passed = summary.errors === 0 && summary.instanceIds.length >= wanted;
-    if (!passed) log(`FAILED: expected no errors and responses from at least ${wanted} instances.`);
+    const requestsPassed = summary.errors === 0 && summary.instanceIds.length >= wanted;
+    if (!requestsPassed) log(`FAILED: expected no errors and responses from at least ${wanted} instances.`);
+    // What each host's CloudWatch agent would have shipped by now.
+    const logs = collectLogs(deployment);
+    for (const line of describeLogCollection(logs)) log(line);
+    const passed = requestsPassed && logs.problems.length === 0;
     if (options.hold) {
       // `update` from another process asks this one, which owns the deployment, to apply a new template.
       const commands = new CommandSocketServer(deployment.names.commandSocket, async (request, reply) => {
