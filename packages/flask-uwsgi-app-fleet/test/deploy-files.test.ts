@@ -113,6 +113,8 @@ maybe('deploy_files, the playbook\'s module that deploys every file in one run',
     const missing = deployFiles([{ ...sets[1] as object, src: path.join(dir, 'none') }]);
     expect(missing).toMatchObject({ failed: true, msg: `set uwsgi.ini: ${path.join(dir, 'none')} does not exist` });
     expect(deployFiles([{ ...sets[1] as object, group: 'no-such-group-x' }])).toMatchObject({ failed: true, msg: expect.stringMatching(/set uwsgi.ini: no such user or group/) });
+    expect(deployFiles([{ ...sets[1] as object, dest: path.join(dir, 'none', 'uwsgi.ini') }]))
+      .toMatchObject({ failed: true, msg: `${path.join(dir, 'none', 'uwsgi.ini')} cannot be written: its folder ${path.join(dir, 'none')} does not exist` });
     expect(deployFiles([{ name: 'x', src: '/etc/hostname' }])).toMatchObject({ failed: true, msg: expect.stringMatching(/x lacks dest, owner, group, mode/) });
     expect(deployFiles([{ ...sets[1] as object, touch: true }])).toMatchObject({ failed: true, msg: expect.stringMatching(/set uwsgi.ini: give either src .* or touch: true .*, not both/) });
     const { src: _src, ...neither } = sets[1] as { src: string };

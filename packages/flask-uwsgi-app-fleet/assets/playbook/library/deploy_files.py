@@ -86,6 +86,9 @@ class Deployer(object):
         if os.path.isdir(dest):
             self.module.fail_json(msg='%s is a folder: %s, a file, cannot be deployed over it' % (dest, src))
         if not os.path.exists(dest) or digest(dest) != digest(src):
+            if not os.path.isdir(os.path.dirname(dest)) and not self.module.check_mode:
+                # As copy: it creates the folders of a folder it copies, not the folder of a file.
+                self.module.fail_json(msg='%s cannot be written: its folder %s does not exist' % (dest, os.path.dirname(dest)))
             if not self.module.check_mode:
                 # As ansible.builtin.copy writes a file: a temporary copy in the destination's
                 # folder, moved over it by AnsibleModule.atomic_move (which gives it the SELinux
