@@ -30,7 +30,7 @@ const maybeAnsible = hasAnsible ? test : test.skip;
 function evaluateApply(cases: Array<{ changedSets: string[]; started: boolean; rotated: boolean }>): string[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playbook-apply-'));
   try {
-    const play = [{
+    const probe = [{
       hosts: 'all',
       gather_facts: false,
       tasks: [{
@@ -44,7 +44,7 @@ function evaluateApply(cases: Array<{ changedSets: string[]; started: boolean; r
         'vars': { deployed: '{{ item.deployed }}', app_started: '{{ item.app_started }}', secrets_check: '{{ item.secrets_check }}' },
       }],
     }];
-    fs.writeFileSync(path.join(dir, 'play.json'), JSON.stringify(play));
+    fs.writeFileSync(path.join(dir, 'play.json'), JSON.stringify(probe));
     const r = spawnSync('ansible-playbook', ['-i', 'localhost,', '-c', 'local', path.join(dir, 'play.json')], {
       encoding: 'utf-8',
       timeout: 120_000,
