@@ -312,7 +312,7 @@ describe('FlaskUwsgiAppFleet', () => {
 
     const dir = stagedPlaybook(stack, fleet);
 
-    expect(fs.readdirSync(dir).sort()).toEqual(['ansible.cfg', 'app_secrets.py', 'files', 'playbook.yml', 'uwsgi_answers.py', 'uwsgi_reload.py', 'vars.json']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['ansible.cfg', 'app_secrets.py', 'files', 'library', 'playbook.yml', 'uwsgi_answers.py', 'uwsgi_reload.py', 'vars.json']);
     expect(fs.readdirSync(path.join(dir, 'files')).sort()).toEqual(['app', 'app_environment.py', 'environment.json', 'uwsgi.ini', 'uwsgi.service']);
     expect(fs.readFileSync(path.join(dir, 'files', 'app', 'run.py'), 'utf-8')).toContain('X-aws-ec2-metadata-token');
     const ini = fs.readFileSync(path.join(dir, 'files', 'uwsgi.ini'), 'utf-8');
