@@ -40,10 +40,11 @@ export interface LocalDeploy {
 
 /**
  * The revision whose fleet playbook `bench:provisioning` compares the current one with: the
- * playbook before its cuts (facts gathered, the package manager looked up, a restart after the
- * first start).
+ * playbook that deploys each file with its own `copy` and `file` tasks, and reloads or restarts the
+ * app through handlers. It deploys the same files as the current one: the benchmark runs it with
+ * the current assembly's files (an older playbook that deploys fewer of them cannot start the app).
  */
-const PROVISIONING_BASELINE = '5a55138';
+const PROVISIONING_BASELINE = '7c2eaf1';
 
 /**
  * Adds `packages/local-deploy` (the `nlb-tiers-local` command-line tool, not jsii) and the root
