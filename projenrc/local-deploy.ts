@@ -39,6 +39,14 @@ export interface LocalDeploy {
 }
 
 /**
+ * The revision whose fleet playbook `bench:provisioning` compares the current one with: the
+ * playbook that deploys each file with its own `copy` and `file` tasks, and reloads or restarts the
+ * app through handlers. It deploys the same files as the current one: the benchmark runs it with
+ * the current assembly's files (an older playbook that deploys fewer of them cannot start the app).
+ */
+const PROVISIONING_BASELINE = '7c2eaf1';
+
+/**
  * Adds `packages/local-deploy` (the `nlb-tiers-local` command-line tool, not jsii) and the root
  * tasks that run the architecture on this machine:
  *
@@ -56,6 +64,9 @@ export interface LocalDeploy {
  * - `bench`: the tool's `bench` command: compares the article's configuration with the constructs'
  *   defaults and the floor (one host, no load balancer), times deploys and their CPU, and writes
  *   docs/benchmarks.md (the numbers quoted in docs/local-deploy.md).
+ * - `bench:provisioning`: the tool's `bench-provisioning` command: the example app's defaults with
+ *   the fleet's playbook of an earlier revision and with the current one, deployed in turns; writes
+ *   docs/provisioning-cost.md.
  */
 export function addLocalDeploy(root: typescript.TypeScriptProject, options: LocalDeployOptions): LocalDeploy {
   const integDir = options.integDirectory ?? 'integ';
@@ -191,6 +202,20 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   bench.exec('npx cdk synth -q --app "npx ts-node -P tsconfig.json --prefer-ts-exts src/bench/bench-app.ts" -o cdk.bench.out', { cwd: exampleDir });
   bench.exec(`${cli} bench ${exampleDir}/cdk.bench.out BenchArticle BenchDefaults --floor-stack BenchFloor `
     + `--scale-stacks BenchScale8,BenchScale32 --scale-in-stack BenchScaleIn --synth-app ${exampleDir} --output docs/benchmarks.md`, { receiveArgs: true });
+
+  // The same bench app, with the fleet's playbook of PROVISIONING_BASELINE in a copy of its assembly:
+  // the example app's defaults deployed from each in turns, for what provisioning an app host costs.
+  options.exampleApp.gitignore.exclude('/cdk.bench-baseline.out/');
+  const benchProvisioning = root.addTask('bench:provisioning', {
+    description: `Deploy the example app's defaults with the fleet's playbook of ${PROVISIONING_BASELINE} and with the current one, `
+      + 'in turns, and write what provisioning an app host costs (CPU, time to serving) to docs/provisioning-cost.md; root, Linux',
+    receiveArgs: true,
+  });
+  benchProvisioning.spawn(prepareLocal);
+  benchProvisioning.exec('npx cdk synth -q --app "npx ts-node -P tsconfig.json --prefer-ts-exts src/bench/bench-app.ts" -o cdk.bench.out', { cwd: exampleDir });
+  benchProvisioning.exec(`node scripts/assembly-with-playbook.mjs ${exampleDir}/cdk.bench.out ${PROVISIONING_BASELINE} ${exampleDir}/cdk.bench-baseline.out`);
+  benchProvisioning.exec(`${cli} bench-provisioning ${exampleDir}/cdk.bench-baseline.out ${exampleDir}/cdk.bench.out BenchDefaults `
+    + '--desired-capacity 1 --rounds 3 --output docs/provisioning-cost.md', { receiveArgs: true });
 
   return { project, fixtures, rootChecks, preflight, examples };
 }

@@ -65,7 +65,7 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps, ServerG
   /**
    * Secrets the app receives as environment variables, by name: SSM parameters (`SecureString`)
    * or Secrets Manager secrets, by reference. Each instance reads the values with its role when
-   * the app starts and before every graceful reload, into a file under `/run` (a tmpfs) that
+   * the app starts and before every reload, into a file under `/run` (a tmpfs) that
    * only the app's user may read; the template, the association and its output hold names and
    * ARNs only. The fleet's role is granted read access to each, and nothing more. A rotated value
    * reaches the app at the association's next run (every 30 minutes, or at once with
@@ -79,7 +79,8 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps, ServerG
    *
    * Python runs one thread at a time per process (the GIL), so an app that spends its time on the
    * CPU uses as many cores as it has processes: the default matches the two vCPUs of the default
-   * `t4g.micro`. Raise it with the instance type's vCPUs.
+   * `t4g.micro`. Raise it with the instance type's vCPUs, and for an app that waits on I/O (a
+   * database, an AWS API): each worker serves one request at a time (`threads`).
    *
    * @default 2
    * @see https://uwsgi-docs.readthedocs.io/en/latest/ThingsToKnow.html
@@ -88,11 +89,14 @@ export interface FlaskUwsgiAppFleetProps extends ProvisionedServerProps, ServerG
   /**
    * Threads per uWSGI worker (1-64).
    *
-   * Threads let a worker serve another request while one waits on I/O (a database, an AWS API,
-   * the metadata service). Two per worker keep a CPU-bound app from being slowed down by the GIL's
-   * switching and still overlap an occasional wait; raise it for apps that mostly wait.
+   * One thread per worker keeps app updates free of failed requests: a reload stops a worker of
+   * more threads by cancelling them (`wait_for_threads` in uWSGI's core/uwsgi.c, "on some platform
+   * thread cancellation is REALLY flaky"); a Python thread cancelled while it waits for the GIL can
+   * hang the worker until uWSGI kills it, with its requests, after `worker-reload-mercy` (60 s).
+   * For an app that mostly waits on I/O, raise `processes` instead; more than one thread is
+   * accepted, with a warning (`@nlb-tiers/flask-uwsgi-app-fleet:threadedWorkers`).
    *
-   * @default 2
+   * @default 1
    */
   readonly threads?: number;
   /**
@@ -229,11 +233,16 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
     recordConstructVersion(this, FlaskUwsgiAppFleet);
     const name = 'FlaskUwsgiAppFleet';
     const processes = props.processes ?? 2;
-    const threads = props.threads ?? 2;
+    const threads = props.threads ?? 1;
     const application = props.application ?? FlaskApplication.instanceIdEcho();
     const capacities = resolveCapacities(this, name, props);
     validateInteger(this, name, 'processes', processes, 1, 64);
     validateInteger(this, name, 'threads', threads, 1, 64);
+    if (threads > 1) {
+      Validations.of(this).addWarning(THREADED_WORKERS_WARNING,
+        `${name}: threads ${threads}: a reload (an app, environment or secret update) stops a worker of several threads by cancelling them, `
+        + 'which can hang it until uWSGI kills it with its requests (60 s later); raise processes instead for an app that waits on I/O');
+    }
     const image = resolveServerImage(this, name, props);
     validateKeyPrefix(this, name, 'logKeyPrefix', props.logKeyPrefix);
     validateRateControl(this, name, 'provisioningMaxConcurrency', 'maxConcurrency', props.provisioningMaxConcurrency);
@@ -439,6 +448,7 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
  * acknowledge it with `Validations.of(fleet).acknowledge({ id, reason })`.
  */
 const CALLABLE_NOT_FOUND_WARNING = '@nlb-tiers/flask-uwsgi-app-fleet:callableNotFound';
+const THREADED_WORKERS_WARNING = '@nlb-tiers/flask-uwsgi-app-fleet:threadedWorkers';
 
 /**
  * Checks that the app's directory holds the module, and warns where the module does not seem to

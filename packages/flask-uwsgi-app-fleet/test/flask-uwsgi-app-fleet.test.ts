@@ -312,7 +312,7 @@ describe('FlaskUwsgiAppFleet', () => {
 
     const dir = stagedPlaybook(stack, fleet);
 
-    expect(fs.readdirSync(dir).sort()).toEqual(['ansible.cfg', 'app_secrets.py', 'files', 'playbook.yml', 'uwsgi_answers.py', 'uwsgi_reload.py', 'vars.json']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['ansible.cfg', 'app_secrets.py', 'files', 'library', 'playbook.yml', 'uwsgi_answers.py', 'uwsgi_reload.py', 'vars.json']);
     expect(fs.readdirSync(path.join(dir, 'files')).sort()).toEqual(['app', 'app_environment.py', 'environment.json', 'uwsgi.ini', 'uwsgi.service']);
     expect(fs.readFileSync(path.join(dir, 'files', 'app', 'run.py'), 'utf-8')).toContain('X-aws-ec2-metadata-token');
     const ini = fs.readFileSync(path.join(dir, 'files', 'uwsgi.ini'), 'utf-8');
@@ -342,6 +342,18 @@ describe('FlaskUwsgiAppFleet', () => {
     expect(ini).toMatch(/^threads = 8$/m);
     expect(fs.existsSync(path.join(dir, 'files', 'app', 'hello', 'wsgi.py'))).toBe(true);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'vars.json'), 'utf-8')).app_has_requirements).toBe(true);
+    // More than one thread per worker is accepted, with a warning of what a reload can do to it.
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp(
+      '^FlaskUwsgiAppFleet: threads 8: a reload .* stops a worker of several threads by cancelling them, which can hang it until uWSGI kills it'));
+  });
+
+  test('runs one thread per worker by default: a reload stops such a worker once its request is done', () => {
+    const { stack, fleet } = synth({});
+
+    const ini = fs.readFileSync(path.join(stagedPlaybook(stack, fleet), 'files', 'uwsgi.ini'), 'utf-8');
+    expect(ini).toMatch(/^processes = 2$/m);
+    expect(ini).toMatch(/^threads = 1$/m);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('threadedWorkers|several threads'));
   });
 
   test('pins packages that run on the Python of Amazon Linux 2, and warns that it is past its end of support', () => {
@@ -352,7 +364,7 @@ describe('FlaskUwsgiAppFleet', () => {
     });
     const vars = JSON.parse(fs.readFileSync(path.join(stagedPlaybook(stack, fleet), 'vars.json'), 'utf-8'));
     expect(vars.pip_packages).toEqual(['uwsgi==2.0.28', 'flask==2.2.5']);
-    Annotations.fromStack(stack).hasWarning('/Stack/Fleet', Match.stringLikeRegexp('^FlaskUwsgiAppFleet runs Amazon Linux 2, which reached its end of support on 2026-06-30'));
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('^FlaskUwsgiAppFleet runs Amazon Linux 2, which reached its end of support on 2026-06-30'));
   });
 
   test('leaves the Ansible install to the image when asked', () => {
@@ -426,7 +438,7 @@ describe('FlaskUwsgiAppFleet', () => {
   test('warns, and still synthesizes, when the module does not seem to define the app callable', () => {
     const { stack } = synth({ application: FlaskApplication.fromDirectory(GREETING_APP, { module: 'greeting', callable: 'application' }) });
 
-    Annotations.fromStack(stack).hasWarning('/Stack/Fleet', Match.stringLikeRegexp(
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp(
       "^FlaskUwsgiAppFleet: application.callable 'application' is not assigned, defined or imported at the top level of greeting.py; "
       + 'uWSGI cannot load the app unless greeting.py defines it in another way'));
     Template.fromStack(stack).resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 1);

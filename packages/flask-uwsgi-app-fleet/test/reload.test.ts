@@ -155,8 +155,18 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
     'from flask import Flask', 'app = Flask(__name__)', '', '@app.route("/")', 'def index():', `    return "${version}"`, '',
   ].join('\n'));
 
-  /** uWSGI as the unit starts it: the rendered uwsgi.ini, the master's pid being the unit's main pid. */
+  /** The unit's commands of one kind that run as the app user (the `+` ones, as root, fetch secrets: the tests write them). */
+  const unitCommands = (kind: 'ExecStartPre' | 'ExecReload', mainPid?: number): string[][] =>
+    renderUwsgiService({ port, processes: 2 }, layout).split('\n')
+      .filter(l => l.startsWith(`${kind}=`) && !l.startsWith(`${kind}=+`))
+      .map(l => l.slice(kind.length + 1).split(' ').map(w => (w === '$MAINPID' ? String(mainPid) : w)));
+
+  /** uWSGI as the unit starts it: its ExecStartPre=, then the rendered uwsgi.ini, the master's pid being the unit's main pid. */
   const startUwsgi = () => {
+    for (const [command, ...args] of unitCommands('ExecStartPre')) {
+      const pre = spawnSync(command, args, { encoding: 'utf-8' });
+      if (pre.status !== 0) throw new Error(`ExecStartPre= ${command} ${args.join(' ')} failed: ${pre.stderr}`);
+    }
     const fd = fs.openSync(log, 'a');
     uwsgi = spawn(UWSGI, ['--plugin', 'python3', '--ini', ini], { stdio: ['ignore', fd, fd] });
     fs.closeSync(fd);
@@ -176,9 +186,9 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
 
   /** The unit's last ExecReload= (the first fetches the secrets), run as systemd runs it: $MAINPID is the master's pid. */
   const reloadCommand = (mainPid: number): string[] => {
-    const line = renderUwsgiService(port, layout).split('\n').filter(l => l.startsWith('ExecReload=')).pop();
-    if (!line) throw new Error('the rendered unit has no ExecReload=');
-    return line.slice('ExecReload='.length).split(' ').map(w => (w === '$MAINPID' ? String(mainPid) : w));
+    const command = unitCommands('ExecReload', mainPid).pop();
+    if (!command) throw new Error('the rendered unit has no ExecReload=');
+    return command;
   };
 
   beforeEach(async () => {
@@ -191,6 +201,7 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
       reloadCommand: path.join(PLAYBOOK, 'uwsgi_reload.py'),
       environmentLoader: path.join(tmp, 'app_environment.py'),
       environmentFile: path.join(tmp, 'environment.json'),
+      runtimePath: path.join(tmp, 'run'),
       secretsFile: path.join(tmp, 'run', 'secrets.json'),
       // uWSGI's logto: the same file its output goes to here.
       logFile: path.join(tmp, 'uwsgi.log'),
@@ -202,7 +213,7 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
     const venv = spawnSync(PYTHON, ['-m', 'venv', '--system-site-packages', '--without-pip', layout.venvDir], { encoding: 'utf-8' });
     if (venv.status !== 0) throw new Error(venv.stderr);
     port = await freePort();
-    const rendered = renderUwsgiIni({ port, module: 'run', callable: 'app', processes: 2, threads: 2 }, layout);
+    const rendered = renderUwsgiIni({ port, module: 'run', callable: 'app', processes: 2, threads: 1 }, layout);
     // The rendered file, its socket on loopback only: the test sends traffic nowhere else.
     ini = rendered.replace(`socket = 0.0.0.0:${port}`, `socket = 127.0.0.1:${port}`);
     expect(ini).not.toBe(rendered);
@@ -220,7 +231,7 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  test('a reload under load refuses and fails no request, and returns only once the new app answers', async () => {
+  test('a new app is reloaded one worker at a time under load: no request refused or failed, and the command returns once the new app answers', async () => {
     const master = uwsgi!;
     let stop = false;
     const running = load(port, () => stop);
@@ -239,7 +250,7 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
     stop = true;
     const outcomes = await running;
 
-    expect({ code, reloadOutput }).toEqual({ code: 0, reloadOutput: `uWSGI (pid ${master.pid}) reloaded: its new workers serve\n` });
+    expect({ code, reloadOutput }).toEqual({ code: 0, reloadOutput: `uWSGI (pid ${master.pid}) reloaded its workers one at a time: every worker runs the new app\n` });
     expect(first).toMatchObject({ body: 'v2' });
     expect(outcomes.filter(o => o.error)).toEqual([]);
     const before = outcomes.filter(o => o.body === 'v1');
@@ -247,12 +258,43 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
     expect(before.length).toBeGreaterThan(0);
     expect(after.length).toBeGreaterThan(0);
     expect(after.every(o => o.body === 'v2')).toBe(true);
-    // Reloaded, not restarted: the same master runs on.
+    // A chain reload: the same master runs on, and replaced its workers without executing itself again.
     expect(master.exitCode).toBeNull();
-    expect(fs.readFileSync(log, 'utf-8')).toMatch(/gracefully \(RE\)spawned uWSGI master process \(pid: \d+\)/);
+    const uwsgiLog = fs.readFileSync(log, 'latin1');
+    expect(uwsgiLog).toMatch(/chain next victim is worker 1\n(.*\n)*.*chain next victim is worker 2\n(.*\n)*.*chain reloading complete/);
+    expect(uwsgiLog).not.toMatch(/\(RE\)spawned uWSGI master process/);
   }, 120_000);
 
-  test('a rotated secret reaches the app through the graceful reload: the master loads the environment anew, and no request fails', async () => {
+  test('a new uwsgi.ini (three workers) reloads the master gracefully under load: no request fails, and a reload after it replaces the three one at a time', async () => {
+    const master = uwsgi!;
+    let stop = false;
+    const running = load(port, () => stop);
+    await sleep(500);
+
+    fs.writeFileSync(ini, fs.readFileSync(ini, 'utf-8').replace(/^processes = 2$/m, 'processes = 3'));
+    const reload = () => {
+      const [command, ...args] = reloadCommand(master.pid!);
+      return spawnSync(command, args, { encoding: 'utf-8', timeout: 100_000 });
+    };
+    const graceful = reload();
+    writeApp('v2');
+    const chain = reload();
+    await sleep(500);
+    stop = true;
+    const outcomes = await running;
+
+    expect({ status: graceful.status, stdout: graceful.stdout })
+      .toEqual({ status: 0, stdout: `uWSGI (pid ${master.pid}) reloaded with its new uwsgi.ini: every worker runs the new app\n` });
+    expect({ status: chain.status, stdout: chain.stdout })
+      .toEqual({ status: 0, stdout: `uWSGI (pid ${master.pid}) reloaded its workers one at a time: every worker runs the new app\n` });
+    expect(outcomes.filter(o => o.error)).toEqual([]);
+    expect(outcomes.some(o => o.body === 'v1') && outcomes.some(o => o.body === 'v2')).toBe(true);
+    const uwsgiLog = fs.readFileSync(log, 'latin1');
+    expect(uwsgiLog).toMatch(/gracefully \(RE\)spawned uWSGI master process \(pid: \d+\)\n(.*\n)*spawned uWSGI worker 3 /);
+    expect(uwsgiLog).toMatch(/chain next victim is worker 3\n(.*\n)*.*chain reloading complete/);
+  }, 240_000);
+
+  test('a rotated secret reaches the app through a reload: each new worker loads the environment anew, and no request fails', async () => {
     const master = uwsgi!;
     const reload = () => {
       const [command, ...args] = reloadCommand(master.pid!);
@@ -288,14 +330,26 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
     expect(master.exitCode).toBeNull();
   }, 120_000);
 
-  test('the reload command fails, saying why, when the new app does not load', async () => {
+  test('the reload command fails, saying why, when the new app raises as it loads (need-app ends uWSGI)', async () => {
     const master = uwsgi!;
-    fs.appendFileSync(path.join(layout.appDir, 'run.py'), 'raise SystemExit("broken")\n');
+    fs.appendFileSync(path.join(layout.appDir, 'run.py'), 'raise RuntimeError("broken")\n');
     const [command, ...args] = reloadCommand(master.pid!);
-    const reload = spawnSync(command, args, { encoding: 'utf-8', timeout: 60_000 });
+    const reload = spawnSync(command, args, { encoding: 'utf-8', timeout: 100_000 });
 
     expect(reload.status).toBe(1);
     expect(reload.stderr).toBe(`uWSGI (pid ${master.pid}) exited during its reload: see its log for why the app did not load\n`);
+  }, 120_000);
+
+  test('the reload command fails, saying why, when a new worker dies loading the app; the worker not yet replaced still serves', async () => {
+    const master = uwsgi!;
+    fs.appendFileSync(path.join(layout.appDir, 'run.py'), 'raise SystemExit("broken")\n');
+    const [command, ...args] = reloadCommand(master.pid!);
+    const reload = spawnSync(command, args, { encoding: 'utf-8', timeout: 100_000 });
+
+    expect(reload.status).toBe(1);
+    expect(reload.stderr).toMatch(new RegExp(`^a new worker of uWSGI \\(pid ${master.pid}\\) exited while it loaded the app \\(pid \\d+\\): the new app does not load`));
+    expect(master.exitCode).toBeNull();
+    expect(await ask(port)).toMatchObject({ body: 'v1' });
   }, 120_000);
 
   test('the same load catches a restart: connections are refused while uWSGI comes back', async () => {

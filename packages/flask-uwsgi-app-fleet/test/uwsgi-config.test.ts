@@ -17,8 +17,12 @@ describe('renderUwsgiIni', () => {
       'socket = 0.0.0.0:9090',
       'listen = 1024',
       'master = true',
+      'lazy-apps = true',
+      'master-fifo = /run/nlb-tiers-app/master.fifo',
+      'stats = /run/nlb-tiers-app/stats.sock',
       'processes = 2',
       'threads = 2',
+      'enable-threads = true',
       'need-app = true',
       'vacuum = true',
       'logto = /var/log/nlb-tiers/uwsgi.log',
@@ -31,20 +35,25 @@ describe('renderUwsgiIni', () => {
 
 describe('renderUwsgiService', () => {
   test('runs uWSGI from the virtualenv, restarts it when it fails, reloads it with the reload command', () => {
-    const unit = renderUwsgiService(9090);
+    const unit = renderUwsgiService({ port: 9090, processes: 2 });
 
     expect(unit).toContain('ExecStart=/opt/nlb-tiers/venv/bin/uwsgi --ini /opt/nlb-tiers/uwsgi.ini');
     expect(unit).toMatch(/^Restart=on-failure$/m);
     expect(unit).toMatch(/^RestartSec=3$/m);
     expect(unit).toMatch(/^KillSignal=SIGQUIT$/m);
-    expect(unit).toMatch(/^ExecReload=\/opt\/nlb-tiers\/venv\/bin\/python \/opt\/nlb-tiers\/uwsgi_reload.py \$MAINPID$/m);
+    // Within systemd's timeout, which gives each worker of a chain reload its time to load the app, in turn.
+    expect(unit).toMatch(/^TimeoutStartSec=120$/m);
+    expect(renderUwsgiService({ port: 9090, processes: 8 })).toMatch(/^TimeoutStartSec=300$/m);
+    expect(renderUwsgiService({ port: 9090, processes: 8 })).toMatch(/ \$MAINPID 290$/m);
     // The secrets are fetched, as root, before every start and, first, at every reload, into a tmpfs folder of the app user's.
     const fetch = '+/usr/bin/python3 /opt/nlb-tiers/app_secrets.py fetch /opt/nlb-tiers/app-secrets.json /run/nlb-tiers-app/secrets.json flaskapp';
     const lines = unit.split('\n');
     expect(lines.filter(l => /^Exec(StartPre|Reload)=/.test(l))).toEqual([
       `ExecStartPre=${fetch}`,
+      // As the app user: which uwsgi.ini the master starts with, in the runtime folder.
+      'ExecStartPre=/opt/nlb-tiers/venv/bin/python /opt/nlb-tiers/uwsgi_reload.py record /run/nlb-tiers-app /opt/nlb-tiers/uwsgi.ini',
       `ExecReload=${fetch}`,
-      'ExecReload=/opt/nlb-tiers/venv/bin/python /opt/nlb-tiers/uwsgi_reload.py $MAINPID',
+      'ExecReload=/opt/nlb-tiers/venv/bin/python /opt/nlb-tiers/uwsgi_reload.py reload /run/nlb-tiers-app /opt/nlb-tiers/uwsgi.ini $MAINPID 110',
     ]);
     expect(lines).toEqual(expect.arrayContaining(['RuntimeDirectory=nlb-tiers-app', 'RuntimeDirectoryMode=0700']));
     expect(unit).toMatch(/^Type=notify$/m);
@@ -53,7 +62,7 @@ describe('renderUwsgiService', () => {
 });
 
 describe('renderUwsgiService: the user and the capability', () => {
-  const service = (port: number) => renderUwsgiService(port).split('\n').filter(l => l && !l.startsWith('#'));
+  const service = (port: number) => renderUwsgiService({ port, processes: 2 }).split('\n').filter(l => l && !l.startsWith('#'));
 
   test.each([1024, 3031, 9090, 65535])('port %d: uWSGI runs as the app user, with no capability', port => {
     expect(service(port)).toEqual(expect.arrayContaining(['User=flaskapp', 'Group=flaskapp']));

@@ -9,7 +9,7 @@ REFERENCES is a JSON object {VARIABLE: {"source": "ssm" | "secretsmanager", "id"
 /run, a tmpfs: the values live in memory and nowhere else, and go when the service stops.
 
 `fetch` is the unit's ExecStartPre= and the first ExecReload= command (run as root: the `+`
-prefix), so every start and every graceful reload reads the values as they are now. `check` is how
+prefix), so every start and every reload reads the values as they are now. `check` is how
 a run of the playbook notices a rotated secret (which changes no file) and reloads the app.
 
 The values are read with the AWS CLI that Amazon Linux ships (`aws ssm get-parameter

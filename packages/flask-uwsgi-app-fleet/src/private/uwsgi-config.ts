@@ -11,7 +11,7 @@ export interface AppServerLayout {
   readonly appDir: string;
   readonly venvDir: string;
   readonly iniPath: string;
-  /** The unit's ExecReload= command: a graceful reload of uWSGI that returns once the new app serves. */
+  /** The unit's ExecReload= command: a reload of uWSGI that serves throughout and returns once every worker runs the new app. */
   readonly reloadCommand: string;
   readonly serviceName: string;
   readonly user: string;
@@ -25,6 +25,8 @@ export interface AppServerLayout {
   readonly environmentLoader: string;
   /** The unit's RuntimeDirectory=, relative to /run (a tmpfs). */
   readonly runtimeDirectory: string;
+  /** That directory's path: uWSGI's master FIFO and stats socket, and what the reload command notes, are in it. */
+  readonly runtimePath: string;
   /** The fetched values (JSON), in that runtime directory. */
   readonly secretsFile: string;
   /** uWSGI's log (`logto`), with the app's output: written by the app user, shipped by the CloudWatch agent. */
@@ -44,6 +46,7 @@ export const APP_SERVER_LAYOUT: AppServerLayout = {
   secretsCommand: '/opt/nlb-tiers/app_secrets.py',
   environmentLoader: '/opt/nlb-tiers/app_environment.py',
   runtimeDirectory: 'nlb-tiers-app',
+  runtimePath: '/run/nlb-tiers-app',
   secretsFile: '/run/nlb-tiers-app/secrets.json',
   logFile: '/var/log/nlb-tiers/uwsgi.log',
 };
@@ -64,6 +67,7 @@ export function renderUwsgiIni(options: UwsgiOptions, layout: AppServerLayout = 
     venvDir: layout.venvDir,
     environmentLoader: layout.environmentLoader,
     logFile: layout.logFile,
+    runtimePath: layout.runtimePath,
     port: options.port,
     module: options.module,
     callable: options.callable,
@@ -71,6 +75,12 @@ export function renderUwsgiIni(options: UwsgiOptions, layout: AppServerLayout = 
     threads: options.threads,
   });
 }
+
+/**
+ * How long one worker may take to load the app in a reload: the workers of a chain reload load it in
+ * turn, so the unit's TimeoutStartSec= (which systemd gives ExecReload= too) grows with their number.
+ */
+const WORKER_LOAD_SECONDS = 30;
 
 /** Ports below this one need CAP_NET_BIND_SERVICE to be bound (capabilities(7)). */
 const FIRST_UNPRIVILEGED_PORT = 1024;
@@ -85,14 +95,20 @@ const FIRST_UNPRIVILEGED_PORT = 1024;
  * @see https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html#AmbientCapabilities=
  * @see https://man7.org/linux/man-pages/man7/capabilities.7.html (CAP_NET_BIND_SERVICE)
  */
-export function renderUwsgiService(port: number, layout: AppServerLayout = APP_SERVER_LAYOUT): string {
+export function renderUwsgiService(options: Pick<UwsgiOptions, 'port' | 'processes'>, layout: AppServerLayout = APP_SERVER_LAYOUT): string {
+  const port = options.port;
   const privileged = Token.isUnresolved(port) || port < FIRST_UNPRIVILEGED_PORT;
+  const timeoutSeconds = 60 + WORKER_LOAD_SECONDS * options.processes;
   return renderTemplate(path.join(ASSETS, 'uwsgi.service'), {
     venvDir: layout.venvDir,
     iniPath: layout.iniPath,
     reloadCommand: layout.reloadCommand,
     user: layout.user,
     runtimeDirectory: layout.runtimeDirectory,
+    runtimePath: layout.runtimePath,
+    timeoutSeconds,
+    // The command gives up, saying why, before systemd would kill it.
+    reloadTimeoutSeconds: timeoutSeconds - 10,
     fetchSecrets: `/usr/bin/python3 ${layout.secretsCommand} fetch ${layout.secretReferences} ${layout.secretsFile} ${layout.user}`,
     capabilities: privileged
       ? '# The port is below 1024: binding it needs CAP_NET_BIND_SERVICE, and only that.\nAmbientCapabilities=CAP_NET_BIND_SERVICE'
@@ -101,8 +117,8 @@ export function renderUwsgiService(port: number, layout: AppServerLayout = APP_S
 }
 
 /**
- * Renders the module uWSGI imports before it loads the app (at every start and graceful reload):
- * it sets the plain variables and the fetched secrets in the master's environment.
+ * Renders the module uWSGI imports before it loads the app (in every worker it starts, lazy-apps):
+ * it sets the plain variables and the fetched secrets in the worker's environment.
  */
 export function renderEnvironmentLoader(layout: AppServerLayout = APP_SERVER_LAYOUT): string {
   return renderTemplate(path.join(ASSETS, 'app_environment.py'), { environmentFile: layout.environmentFile, secretsFile: layout.secretsFile });
@@ -150,13 +166,14 @@ export function stageByContent(prefix: string, write: (dir: string) => void, par
 
 function writePlaybook(dir: string, options: PlaybookOptions, layout: AppServerLayout) {
   const files = path.join(dir, 'files');
-  fs.cpSync(path.join(ASSETS, 'playbook'), dir, { recursive: true });
+  // Python's bytecode cache of a development tree is no part of the asset.
+  fs.cpSync(path.join(ASSETS, 'playbook'), dir, { recursive: true, filter: src => !src.endsWith('__pycache__') });
   fs.cpSync(options.appDirectory, path.join(files, 'app'), {
     recursive: true,
     filter: src => !/(^|[/\\])(__pycache__|\.venv|venv|\.git)$/.test(src) && !src.endsWith('.pyc'),
   });
   fs.writeFileSync(path.join(files, 'uwsgi.ini'), renderUwsgiIni(options, layout));
-  fs.writeFileSync(path.join(files, 'uwsgi.service'), renderUwsgiService(options.port, layout));
+  fs.writeFileSync(path.join(files, 'uwsgi.service'), renderUwsgiService(options, layout));
   fs.writeFileSync(path.join(files, 'app_environment.py'), renderEnvironmentLoader(layout));
   fs.writeFileSync(path.join(files, 'environment.json'), JSON.stringify(options.environment, undefined, 2) + '\n');
   const vars = {

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CLOCK_TICKS, readProcesses, treeTicks } from './cpu';
 import { runWrk } from './load';
-import { BenchResults, cpuMsPerRequest, DeployTiming, FailoverResult, LoadRun, medianRun, ScaleInResult, ThroughputRow } from './results';
+import { BenchResults, cpuMsPerRequest, DeployTiming, FailoverResult, LoadRun, MachineInfo, medianRun, ScaleInResult, ThroughputRow } from './results';
 import { LocalDeployment } from '../deploy/deployment';
 import { scaleIn } from '../deploy/scaling';
 import { Topology } from '../model/topology';
@@ -145,7 +145,7 @@ async function deploy(stack: string, topology: Topology, others: LocalDeployment
 }
 
 /** The hosts registered with a load balancer's target group: the app servers. */
-function targetHosts(topology: Topology): Topology['hosts'] {
+export function targetHosts(topology: Topology): Topology['hosts'] {
   const targets = new Set(topology.balancers.flatMap(b => b.listeners.flatMap(l => l.targetGroup.targets)));
   return topology.hosts.filter(h => targets.has(h.name));
 }
@@ -268,7 +268,8 @@ function timeSynth(appDir: string, log: (line: string) => void): number {
   }
 }
 
-function machineInfo() {
+/** What the machine is, and its load average now. */
+export function machineInfo(): MachineInfo {
   const release = fs.existsSync('/etc/os-release') ? /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(fs.readFileSync('/etc/os-release', 'utf-8'))?.[1] : undefined;
   return {
     cores: os.cpus().length,

@@ -15,8 +15,13 @@ export interface WrkReport {
   readonly non2xx: number;
   /** Connect, read, write errors and timeouts. */
   readonly socketErrors: number;
+  /** The socket errors by kind (wrk counts a timeout once per check, every 2 s, that a request is overdue). */
+  readonly socketErrorKinds: { readonly connect: number; readonly read: number; readonly write: number; readonly timeout: number };
+  /** With `failures: true`: the statuses other than 200 (of the first thousand per wrk thread), and how many of each. */
+  readonly failedStatuses: Record<string, number>;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  readonly maxLatencyMs: number;
   /** With `failures: true`: the wall-clock time (ms since the epoch) of the first and last failed response, 0 if none. */
   readonly firstFailureAt: number;
   readonly lastFailureAt: number;
@@ -47,10 +52,12 @@ export function wrkScript(failures: boolean): string {
     'ffi.cdef[[ typedef struct { long tv_sec; long tv_usec; } nlbt_timeval; int gettimeofday(nlbt_timeval *tv, void *tz); ]]',
     'local tv = ffi.new("nlbt_timeval")',
     'local function now_ms() ffi.C.gettimeofday(tv, nil); return tonumber(tv.tv_sec) * 1000 + math.floor(tonumber(tv.tv_usec) / 1000) end',
-    'function init(args) failed = 0; first_fail = 0; last_fail = 0 end',
+    'function init(args) failed = 0; first_fail = 0; last_fail = 0; statuses = "" end',
     'function response(status, headers, body)',
     '  if status ~= 200 then',
     '    failed = failed + 1',
+    // The first thousand, as a string that done() reads from each thread's Lua state.
+    '    if failed <= 1000 then statuses = statuses .. status .. " " end',
     '    local t = now_ms()',
     '    if first_fail == 0 then first_fail = t end',
     '    last_fail = t',
@@ -62,18 +69,20 @@ export function wrkScript(failures: boolean): string {
     'function setup(thread) table.insert(threads, thread) end',
     ...timing,
     'function done(summary, latency, requests)',
-    '  local first, last = 0, 0',
+    '  local first, last, statuses = 0, 0, ""',
     ...(failures ? [
       '  for _, t in ipairs(threads) do',
       '    local f, l = t:get("first_fail"), t:get("last_fail")',
+      '    statuses = statuses .. t:get("statuses")',
       '    if f > 0 and (first == 0 or f < first) then first = f end',
       '    if l > last then last = l end',
       '  end',
     ] : []),
     '  local e = summary.errors',
-    `  io.write(string.format('${REPORT_MARKER} {"requests":%d,"durationUs":%d,"status":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"p50Us":%d,"p99Us":%d,"first":%d,"last":%d}\\n',`,
+    `  io.write(string.format('${REPORT_MARKER} {"requests":%d,"durationUs":%d,"status":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,`
+      + '"p50Us":%d,"p99Us":%d,"maxUs":%d,"first":%d,"last":%d,"statuses":"%s"}\\n\',',
     '    summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout,',
-    '    latency:percentile(50), latency:percentile(99), first, last))',
+    '    latency:percentile(50), latency:percentile(99), latency.max, first, last, statuses))',
     'end',
     '',
   ].join('\n');
@@ -107,8 +116,11 @@ export function parseWrkOutput(stdout: string, clockTicksPerSecond: number): Wrk
     requestsPerSecond: durationSeconds > 0 ? r.requests / durationSeconds : 0,
     non2xx: r.status,
     socketErrors: r.connect + r.read + r.write + r.timeout,
+    socketErrorKinds: { connect: r.connect, read: r.read, write: r.write, timeout: r.timeout },
+    failedStatuses: String(r.statuses ?? '').split(' ').filter(Boolean).reduce<Record<string, number>>((out, st) => ({ ...out, [st]: (out[st] ?? 0) + 1 }), {}),
     p50Ms: r.p50Us / 1000,
     p99Ms: r.p99Us / 1000,
+    maxLatencyMs: (r.maxUs ?? 0) / 1000,
     firstFailureAt: r.first,
     lastFailureAt: r.last,
     wrkCpuSeconds: cpu ? (Number(cpu[1]) + Number(cpu[2])) / clockTicksPerSecond : NaN,

@@ -1,7 +1,7 @@
 import { ExitCode, LocalDeployError } from '../errors';
 
 /** The commands of `nlb-tiers-local`. */
-export type CommandName = 'deploy' | 'plan' | 'integ' | 'bench' | 'reprovision' | 'update' | 'clean' | 'preflight' | 'help';
+export type CommandName = 'deploy' | 'plan' | 'integ' | 'bench' | 'bench-provisioning' | 'reprovision' | 'update' | 'clean' | 'preflight' | 'help';
 
 /** Options shared by the commands; each command reads the ones it uses, and accepts no other. */
 export interface Options {
@@ -25,7 +25,7 @@ export interface Options {
   readonly scaleInStack?: string;
   /** bench: the concurrencies of the load. */
   readonly concurrencies: number[];
-  /** bench: runs of each configuration, in turns, per concurrency. */
+  /** bench: runs of each configuration, in turns, per concurrency; bench-provisioning: deployments of each assembly. */
   readonly rounds: number;
   /** bench: seconds of each run. */
   readonly durationSeconds: number;
@@ -55,6 +55,9 @@ export const USAGE = `Usage:
   nlb-tiers-local integ <integ folder> [options]                  deploy each integ.*.ts snapshot and run its assertions
   nlb-tiers-local bench <cdk.out> <stack A> <stack B> [options]   compare A with B (and the floor): throughput, latency,
                                                                   CPU per request, failover, deploy times; write a report
+  nlb-tiers-local bench-provisioning <cdk.out before> <cdk.out after> <stack> [options]
+                                                                  deploy the stack from each assembly in turns: CPU and
+                                                                  time of each app host's provisioning; write a report
   nlb-tiers-local reprovision [<deployment>]                      run every association of a live (--hold) deployment again
   nlb-tiers-local update <deployment> <cdk.out> <stack>           apply a new template of the stack to a deploy --hold deployment,
                                                                   as CloudFormation would; exit 7 if it cannot (nothing changes)
@@ -66,7 +69,7 @@ Options:
   --requests <n>                  deploy: requests sent through the web server (default 20; 0 to 10000)
   --hold                          deploy: keep the deployment up until Ctrl-C (or SIGTERM)
   --publish-port <port>           deploy: 127.0.0.1 port of the web server (default 8080; 0 picks a free one)
-  --desired-capacity <n>          deploy, plan: instances of every Auto Scaling group (default: the template's; 1 to 16)
+  --desired-capacity <n>          deploy, plan, bench-provisioning: instances of every Auto Scaling group (default: the template's; 1 to 16)
   --secret-values <file>          deploy, integ: the values of the SSM parameters and secrets the hosts read, as JSON
                                   {"ssmParameters": {"<name>": "<value>"}, "secrets": {"<name or ARN>": "<value>"}}
                                   (read at every call: edit it, then reprovision, to rotate; default: none exist)
@@ -74,11 +77,12 @@ Options:
   --scale-stacks <s1,s2,...>      bench: stacks only deployed up and down, for their time and CPU time
   --scale-in-stack <stack>        bench: a stack whose app group is scaled in by one under load
   --concurrency <c1,c2,...>       bench: concurrencies of the load (default 1,8,32,64; each 1 to 256)
-  --rounds <n>                    bench: runs of each configuration, in turns, per concurrency (default 3; 1 to 10)
+  --rounds <n>                    bench: runs of each configuration, in turns, per concurrency (default 3; 1 to 10);
+                                  bench-provisioning: deployments of each assembly, in turns
   --duration <seconds>            bench: length of each run (default 5; 1 to 60)
   --failover-concurrency <n>      bench: load during the kill -9 of a uWSGI (default 32; 0 to 256, 0 skips it)
   --synth-app <dir>               bench: time \`cdk synth\` of the CDK app in this folder
-  --output <file>                 bench: write the report (Markdown) to this file (default: print it)
+  --output <file>                 bench, bench-provisioning: write the report (Markdown) to this file (default: print it)
   --install-packages              preflight: install the missing Debian packages with apt-get`;
 
 type Command = Exclude<CommandName, 'help'>;
@@ -97,7 +101,7 @@ interface TextListSpec { readonly kind: 'texts'; readonly key: 'scaleStacks' }
 interface FlagSpec { readonly kind: 'flag'; readonly key: 'hold' | 'installPackages' }
 type OptionSpec = (NumberSpec | NumberListSpec | TextSpec | TextListSpec | FlagSpec) & { readonly commands: readonly Command[] };
 
-const DEPLOYING: readonly Command[] = ['deploy', 'integ', 'bench'];
+const DEPLOYING: readonly Command[] = ['deploy', 'integ', 'bench', 'bench-provisioning'];
 
 /** What each option accepts and which commands read it; a value outside is an error, never adjusted. */
 const OPTIONS: Record<string, OptionSpec> = {
@@ -105,17 +109,17 @@ const OPTIONS: Record<string, OptionSpec> = {
   '--requests': { kind: 'number', key: 'requests', min: 0, max: 10_000, integer: true, commands: ['deploy'] },
   '--hold': { kind: 'flag', key: 'hold', commands: ['deploy'] },
   '--publish-port': { kind: 'number', key: 'publishPort', min: 0, max: 65_535, integer: true, commands: ['deploy'] },
-  '--desired-capacity': { kind: 'number', key: 'desiredCapacity', min: 1, max: 16, integer: true, commands: ['deploy', 'plan'] },
+  '--desired-capacity': { kind: 'number', key: 'desiredCapacity', min: 1, max: 16, integer: true, commands: ['deploy', 'plan', 'bench-provisioning'] },
   '--secret-values': { kind: 'text', key: 'secretValues', commands: ['deploy', 'integ'] },
   '--floor-stack': { kind: 'text', key: 'floorStack', commands: ['bench'] },
   '--scale-stacks': { kind: 'texts', key: 'scaleStacks', commands: ['bench'] },
   '--scale-in-stack': { kind: 'text', key: 'scaleInStack', commands: ['bench'] },
   '--concurrency': { kind: 'numbers', key: 'concurrencies', min: 1, max: 256, commands: ['bench'] },
-  '--rounds': { kind: 'number', key: 'rounds', min: 1, max: 10, integer: true, commands: ['bench'] },
+  '--rounds': { kind: 'number', key: 'rounds', min: 1, max: 10, integer: true, commands: ['bench', 'bench-provisioning'] },
   '--duration': { kind: 'number', key: 'durationSeconds', min: 1, max: 60, integer: true, commands: ['bench'] },
   '--failover-concurrency': { kind: 'number', key: 'failoverConcurrency', min: 0, max: 256, integer: true, commands: ['bench'] },
   '--synth-app': { kind: 'text', key: 'synthApp', commands: ['bench'] },
-  '--output': { kind: 'text', key: 'output', commands: ['bench'] },
+  '--output': { kind: 'text', key: 'output', commands: ['bench', 'bench-provisioning'] },
   '--install-packages': { kind: 'flag', key: 'installPackages', commands: ['preflight'] },
 };
 
@@ -134,14 +138,15 @@ export const DEFAULT_OPTIONS: Options = {
 
 /** The operands each command takes; `[<x>]` is optional. */
 const OPERANDS: Record<Command, string[]> = {
-  deploy: ['<cdk.out>', '<stack>'],
-  plan: ['<cdk.out>', '<stack>'],
-  integ: ['<integ folder>'],
-  bench: ['<cdk.out>', '<stack A>', '<stack B>'],
-  reprovision: ['[<deployment>]'],
-  update: ['<deployment>', '<cdk.out>', '<stack>'],
-  clean: [],
-  preflight: [],
+  'deploy': ['<cdk.out>', '<stack>'],
+  'plan': ['<cdk.out>', '<stack>'],
+  'integ': ['<integ folder>'],
+  'bench': ['<cdk.out>', '<stack A>', '<stack B>'],
+  'bench-provisioning': ['<cdk.out before>', '<cdk.out after>', '<stack>'],
+  'reprovision': ['[<deployment>]'],
+  'update': ['<deployment>', '<cdk.out>', '<stack>'],
+  'clean': [],
+  'preflight': [],
 };
 
 /**

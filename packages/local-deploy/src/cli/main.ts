@@ -2,6 +2,7 @@
 import { ExitCode } from '../errors';
 import { CommandName, ParsedArgs, parseArgs, USAGE } from './args';
 import { benchCommand } from './commands/bench';
+import { benchProvisioningCommand } from './commands/bench-provisioning';
 import { cleanCommand } from './commands/clean';
 import { deployCommand } from './commands/deploy';
 import { integCommand } from './commands/integ';
@@ -16,15 +17,16 @@ import { Session } from './session';
 export type Command = (args: ParsedArgs, session: Session) => Promise<ExitCode>;
 
 const COMMANDS: Record<CommandName, Command> = {
-  deploy: deployCommand,
-  plan: planCommand,
-  integ: integCommand,
-  bench: benchCommand,
-  reprovision: reprovisionCommand,
-  update: updateCommand,
-  clean: cleanCommand,
-  preflight: preflightCommand,
-  help: async (_args, session) => {
+  'deploy': deployCommand,
+  'plan': planCommand,
+  'integ': integCommand,
+  'bench': benchCommand,
+  'bench-provisioning': benchProvisioningCommand,
+  'reprovision': reprovisionCommand,
+  'update': updateCommand,
+  'clean': cleanCommand,
+  'preflight': preflightCommand,
+  'help': async (_args, session) => {
     session.log(USAGE);
     return ExitCode.OK;
   },

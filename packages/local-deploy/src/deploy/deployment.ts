@@ -146,6 +146,7 @@ export class LocalDeployment {
   private healthLoop?: Promise<void>;
   /** CloudFormation's side of the hosts' cfn-signal. */
   public readonly signals: ResourceSignals;
+  private upProvisioning: HostProvisioning[] = [];
   private downPromise?: Promise<void>;
   /** The deployment's CA, which issues its certificates; clients are handed {@link caFile}. */
   private ca?: LocalCa;
@@ -212,6 +213,11 @@ export class LocalDeployment {
   public get healthyWithinMs(): number {
     const checks = this.topology.balancers.flatMap(b => b.listeners).map(l => l.targetGroup.healthCheck);
     return Math.max(0, ...checks.map(hc => (hc.healthyThreshold + 1) * hc.intervalSeconds * 1000 * this.options.healthCheckTimeScale));
+  }
+
+  /** What the associations' runs did on every host while the deployment came up (none before). */
+  public get provisioning(): readonly HostProvisioning[] {
+    return this.upProvisioning;
   }
 
   /** The unit state changes that `systemctl` caused on every host so far. */
@@ -583,6 +589,7 @@ export class LocalDeployment {
         ? new ResourceSignalError(`${e.message}\n\n${describeFailure(hostRun)}`, e.resource) : e;
     });
     this.checkNotTornDown();
+    this.upProvisioning = results;
     for (const line of describeProvisioning(results)) this.options.log(line);
     const failed = results.filter(r => !r.succeeded);
     if (failed.length > 0) {

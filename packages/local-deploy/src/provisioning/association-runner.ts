@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AnsibleReport, readAnsibleOutput } from './ansible';
+import { readCpuSeconds, withCpuAccounting } from './rusage';
 import { ProvisioningTarget } from './target';
 import { DocumentStep, DownloadContentStep, RunShellScriptStep } from '../model/ssm-documents';
 import { Association } from '../model/topology';
@@ -22,6 +23,12 @@ export interface StepResult {
   readonly failedCommand?: string;
   /** What an ansible-playbook run printed, when the step ran one. */
   readonly ansible?: AnsibleReport;
+  /**
+   * A shell step's CPU seconds (user + system): its script and every process it waited for
+   * (ansible-playbook and its modules, dnf, pip), not the services systemd started. None when
+   * the step was killed or could not run.
+   */
+  readonly cpuSeconds?: number;
 }
 
 /** One association's run on one host. */
@@ -155,7 +162,9 @@ async function runShellScript(target: ProvisioningTarget, step: RunShellScriptSt
   const stdout = fs.openSync(path.join(outputDir, 'stdout'), 'w');
   const stderr = fs.openSync(path.join(outputDir, 'stderr'), 'w');
   const started = Date.now();
-  const [command, ...args] = invocation.argv;
+  // Written by this machine's python3 (outside the host), beside the trap's file.
+  const cpuFile = target.path(`${orchestration}/.nlb-tiers-cpu`);
+  const [command, ...args] = withCpuAccounting(invocation.argv, cpuFile);
   const { exitCode, timedOut } = await new Promise<{ exitCode: number; timedOut: boolean }>(resolve => {
     const child = spawn(command, args, { env: invocation.env, stdio: ['ignore', stdout, stderr], detached: true });
     let expired = false;
@@ -179,6 +188,7 @@ async function runShellScript(target: ProvisioningTarget, step: RunShellScriptSt
   const failedCommandFile = target.path(invocation.failedCommandFile);
   const failedCommand = exitCode !== 0 && fs.existsSync(failedCommandFile) ? fs.readFileSync(failedCommandFile, 'utf-8').trim() : undefined;
   const ansible = readAnsibleOutput(fs.readFileSync(path.join(outputDir, 'stdout'), 'utf-8'));
+  const cpu = readCpuSeconds(cpuFile);
   return {
     name: step.name,
     action: step.action,
@@ -188,6 +198,7 @@ async function runShellScript(target: ProvisioningTarget, step: RunShellScriptSt
     outputDir,
     ...(failedCommand ? { failedCommand } : {}),
     ...(ansible ? { ansible } : {}),
+    ...(cpu ? { cpuSeconds: cpu.user + cpu.system } : {}),
   };
 }
 

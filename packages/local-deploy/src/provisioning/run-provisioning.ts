@@ -57,14 +57,15 @@ export function runAssociations(target: ProvisioningTarget, associations: Associ
   });
 }
 
-/** One line per step: host, association, document, step, exit code, duration; the play recap for Ansible. */
+/** One line per step: host, association, document, step, exit code, duration; the play recap for Ansible; a shell step's CPU time. */
 export function describeProvisioning(results: HostProvisioning[]): string[] {
   const lines: string[] = [];
   for (const host of results) {
     for (const run of host.runs) {
       for (const step of run.steps) {
         const recap = step.ansible?.recap ? `  play recap: ${formatRecap(step.ansible.recap)}` : '';
-        lines.push(`  ${host.host.padEnd(6)} ${run.association} (${run.documentName}) ${step.name}: ${outcome(step)} in ${seconds(step.durationMs)}${recap}`);
+        const cpu = step.cpuSeconds !== undefined ? `  CPU ${seconds(step.cpuSeconds * 1000)}` : '';
+        lines.push(`  ${host.host.padEnd(6)} ${run.association} (${run.documentName}) ${step.name}: ${outcome(step)} in ${seconds(step.durationMs)}${recap}${cpu}`);
       }
     }
   }

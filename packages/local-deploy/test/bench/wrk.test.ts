@@ -13,7 +13,8 @@ describe('parseWrkOutput', () => {
   test('reads the report line and the CPU time of the finished wrk', () => {
     const stdout = [
       'Running 5s test @ http://203.0.113.10/',
-      'NLBT_WRK_REPORT {"requests":5000,"durationUs":5000000,"status":3,"connect":1,"read":2,"write":0,"timeout":1,"p50Us":4200,"p99Us":19500,"first":1700000000100,"last":1700000001100}',
+      'NLBT_WRK_REPORT {"requests":5000,"durationUs":5000000,"status":3,"connect":1,"read":2,"write":0,"timeout":1,"p50Us":4200,"p99Us":19500,"maxUs":5100000,'
+        + '"first":1700000000100,"last":1700000001100,"statuses":"503 502 503 "}',
       'NLBT_WRK_CPU 40 10',
     ].join('\n');
 
@@ -23,8 +24,11 @@ describe('parseWrkOutput', () => {
       requestsPerSecond: 1000,
       non2xx: 3,
       socketErrors: 4,
+      socketErrorKinds: { connect: 1, read: 2, write: 0, timeout: 1 },
+      failedStatuses: { 502: 1, 503: 2 },
       p50Ms: 4.2,
       p99Ms: 19.5,
+      maxLatencyMs: 5100,
       firstFailureAt: 1700000000100,
       lastFailureAt: 1700000001100,
       wrkCpuSeconds: 0.5,
@@ -89,6 +93,8 @@ describeWhen(hasWrk, 'wrk: `nlb-tiers-local preflight --install-packages` instal
       expect(report.non2xx).toBe(0);
       expect(report.socketErrors).toBe(0);
       expect(report.p99Ms).toBeGreaterThanOrEqual(report.p50Ms);
+      expect(report.maxLatencyMs).toBeGreaterThanOrEqual(report.p99Ms);
+      expect(report.failedStatuses).toEqual({});
       expect(report.wrkCpuSeconds).toBeGreaterThan(0);
       expect(report.firstFailureAt).toBe(0);
       expect(report.lastFailureAt).toBe(0);
@@ -111,6 +117,9 @@ describeWhen(hasWrk, 'wrk: `nlb-tiers-local preflight --install-packages` instal
       const report = parseWrkOutput(await running, 100);
 
       expect(report.non2xx).toBeGreaterThan(0);
+      expect(Object.keys(report.failedStatuses)).toEqual(['503']);
+      expect(report.failedStatuses[503]).toBeGreaterThan(0);
+      expect(report.failedStatuses[503]).toBeLessThanOrEqual(report.non2xx);
       expect(report.firstFailureAt).toBeGreaterThanOrEqual(failingFrom - 50);
       expect(report.lastFailureAt).toBeLessThanOrEqual(failingUntil + 50);
       expect(report.lastFailureAt).toBeGreaterThan(report.firstFailureAt);

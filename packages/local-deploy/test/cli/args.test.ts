@@ -62,6 +62,14 @@ describe('parseArgs', () => {
     });
   });
 
+  test('bench-provisioning: two assemblies and a stack, with rounds, a capacity and a report file', () => {
+    const args = parseArgs(['bench-provisioning', 'before.out', 'after.out', 'Stack', '--rounds', '5', '--desired-capacity', '1', '--output', 'cost.md']);
+    expect(args).toMatchObject({ command: 'bench-provisioning', operands: ['before.out', 'after.out', 'Stack'] });
+    expect(args.options).toEqual({ ...DEFAULT_OPTIONS, rounds: 5, desiredCapacity: 1, output: 'cost.md' });
+    expect(() => parseArgs(['bench-provisioning', 'before.out', 'after.out'])).toThrow(/bench-provisioning takes <cdk.out before> <cdk.out after> <stack>, got before.out after.out/);
+    expect(() => parseArgs(['bench-provisioning', 'b', 'a', 'S', '--concurrency', '8'])).toThrow(/--concurrency is an option of bench, not of bench-provisioning/);
+  });
+
   test('update takes a deployment id, a cloud assembly and a stack, and no option', () => {
     expect(parseArgs(['update', '3f2a', 'cdk.out', 'Stack'])).toMatchObject({ command: 'update', operands: ['3f2a', 'cdk.out', 'Stack'] });
     expect(() => parseArgs(['update', '3f2a', 'cdk.out'])).toThrow(/update takes <deployment> <cdk.out> <stack>, got 3f2a cdk.out/);
@@ -127,7 +135,7 @@ describe('parseArgs', () => {
     [['bench', 'a', 'b', 'c', '--scale-stacks', 'S8,'], /--scale-stacks needs a comma-separated list without empty items, got "S8,"/],
     [['bench', 'a', 'b', 'c', '--floor-stack', '--output', 'x'], /--floor-stack needs a value, got "--output"/],
     [['bench', 'a', 'b', 'c', '--output'], /--output needs a value/],
-    [['deploy', 'a', 'b', '--rounds', '2'], /--rounds is an option of bench, not of deploy/],
+    [['deploy', 'a', 'b', '--rounds', '2'], /--rounds is an option of bench, bench-provisioning, not of deploy/],
     [['bench', 'a', 'b', 'c', '--hold'], /--hold is an option of deploy, not of bench/],
     [['integ', 'integ', '--requests', '3'], /--requests is an option of deploy, not of integ/],
   ])('fails on a malformed command line: %j', (argv, message) => {

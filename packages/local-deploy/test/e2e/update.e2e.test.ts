@@ -70,14 +70,42 @@ async function updateUnderLoad(held: HeldDeployment, assembly: string): Promise<
       socketErrors: report.socketErrors,
       seconds: report.durationSeconds,
     };
+    const kinds = Object.entries(report.socketErrorKinds).map(([k, n]) => `${n} ${k}`).join(', ');
     // eslint-disable-next-line no-console
     console.log(`update to ${path.basename(assembly)} under wrk -c ${CONCURRENCY}: ${load.requests} requests in ${load.seconds.toFixed(1)}s, `
-      + `${load.failed} failed (${load.non2xx} non-200, ${load.socketErrors} socket errors)`);
+      + `${load.failed} failed (${load.non2xx} non-200 ${JSON.stringify(report.failedStatuses)}, ${load.socketErrors} socket errors: ${kinds}); `
+      + `latency p99 ${report.p99Ms.toFixed(0)} ms, max ${report.maxLatencyMs.toFixed(0)} ms`
+      + (load.failed > 0 ? `\n${failureWindow(held, report.firstFailureAt, report.lastFailureAt, log)}` : ''));
     return { update, load, log };
   } finally {
     if (wrk.exitCode === null) wrk.kill('SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What the deployment logged around failed requests, for a reader of a failed run: the holding
+ * process's lines, the web servers' httpd error log and the app servers' uWSGI log (reloads and errors).
+ */
+function failureWindow(held: HeldDeployment, firstFailureAt: number, lastFailureAt: number, holdLog: string): string {
+  const names = new DeploymentNames(held.state.id);
+  const hosts = readState(held.state.id)?.hosts ?? held.state.hosts;
+  const tail = (file: string, pattern: RegExp) => {
+    try {
+      return fs.readFileSync(file, 'latin1').split('\n').filter(l => pattern.test(l)).slice(-40).join('\n');
+    } catch {
+      return `(${file}: not readable)`;
+    }
+  };
+  const at = (ms: number) => (ms > 0 ? new Date(ms).toISOString() : 'none');
+  return [
+    `first failed response at ${at(firstFailureAt)}, last at ${at(lastFailureAt)} (socket errors carry no time)`,
+    '--- the holding process', holdLog.trim().split('\n').slice(-60).join('\n'),
+    ...hosts.filter(h => /^web\d+$/.test(h.name)).flatMap(h => [`--- ${h.name}: httpd error_log`,
+      tail(path.join(names.hostDir(h.name), 'fs', 'var', 'upper', 'log', 'httpd', 'error_log'), /\S/)]),
+    ...hosts.filter(h => /^app\d+$/.test(h.name)).flatMap(h => [`--- ${h.name}: uWSGI log (reloads, spawns, errors)`,
+      tail(path.join(names.hostDir(h.name), 'fs', 'var', 'upper', 'log', 'nlb-tiers', 'uwsgi.log'), /killing|buried|reload|spawned|error|OOPS|HTTP\/1\.\d [45]|listen|socket/i)]),
+  ].join('\n');
 }
 
 /** The answers of 48 requests through the web server (each on a new connection, so that every instance answers). */
@@ -101,6 +129,25 @@ function inOrder(log: string, patterns: string[]): string[] {
 
 function instanceIdOf(held: HeldDeployment, host: string): string {
   return held.state.hosts.find(h => h.name === host)!.instanceId;
+}
+
+/** The instances of the app fleet's group in the deployment's current state. */
+function groupHosts(held: HeldDeployment) {
+  return readState(held.state.id)!.hosts.filter(h => /^app\d+$/.test(h.name));
+}
+
+/**
+ * A template edit: a new launch template (another instance type), and the capacity and UpdatePolicy the
+ * fleet declares for `desired` instances (MaxSize one above, MinInstancesInService = DesiredCapacity).
+ */
+function withNewLaunchTemplate(desired: number): (template: any) => void {
+  return t => {
+    const launchTemplate: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::EC2::LaunchTemplate');
+    launchTemplate.Properties.LaunchTemplateData.InstanceType = 't4g.small';
+    const group: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
+    Object.assign(group.Properties, { DesiredCapacity: String(desired), MaxSize: String(desired + 1) });
+    group.UpdatePolicy.AutoScalingRollingUpdate.MinInstancesInService = desired;
+  };
 }
 
 describeAsRoot('update of a deployment held up by deploy --hold', () => {
@@ -161,60 +208,51 @@ describeAsRoot('update of a deployment held up by deploy --hold', () => {
     expect(new Set(await answers(held))).toEqual(new Set(['app1', 'app2'].map(h => `${instanceIdOf(held, h)} version 2`)));
   }, 900_000);
 
+  test('a new launch template and UpdatePolicy replace the instances one at a time under load with 0 failed requests; then every instance is new and answers', async () => {
+    const before = groupHosts(held);
+    expect(before.map(h => h.name)).toEqual(['app1', 'app2']);
+    const dir = editedFixture({ dir: APP_VERSIONS.v2, stack: APP_VERSIONS.stack }, withNewLaunchTemplate(2));
+
+    const { update, load, log } = await updateUnderLoad(held, dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    expect(update.output).toMatch(/AppFleetASG\w+: its launch template changed; its UpdatePolicy replaces app1, app2\n/);
+    expect(update.output).toMatch(/AppFleetASG\w+: replacing app1, app2 in 2 batches of at most 1, at least 2 in service, each new instance signalling within/);
+    // One at a time: each old instance is terminated only after its replacement signalled, in turn.
+    expect(update.output).toMatch(/AppFleetASG\w+: app1, app2 replaced by app3, app4/);
+    expect(update.code).toBe(0);
+    const signalThenTerminate = [1, 2].flatMap(i => [`app${i + 2}   signalled SUCCESS`, `terminating app${i}, replaced by the new launch template`]);
+    expect(inOrder(log, signalThenTerminate)).toEqual(signalThenTerminate);
+    expect(load.requests).toBeGreaterThan(0);
+    expect(load.failed).toBe(0);
+    const after = groupHosts(held);
+    expect(after.map(h => h.name)).toEqual(['app3', 'app4']);
+    expect(after.filter(h => before.some(b => b.instanceId === h.instanceId))).toEqual([]);
+    const bodies = new Set(await answers(held));
+    expect(bodies).toEqual(new Set(after.map(h => `${h.instanceId} version 2`)));
+  }, 900_000);
+
   test('a new DesiredCapacity scales the group out 2 -> 4 under load with 0 failed requests; the new instances serve the running version', async () => {
-    const dir = editedFixture({ dir: APP_VERSIONS.v2, stack: APP_VERSIONS.stack }, t => {
-      const group: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
-      Object.assign(group.Properties, { DesiredCapacity: '4', MaxSize: '4' });
-    });
+    // The same launch template as the replacement left, the capacity and UpdatePolicy the fleet declares for 4 instances:
+    // the stable addresses of the running instances and the balancer map this template back to them.
+    const dir = editedFixture({ dir: APP_VERSIONS.v2, stack: APP_VERSIONS.stack }, withNewLaunchTemplate(4));
 
     const { update, load, log } = await updateUnderLoad(held, dir);
     fs.rmSync(dir, { recursive: true, force: true });
 
     expect(update.output).toMatch(/AppFleetASG\w+: DesiredCapacity 2 -> 4 \(scale-out\)/);
     expect(update.output).toMatch(/AppFleetASG\w+: scaling out from 2 to 4/);
-    // Both new instances were launched together, provisioned, and are in service (their targets healthy).
+    expect(update.output).not.toMatch(/its launch template changed/);
     // Both launched at once; each in service (its target healthy: the balancer sends it requests) once provisioned.
-    const launchedThenServing = ['launching app3 (', 'launching app4 (', `: app3 (${readState(held.state.id)!.hosts.find(h => h.name === 'app3')?.instanceId}) in service`];
+    const launchedThenServing = ['launching app5 (', 'launching app6 (', `: app5 (${readState(held.state.id)!.hosts.find(h => h.name === 'app5')?.instanceId}) in service`];
     expect(inOrder(log, launchedThenServing)).toEqual(launchedThenServing);
-    expect(log).toMatch(/: app4 \(i-[0-9a-f]{17}\) in service/);
+    expect(log).toMatch(/: app6 \(i-[0-9a-f]{17}\) in service/);
     expect(update.code).toBe(0);
     expect(load.requests).toBeGreaterThan(0);
     expect(load.failed).toBe(0);
+    expect(groupHosts(held).map(h => h.name)).toEqual(['app3', 'app4', 'app5', 'app6']);
     const bodies = await answers(held);
     expect(new Set(bodies.map(b => b.replace(/^i-[0-9a-f]{17} /, '')))).toEqual(new Set(['version 2']));
     expect(new Set(bodies).size).toBe(4);
-  }, 900_000);
-
-  test('a new launch template and UpdatePolicy replace the instances one at a time under load with 0 failed requests; then every instance is new and answers', async () => {
-    const groupHosts = () => readState(held.state.id)!.hosts.filter(h => /^app\d+$/.test(h.name));
-    const before = groupHosts();
-    expect(before.map(h => h.name)).toEqual(['app1', 'app2', 'app3', 'app4']);
-    // As the fleet declares it for 4 instances: MaxSize above DesiredCapacity, MinInstancesInService = DesiredCapacity
-    // (a new UpdatePolicy, which governs this update). The update maps the template with the addresses the scale-out left.
-    const dir = editedFixture({ dir: APP_VERSIONS.v2, stack: APP_VERSIONS.stack }, t => {
-      const launchTemplate: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::EC2::LaunchTemplate');
-      launchTemplate.Properties.LaunchTemplateData.InstanceType = 't4g.small';
-      const group: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
-      Object.assign(group.Properties, { DesiredCapacity: '4', MaxSize: '5' });
-      group.UpdatePolicy.AutoScalingRollingUpdate.MinInstancesInService = 4;
-    });
-
-    const { update, load, log } = await updateUnderLoad(held, dir);
-    fs.rmSync(dir, { recursive: true, force: true });
-
-    expect(update.output).toMatch(/AppFleetASG\w+: its launch template changed; its UpdatePolicy replaces app1, app2, app3, app4/);
-    expect(update.output).toMatch(/AppFleetASG\w+: replacing app1, app2, app3, app4 in 4 batches of at most 1, at least 4 in service, each new instance signalling within/);
-    // One at a time: each old instance is terminated only after its replacement signalled, in turn.
-    expect(update.output).toMatch(/AppFleetASG\w+: app1, app2, app3, app4 replaced by app5, app6, app7, app8/);
-    expect(update.code).toBe(0);
-    const signalThenTerminate = [1, 2, 3, 4].flatMap(i => [`app${i + 4}   signalled SUCCESS`, `terminating app${i}, replaced by the new launch template`]);
-    expect(inOrder(log, signalThenTerminate)).toEqual(signalThenTerminate);
-    expect(load.requests).toBeGreaterThan(0);
-    expect(load.failed).toBe(0);
-    const after = groupHosts();
-    expect(after.map(h => h.name)).toEqual(['app5', 'app6', 'app7', 'app8']);
-    expect(after.filter(h => before.some(b => b.instanceId === h.instanceId))).toEqual([]);
-    const bodies = new Set(await answers(held));
-    expect(bodies).toEqual(new Set(after.map(h => `${h.instanceId} version 2`)));
   }, 900_000);
 });
