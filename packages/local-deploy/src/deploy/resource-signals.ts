@@ -197,15 +197,19 @@ export class ResourceSignals {
   public waitForUpdateSignals(resource: string, hosts: string[], deadline: number): Promise<Map<string, ReceivedSignal | undefined>> {
     const outcome = () => new Map(hosts.map(h => [h, this.received.find(s => s.update && s.resource === resource && s.host === h)]));
     return new Promise(resolve => {
+      let timer: NodeJS.Timeout | undefined;
       const settle = () => {
+        clearTimeout(timer);
         const now = outcome();
         if ([...now.values()].every(x => x) || Date.now() >= deadline) {
-          clearTimeout(timer);
           this.onUpdateSignal = () => undefined;
           resolve(now);
+          return;
         }
+        // Again until the deadline: a timer runs on Node's monotonic clock and may fire a moment
+        // before Date.now() reaches the deadline.
+        timer = setTimeout(settle, Math.max(1, deadline - Date.now()));
       };
-      const timer = setTimeout(settle, Math.max(0, deadline - Date.now()));
       this.onUpdateSignal = settle;
       settle();
     });
