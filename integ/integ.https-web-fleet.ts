@@ -9,58 +9,24 @@
  * deploys locally, where a local CA issues the certificate, but whose certificate AWS never issues.
  */
 import { IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { ApacheUwsgiWebFleet } from '@nlb-tiers/apache-uwsgi-web-server';
-import { ProvisioningLogBucket } from '@nlb-tiers/core';
-import { FlaskUwsgiAppFleet } from '@nlb-tiers/flask-uwsgi-app-fleet';
-import { InternalNlbTier } from '@nlb-tiers/internal-nlb-tier';
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import { Construct } from 'constructs';
+import { Stack } from 'aws-cdk-lib';
 import { integApp } from './support/app';
 import { DEFAULT_APP_ANSWER_PATTERN, DistinctBodiesProbe, RedirectProbe, expectHealthyTargets, expectHttpGet } from './support/assertions';
+import { HttpsWebFleetStack } from '../packages/example-app/src/https-web-fleet-stack';
 
 /** The default desired capacity of FlaskUwsgiAppFleet and of ApacheUwsgiWebFleet. */
 const DEFAULT_DESIRED_CAPACITY = 2;
 const ZONE_NAME = process.env.NLB_TIERS_INTEG_ZONE_NAME ?? 'example.com';
 const ZONE_ID = process.env.NLB_TIERS_INTEG_ZONE_ID ?? 'Z0000000000000EXAMPLE';
-
-/** The app tier of the reference architecture behind an HTTPS web fleet. */
-class HttpsWebFleetStack extends Stack {
-  public readonly tier: InternalNlbTier;
-  public readonly web: ApacheUwsgiWebFleet;
-  public readonly domainName = `nlb-tiers-integ.${ZONE_NAME}`;
-
-  constructor(scope: Construct, id: string, props: StackProps) {
-    super(scope, id, props);
-    const vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
-      maxAzs: 2,
-      natGateways: 1,
-      subnetConfiguration: [
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
-        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
-      ],
-    });
-    const logBucket = new ProvisioningLogBucket(this, 'ProvisioningLogs').bucket;
-    this.tier = new InternalNlbTier(this, 'AppTier', { vpc });
-    new FlaskUwsgiAppFleet(this, 'AppFleet', { vpc, loadBalancer: this.tier, logBucket });
-    const domainZone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: ZONE_ID, zoneName: ZONE_NAME });
-    const certificate = new acm.Certificate(this, 'Certificate', {
-      domainName: this.domainName,
-      validation: acm.CertificateValidation.fromDns(domainZone),
-    });
-    this.web = new ApacheUwsgiWebFleet(this, 'WebFleet', {
-      vpc, upstream: this.tier, logBucket, certificate, domainName: this.domainName, domainZone,
-    });
-    new CfnOutput(this, 'WebUrl', { value: this.web.url, description: 'The site\'s HTTPS URL' });
-  }
-}
+const DOMAIN_NAME = `nlb-tiers-integ.${ZONE_NAME}`;
 
 const app = integApp();
 // The access logs' bucket policy names the principal of the region's load balancers.
-const stack = new HttpsWebFleetStack(app, 'NlbTiersIntegHttpsWebFleet', { env: { region: 'us-east-1' } });
+const stack = new HttpsWebFleetStack(app, 'NlbTiersIntegHttpsWebFleet', {
+  env: { region: 'us-east-1' },
+  zone: { hostedZoneId: ZONE_ID, zoneName: ZONE_NAME },
+  domainName: DOMAIN_NAME,
+});
 const assertionStack = new Stack(app, 'NlbTiersIntegHttpsWebFleetAssertions', { env: { region: 'us-east-1' } });
 
 const integ = new IntegTest(app, 'HttpsWebFleet', {
@@ -85,8 +51,8 @@ const balanced = new DistinctBodiesProbe(assertionStack, 'DistinctBodiesProbe', 
 
 // 4. Plain HTTP answers a permanent redirect to the HTTPS URL. The listener's redirect names port
 // 443; whether the Location keeps ':443' is not documented, and either form reaches the same listener.
-const redirect = new RedirectProbe(assertionStack, 'RedirectProbe', `http://${stack.domainName}/`)
-  .expectRedirect(integ.assertions, 301, Match.stringLikeRegexp(`^https://${stack.domainName.replace(/\./g, '\\.')}(:443)?/$`));
+const redirect = new RedirectProbe(assertionStack, 'RedirectProbe', `http://${DOMAIN_NAME}/`)
+  .expectRedirect(integ.assertions, 301, Match.stringLikeRegexp(`^https://${DOMAIN_NAME.replace(/\./g, '\\.')}(:443)?/$`));
 
 healthyWebServers.next(https).next(balanced).next(redirect);
 

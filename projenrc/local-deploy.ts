@@ -194,13 +194,13 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   // constructs' defaults (B), the floor, and the defaults with more app servers, for the deploy timings.
   options.exampleApp.gitignore.exclude('/cdk.bench.out/');
   const bench = root.addTask('bench', {
-    description: 'Compare the article\'s configuration with the constructs\' defaults and the floor on the same local topology (wrk, '
+    description: 'Compare the article\'s configuration with the constructs\' defaults, the floor and the HTTPS web fleet on the same local topology (wrk, '
       + 'CPU per request, failover, deploy timings and CPU, synth time) and write docs/benchmarks.md; root, Linux',
     receiveArgs: true,
   });
   bench.spawn(prepareLocal);
   bench.exec('npx cdk synth -q --app "npx ts-node -P tsconfig.json --prefer-ts-exts src/bench/bench-app.ts" -o cdk.bench.out', { cwd: exampleDir });
-  bench.exec(`${cli} bench ${exampleDir}/cdk.bench.out BenchArticle BenchDefaults --floor-stack BenchFloor `
+  bench.exec(`${cli} bench ${exampleDir}/cdk.bench.out BenchArticle BenchDefaults --floor-stack BenchFloor --https-stack BenchHttps `
     + `--scale-stacks BenchScale8,BenchScale32 --scale-in-stack BenchScaleIn --synth-app ${exampleDir} --output docs/benchmarks.md`, { receiveArgs: true });
 
   // The same bench app, with the fleet's playbook of PROVISIONING_BASELINE in a copy of its assembly:

@@ -14,6 +14,24 @@ export interface ReferenceArchitectureProps extends StackProps {
 }
 
 /**
+ * The reference architecture's network: 10.0.0.0/16 over two AZs, a public and a private /24 in
+ * each, one NAT gateway for installs, and flow logs.
+ */
+export function referenceVpc(scope: Construct): ec2.Vpc {
+  return new ec2.Vpc(scope, 'Vpc', {
+    ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
+    maxAzs: 2,
+    natGateways: 1,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
+    ],
+    // Rejected and accepted flows, for auditing the security-group chain web -> NLB -> app.
+    flowLogs: { FlowLog: { trafficType: ec2.FlowLogTrafficType.ALL } },
+  });
+}
+
+/**
  * The reference architecture: an Apache web server in a public subnet proxies uwsgi to an
  * internal NLB, which balances a Flask/uWSGI Auto Scaling group in the private subnets.
  */
@@ -26,18 +44,7 @@ export class ReferenceArchitectureStack extends Stack {
   constructor(scope: Construct, id: string, props: ReferenceArchitectureProps = {}) {
     super(scope, id, props);
 
-    // 10.0.0.0/16 over two AZs: a public and a private /24 in each, one NAT gateway for installs.
-    this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
-      maxAzs: 2,
-      natGateways: 1,
-      subnetConfiguration: [
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
-        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
-      ],
-      // Rejected and accepted flows, for auditing the security-group chain web -> NLB -> app.
-      flowLogs: { FlowLog: { trafficType: ec2.FlowLogTrafficType.ALL } },
-    });
+    this.vpc = referenceVpc(this);
 
     const logBucket = new ProvisioningLogBucket(this, 'ProvisioningLogs').bucket;
     this.tier = new InternalNlbTier(this, 'AppTier', { ...props.tier, vpc: this.vpc });

@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { ArticleConfigurationStack } from './article-configuration';
 import { FloorConfigurationStack } from './floor-configuration';
+import { HttpsWebFleetStack } from '../https-web-fleet-stack';
 import { ReferenceArchitectureStack } from '../reference-architecture-stack';
 
 // The configurations `npx projen bench` compares on the same local topology.
@@ -11,6 +12,15 @@ new ArticleConfigurationStack(app, 'BenchArticle');
 new ReferenceArchitectureStack(app, 'BenchDefaults');
 /** The floor: B's app behind Apache and uWSGI on one host, no load-balancer hop. */
 new FloorConfigurationStack(app, 'BenchFloor');
+/**
+ * B's app tier behind the HTTPS web fleet. `example.com` is reserved for examples (RFC 2606): the
+ * local deploy's CA issues its certificate.
+ */
+new HttpsWebFleetStack(app, 'BenchHttps', {
+  env: { region: 'us-east-1' },
+  zone: { hostedZoneId: 'Z0000000000000EXAMPLE', zoneName: 'example.com' },
+  domainName: 'bench.example.com',
+});
 /** B with more app servers: how long a local deploy takes, and its CPU time, as the group grows. */
 for (const appServers of [8, 32]) {
   new ReferenceArchitectureStack(app, `BenchScale${appServers}`, {

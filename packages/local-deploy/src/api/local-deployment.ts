@@ -1,9 +1,9 @@
-import { get as httpGet } from '../checks/http-requests';
 import { parseArgs } from '../cli/args';
 import { deployStack, waitUntilHealthy } from '../cli/deploy-stack';
 import { Session } from '../cli/session';
 import { LocalDeployment as Deployment, PublishedEndpoint, TargetHealth } from '../deploy/deployment';
 import { ExitCode, LocalDeployError } from '../errors';
+import { get as httpGet } from '../runtime/http-client';
 
 export { PublishedEndpoint, TargetHealth };
 

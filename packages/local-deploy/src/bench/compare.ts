@@ -17,6 +17,8 @@ export interface BenchPlan {
   readonly stackB: string;
   /** The floor: the same app behind Apache and uWSGI on one host, no load balancer in between. */
   readonly floorStack?: string;
+  /** B's app tier behind the HTTPS web fleet (an Application Load Balancer that terminates TLS). */
+  readonly httpsStack?: string;
   /** Stacks deployed up and down only, for their timing (e.g. the example app with 8 and 32 app hosts). */
   readonly scaleStacks: string[];
   /** A stack whose app group runs one instance more than its minimum: scaled in by one under load. */
@@ -46,7 +48,7 @@ export interface BenchHooks {
 }
 
 /** The configurations loaded in turns. */
-type Variant = 'a' | 'b' | 'floor';
+type Variant = 'a' | 'b' | 'floor' | 'https';
 
 /** Seconds into a failover run at which the uWSGI is killed, and how long the run lasts after it. */
 const FAILOVER = { killAfterSeconds: 2, windowAfterKillSeconds: 8 };
@@ -77,14 +79,15 @@ export async function runBench(plan: BenchPlan, hooks: BenchHooks): Promise<Benc
     const a = await up(plan.stackA);
     const b = await up(plan.stackB);
     const floor = plan.floorStack ? await up(plan.floorStack) : undefined;
-    const variants = { a: a.deployment, b: b.deployment, ...floor ? { floor: floor.deployment } : {} };
+    const https = plan.httpsStack ? await up(plan.httpsStack) : undefined;
+    const variants = { a: a.deployment, b: b.deployment, ...floor ? { floor: floor.deployment } : {}, ...https ? { https: https.deployment } : {} };
     const throughput = await measureThroughput(variants, plan, hooks.log);
     const failover = plan.failoverConcurrency > 0 ? {
       a: await measureFailover(a.deployment, plan, hooks.log),
       b: await measureFailover(b.deployment, plan, hooks.log),
     } : undefined;
     const deploys: DeployTiming[] = [];
-    for (const d of [a, b, ...floor ? [floor] : []]) deploys.push(await down(d));
+    for (const d of [a, b, ...floor ? [floor] : [], ...https ? [https] : []]) deploys.push(await down(d));
     for (const name of plan.scaleStacks) deploys.push(await down(await up(name)));
     let scaleInResult: ScaleInResult | undefined;
     if (plan.scaleInStack) {
@@ -98,7 +101,12 @@ export async function runBench(plan: BenchPlan, hooks: BenchHooks): Promise<Benc
       machine,
       healthCheckTimeScale: plan.healthCheckTimeScale,
       durationSeconds: plan.durationSeconds,
-      variants: { a: plan.stackA, b: plan.stackB, ...plan.floorStack ? { floor: plan.floorStack } : {} },
+      variants: {
+        a: plan.stackA,
+        b: plan.stackB,
+        ...plan.floorStack ? { floor: plan.floorStack } : {},
+        ...plan.httpsStack ? { https: plan.httpsStack } : {},
+      },
       throughput,
       failover,
       deploys,
@@ -157,7 +165,7 @@ function appHosts(topology: Topology): number {
 /** Every concurrency: a short warm-up of each configuration, then rounds of them in turns (A, B, floor, A, ...). */
 async function measureThroughput(deployments: Partial<Record<Variant, LocalDeployment>>, plan: BenchPlan,
   log: (line: string) => void): Promise<ThroughputRow[]> {
-  const order = (['a', 'b', 'floor'] as const).filter(v => deployments[v]);
+  const order = (['a', 'b', 'floor', 'https'] as const).filter(v => deployments[v]);
   const rows: ThroughputRow[] = [];
   for (const concurrency of plan.concurrencies) {
     const load = (d: LocalDeployment, durationSeconds: number) =>
@@ -182,8 +190,9 @@ async function measureThroughput(deployments: Partial<Record<Variant, LocalDeplo
       }
     }
     const floor = runs.floor ? { floor: medianRun(runs.floor) } : {};
-    const row: ThroughputRow = { concurrency, a: medianRun(runs.a!), b: medianRun(runs.b!), ...floor, rounds: plan.rounds };
-    log(`concurrency ${concurrency}: ${order.map(v => `${v === 'floor' ? 'floor' : v.toUpperCase()} ${row[v]!.requestsPerSecond.toFixed(0)} req/s `
+    const https = runs.https ? { https: medianRun(runs.https) } : {};
+    const row: ThroughputRow = { concurrency, a: medianRun(runs.a!), b: medianRun(runs.b!), ...floor, ...https, rounds: plan.rounds };
+    log(`concurrency ${concurrency}: ${order.map(v => `${v === 'floor' || v === 'https' ? v : v.toUpperCase()} ${row[v]!.requestsPerSecond.toFixed(0)} req/s `
       + `p99 ${row[v]!.p99Ms.toFixed(1)} ms ${cpuMsPerRequest(row[v]!).toFixed(2)} CPU ms/request`).join(', ')}`);
     rows.push(row);
   }

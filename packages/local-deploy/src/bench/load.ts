@@ -19,13 +19,15 @@ export interface CpuUse {
 }
 
 /**
- * A wrk run against a deployment's first published web server, from its Internet namespace. Its
- * script is written to the deployment's run folder, which goes with the deployment.
+ * A wrk run against a deployment's first published web server (or else its first internet-facing
+ * load balancer's site), from its Internet namespace. Its script is written to the deployment's
+ * run folder, which goes with the deployment. wrk does not verify certificates (it loads; the
+ * request client and the integ calls check the chain against the deployment's CA).
  */
 export async function runWrk(deployment: LocalDeployment, options: Omit<WrkOptions, 'url'>): Promise<WrkReport & { cpu: CpuUse }> {
   const endpoint = deployment.endpoints[0];
-  if (!endpoint) throw new Error('the deployment has no published web server to load');
-  const url = `http://${endpoint.elasticIp}:${endpoint.servedPort}/`;
+  const url = endpoint ? `http://${endpoint.elasticIp}:${endpoint.servedPort}/` : deployment.sites[0]?.url;
+  if (!url) throw new Error('the deployment has no published web server or internet-facing load balancer to load');
   const script = path.join(deployment.names.runDir, options.failures ? 'wrk-failures.lua' : 'wrk.lua');
   fs.writeFileSync(script, wrkScript(options.failures));
   const argv = ['netns', 'exec', deployment.names.internetNamespace, ...wrkShellCommand(wrkArgs({ ...options, url }, script))];

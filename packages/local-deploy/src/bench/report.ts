@@ -85,7 +85,7 @@ export function renderBenchmarks(r: BenchResults): string {
     '',
     'All run on the same local topology (`nlb-tiers-local`: a namespace per instance, an nftables balancer',
     'with health checks for the NLB, real Apache, uWSGI and Flask), all deployed at once, and loaded in',
-    `turns (A, B${r.variants.floor ? ', floor' : ''}, A, ...) so that whatever else runs on the machine weighs on each alike. The load comes`,
+    `turns (A, B${r.variants.floor ? ', floor' : ''}${r.variants.https ? ', HTTPS' : ''}, A, ...) so that whatever else runs on the machine weighs on each alike. The load comes`,
     'from `wrk` in the Internet namespace to the Elastic IP: every tier and the load generator share the',
     `machine's ${r.machine.cores} cores. Health-check intervals run ${r.healthCheckTimeScale}x as long as synthesized.`,
     '',
@@ -126,6 +126,25 @@ export function renderBenchmarks(r: BenchResults): string {
       '| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
       ...floorRows.map(t => `| ${t.concurrency} | ${loadCells(t.floor!).join(' | ')} | ${cpuCell(t.floor!)} | ${f2(cpuMsPerRequest(t.floor!))} | `
         + `${f2(cpuMsPerRequest(t.b))} | ${f2(cpuMsPerRequest(t.b) / cpuMsPerRequest(t.floor!))} | ${machineCell(t.floor!, r.machine.cores)} |`),
+      '',
+    );
+  }
+
+  const httpsRows = r.throughput.filter(t => t.https);
+  if (httpsRows.length > 0) {
+    lines.push(
+      '## B behind the HTTPS web fleet',
+      '',
+      `The same loads on \`${r.variants.https}\` (\`packages/example-app/src/https-web-fleet-stack.ts\`), in the same turns: B's app tier`,
+      'behind two Apache servers and an Application Load Balancer that terminates TLS (HAProxy with a certificate',
+      'of the deployment\'s CA, TLS 1.2 or 1.3, ECDSA P-256). wrk keeps its connections open, so the TLS cost is',
+      'that of encrypting the requests, with one handshake per connection. HTTPS/B is the ratio to B.',
+      '',
+      '| Concurrency | HTTPS req/s | HTTPS p50 ms | HTTPS p99 ms | HTTPS errors | HTTPS: apache2 / uwsgi / other cores | HTTPS: haproxy cores (of other) | HTTPS: deployment CPU ms/request | B: deployment CPU ms/request | HTTPS/B req/s | HTTPS/B p99 | HTTPS/B CPU per request |',
+      '| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...httpsRows.map(t => `| ${t.concurrency} | ${loadCells(t.https!).join(' | ')} | ${cpuCell(t.https!)} | ${f1(t.https!.cpu.byProgram.haproxy ?? 0)} | ${f2(cpuMsPerRequest(t.https!))} | `
+        + `${f2(cpuMsPerRequest(t.b))} | ${f2(t.https!.requestsPerSecond / t.b.requestsPerSecond)} | ${f2(t.https!.p99Ms / t.b.p99Ms)} | `
+        + `${f2(cpuMsPerRequest(t.https!) / cpuMsPerRequest(t.b))} |`),
       '',
     );
   }

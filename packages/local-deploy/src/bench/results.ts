@@ -22,6 +22,8 @@ export interface ThroughputRow {
   readonly b: LoadRun;
   /** The floor, when one was measured. */
   readonly floor?: LoadRun;
+  /** B's app tier behind the HTTPS web fleet, when one was measured. */
+  readonly https?: LoadRun;
   readonly rounds: number;
 }
 
@@ -77,7 +79,7 @@ export interface BenchResults {
   readonly machine: MachineInfo;
   readonly healthCheckTimeScale: number;
   readonly durationSeconds: number;
-  readonly variants: { readonly a: string; readonly b: string; readonly floor?: string };
+  readonly variants: { readonly a: string; readonly b: string; readonly floor?: string; readonly https?: string };
   readonly throughput: ThroughputRow[];
   readonly failover?: { readonly a: FailoverResult; readonly b: FailoverResult };
   readonly deploys: DeployTiming[];

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { InlineFunction } from './deploy-assertions';
-import { get } from './http-requests';
 import { LocalDeployment, PublishedEndpoint } from '../deploy/deployment';
+import { caEnvironment, get, InternetClient } from '../runtime/http-client';
 
 /** The answer of a call, or why it has no local equivalent. */
 export type CallResult = { readonly response: unknown } | { readonly unsupported: string } | { readonly error: string };
@@ -25,24 +25,10 @@ export function rewriteUrls(value: unknown, endpoints: PublishedEndpoint[]): unk
   return value;
 }
 
-/**
- * Where calls run as an Internet client: the Internet namespace (whose /etc/hosts names the
- * internet-facing balancers), trusting the deployment's CA (handed over as NODE_EXTRA_CA_CERTS; no
- * trust store of the machine changes). Undefined for a deployment without internet-facing balancers.
- */
-export interface InternetClient {
-  readonly namespace: string;
-  readonly caFile?: string;
-}
-
+/** The Internet client of a deployment with internet-facing balancers: where integ calls run. */
 export function internetClient(deployment: LocalDeployment): InternetClient | undefined {
   if (!deployment.hasInternetFacingBalancers) return undefined;
-  return { namespace: deployment.internetNamespace, ...(deployment.caFile ? { caFile: deployment.caFile } : {}) };
-}
-
-/** The environment variable through which Node.js takes more trusted CAs (added to its own). */
-function caEnvironment(client: InternetClient | undefined): Record<string, string> {
-  return client?.caFile ? { NODE_EXTRA_CA_CERTS: client.caFile } : {};
+  return deployment.internetClient;
 }
 
 /** A GET that follows redirects, as integ-tests-alpha's `httpApiCall` handler (fetch) does. */

@@ -19,6 +19,8 @@ export interface Options {
   readonly secretValues?: string;
   /** bench: the floor, a stack that serves the app with no load-balancer hop. */
   readonly floorStack?: string;
+  /** bench: B's app tier behind the HTTPS web fleet, loaded through its Application Load Balancer. */
+  readonly httpsStack?: string;
   /** bench: stacks deployed up and down only, for their timing and CPU time. */
   readonly scaleStacks: string[];
   /** bench: a stack whose app group is scaled in by one under load. */
@@ -74,6 +76,7 @@ Options:
                                   {"ssmParameters": {"<name>": "<value>"}, "secrets": {"<name or ARN>": "<value>"}}
                                   (read at every call: edit it, then reprovision, to rotate; default: none exist)
   --floor-stack <stack>           bench: the same app behind Apache and uWSGI on one host, no load balancer
+  --https-stack <stack>           bench: B's app tier behind the HTTPS web fleet (TLS at an Application Load Balancer)
   --scale-stacks <s1,s2,...>      bench: stacks only deployed up and down, for their time and CPU time
   --scale-in-stack <stack>        bench: a stack whose app group is scaled in by one under load
   --concurrency <c1,c2,...>       bench: concurrencies of the load (default 1,8,32,64; each 1 to 256)
@@ -96,7 +99,7 @@ interface NumberSpec {
   readonly integer: boolean;
 }
 interface NumberListSpec { readonly kind: 'numbers'; readonly key: 'concurrencies'; readonly min: number; readonly max: number }
-interface TextSpec { readonly kind: 'text'; readonly key: 'floorStack' | 'scaleInStack' | 'synthApp' | 'output' | 'secretValues' }
+interface TextSpec { readonly kind: 'text'; readonly key: 'floorStack' | 'httpsStack' | 'scaleInStack' | 'synthApp' | 'output' | 'secretValues' }
 interface TextListSpec { readonly kind: 'texts'; readonly key: 'scaleStacks' }
 interface FlagSpec { readonly kind: 'flag'; readonly key: 'hold' | 'installPackages' }
 type OptionSpec = (NumberSpec | NumberListSpec | TextSpec | TextListSpec | FlagSpec) & { readonly commands: readonly Command[] };
@@ -112,6 +115,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   '--desired-capacity': { kind: 'number', key: 'desiredCapacity', min: 1, max: 16, integer: true, commands: ['deploy', 'plan', 'bench-provisioning'] },
   '--secret-values': { kind: 'text', key: 'secretValues', commands: ['deploy', 'integ'] },
   '--floor-stack': { kind: 'text', key: 'floorStack', commands: ['bench'] },
+  '--https-stack': { kind: 'text', key: 'httpsStack', commands: ['bench'] },
   '--scale-stacks': { kind: 'texts', key: 'scaleStacks', commands: ['bench'] },
   '--scale-in-stack': { kind: 'text', key: 'scaleInStack', commands: ['bench'] },
   '--concurrency': { kind: 'numbers', key: 'concurrencies', min: 1, max: 256, commands: ['bench'] },

@@ -16,6 +16,7 @@ import { killNamespaceProcesses, removeIfEmpty } from '../runtime/cleanup';
 import { CFN_SIGNAL_SOCKET, ControlServer, SYSTEMD_SOCKET } from '../runtime/control-server';
 import { listeningPorts, run, runIn, sleep, waitForListen } from '../runtime/exec';
 import { applySecurityGroups, imdsRedirectRuleset, internetGatewayRuleset } from '../runtime/firewall';
+import { InternetClient } from '../runtime/http-client';
 import { InitSystem, journalFile, UnitAction } from '../runtime/init-system';
 import { createLocalCa, issueCertificate, LocalCa } from '../runtime/local-ca';
 import { Machine, MachineDirs, prepareMachine } from '../runtime/machine';
@@ -57,6 +58,21 @@ export interface PublishedEndpoint {
   readonly url: string;
 }
 
+/** A site that an internet-facing load balancer serves, as a client on the Internet side reaches it. */
+export interface InternetSite {
+  /** The load balancer's logical id. */
+  readonly balancer: string;
+  /**
+   * Its first forwarding listener's URL (the first HTTPS one, if any), by the first alias record
+   * that targets the balancer, or else its DNS name.
+   */
+  readonly url: string;
+  /** Its address on the Internet side. */
+  readonly publicAddress: string;
+  /** Where its clients run, and the CA they trust. */
+  readonly client: InternetClient;
+}
+
 /** An instance that {@link LocalDeployment.launchInstances} launched. */
 export interface LaunchedInstance {
   readonly host: string;
@@ -93,6 +109,7 @@ export interface DeploymentState {
   readonly balancers: Array<{ name: string; namespace: string; address: string; stateFile: string; targetGroups: string[] }>;
   readonly processes: Array<{ name: string; namespace: string; pid: number; restarts: number }>;
   readonly endpoints: PublishedEndpoint[];
+  readonly sites: InternetSite[];
 }
 
 /** How long a host's init may take to set up its filesystem, and a server to start listening. */
@@ -249,6 +266,7 @@ export class LocalDeployment {
       })),
       processes: this.supervisor?.running ?? [],
       endpoints: this.endpoints,
+      sites: this.sites,
     };
   }
 
@@ -686,6 +704,22 @@ export class LocalDeployment {
   /** Whether an Internet client reaches a balancer by name (an internet-facing one exists). */
   public get hasInternetFacingBalancers(): boolean {
     return this.topology.balancers.some(b => b.publicAddress);
+  }
+
+  /** A client on the Internet side: it runs in the Internet namespace and trusts the deployment's CA. */
+  public get internetClient(): InternetClient {
+    return { namespace: this.internetNamespace, ...(this.caFile ? { caFile: this.caFile } : {}) };
+  }
+
+  /** The sites of the internet-facing balancers that forward to targets. */
+  public get sites(): InternetSite[] {
+    const client = this.internetClient;
+    return this.topology.balancers.filter(b => b.publicAddress && b.listeners.length > 0).map(b => {
+      const listener = b.listeners.find(l => l.protocol === 'HTTPS') ?? b.listeners[0];
+      const scheme = listener.protocol === 'HTTPS' ? 'https' : 'http';
+      const port = listener.port === (scheme === 'https' ? 443 : 80) ? '' : `:${listener.port}`;
+      return { balancer: b.logicalId, url: `${scheme}://${b.aliases[0] ?? b.dnsName}${port}/`, publicAddress: b.publicAddress!, client };
+    });
   }
 
   /** Issues every certificate of the stack with a CA of this deployment (in its run folder); PEM files by logical id. */

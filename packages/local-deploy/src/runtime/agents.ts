@@ -10,6 +10,14 @@ function agent(namespace: string, name: string, ...args: string[]): string[] {
   return ['ip', 'netns', 'exec', namespace, process.execPath, path.join(__dirname, 'agents', `${name}.js`), ...args];
 }
 
+/**
+ * The request client, run in `namespace` as a client there: `count` GETs of `url`, one JSON line
+ * each (src/runtime/agents/request-client.ts).
+ */
+export function requestClientCommand(namespace: string, url: string, count: number, timeoutMs: number): string[] {
+  return agent(namespace, 'request-client', url, String(count), String(timeoutMs));
+}
+
 /** The link-local address of the instance metadata service. */
 export const IMDS_ADDRESS = '169.254.169.254';
 /**

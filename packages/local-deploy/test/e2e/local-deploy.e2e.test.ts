@@ -11,10 +11,10 @@ import * as path from 'path';
 import {
   CLI, deploymentId, HeldDeployment, leftovers, leftoversAfter, namespacedPids, readState, runTool, sleep, startHeld, stop, tcpProbe,
 } from './harness';
-import { get } from '../../src/checks/http-requests';
 import { TargetHealth } from '../../src/deploy/deployment';
 import { mapStack } from '../../src/model/map-stack';
 import { DownloadContentStep } from '../../src/model/ssm-documents';
+import { get } from '../../src/runtime/http-client';
 import { RUN_ROOT } from '../../src/runtime/naming';
 import { parseServiceUnit } from '../../src/runtime/systemd-unit';
 import { editedFixture, readStack, REFERENCE } from '../fixtures';

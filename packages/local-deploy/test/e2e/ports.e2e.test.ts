@@ -8,9 +8,9 @@
  */
 import * as fs from 'fs';
 import { HeldDeployment, leftoversAfter, startHeld, stop } from './harness';
-import { get } from '../../src/checks/http-requests';
 import { mapStack } from '../../src/model/map-stack';
 import { Host } from '../../src/model/topology';
+import { get } from '../../src/runtime/http-client';
 import { PORTS, readmeApps, readStack } from '../fixtures';
 import { describeWhen, IS_ROOT } from '../machine-requirements';
 

@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { HeldDeployment, leftoversAfter, runTool, sleep, startHeld, stop } from './harness';
-import { get } from '../../src/checks/http-requests';
+import { get } from '../../src/runtime/http-client';
 import { RUN_ROOT } from '../../src/runtime/naming';
 import { CUSTOM_APP } from '../fixtures';
 import { describeWhen, IS_ROOT } from '../machine-requirements';

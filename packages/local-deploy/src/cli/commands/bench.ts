@@ -10,20 +10,21 @@ import { ParsedArgs } from '../args';
 import { Session } from '../session';
 
 /**
- * `bench <cdk.out> <stack A> <stack B>`: loads A, B (and the floor) in turns on the same local
+ * `bench <cdk.out> <stack A> <stack B>`: loads A, B (and the floor, and the HTTPS web fleet) in turns on the same local
  * topology, kills a uWSGI of each under load, times the deploys of the other stacks, and writes the
  * report. Every stack is mapped and the machine checked for all of them before anything runs.
  */
 export async function benchCommand({ operands: [assemblyDir, stackA, stackB], options, argv }: ParsedArgs, session: Session): Promise<ExitCode> {
   const assembly = CloudAssembly.read(assemblyDir);
-  const names = [...new Set([stackA, stackB, ...options.floorStack ? [options.floorStack] : [], ...options.scaleStacks,
-    ...options.scaleInStack ? [options.scaleInStack] : []])];
+  const optional = [options.floorStack, options.httpsStack, ...options.scaleStacks, options.scaleInStack].filter((s): s is string => !!s);
+  const names = [...new Set([stackA, stackB, ...optional])];
   const topologies = new Map<string, Topology>(names.map(name => [name, mapStack(assembly.stack(name))]));
   session.preflight([...topologies.values()], [WRK_PACKAGE]);
   const results = await runBench({
     stackA,
     stackB,
     floorStack: options.floorStack,
+    httpsStack: options.httpsStack,
     scaleStacks: options.scaleStacks,
     scaleInStack: options.scaleInStack,
     topologies,

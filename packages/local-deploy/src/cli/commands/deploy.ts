@@ -1,32 +1,35 @@
+import { parseUpdateRequest } from './update';
 import { CloudAssembly } from '../../assembly/cloud-assembly';
 import { sendRequests } from '../../checks/http-requests';
+import { LocalDeployment } from '../../deploy/deployment';
 import { collectLogs, describeLogCollection } from '../../deploy/log-collection';
 import { updateDeployment } from '../../deploy/update';
 import { ExitCode } from '../../errors';
 import { CommandSocketServer } from '../../runtime/command-socket';
+import { InternetClient } from '../../runtime/http-client';
 import { ParsedArgs } from '../args';
 import { deployStack, waitUntilHealthy } from '../deploy-stack';
 import { describeFailure } from '../describe';
 import { Session } from '../session';
-import { parseUpdateRequest } from './update';
 
 /**
  * `deploy <cdk.out> <stack>`: brings the stack up, waits for healthy targets, sends the requests
- * through the first published web server and tears everything down (after SIGINT/SIGTERM with `--hold`).
+ * through the first published web server (or internet-facing load balancer) and tears everything down (after SIGINT/SIGTERM with `--hold`).
  */
 export async function deployCommand({ operands: [assemblyDir, stackName], options }: ParsedArgs, session: Session): Promise<ExitCode> {
   const { log } = session;
   const { topology, deployment } = await deployStack(session, assemblyDir, stackName, options);
   try {
     if (!(await waitUntilHealthy(deployment, log))) return ExitCode.CHECKS_FAILED;
-    const endpoint = deployment.endpoints[0];
-    if (!endpoint) {
-      log('The stack has no web server with an Elastic IP: nothing to send requests to.');
+    const target = requestTarget(deployment);
+    if (!target) {
+      log('The stack has no web server with an Elastic IP and no internet-facing load balancer: nothing to send requests to.');
       return ExitCode.CHECKS_FAILED;
     }
-    log(`All targets healthy. Sending ${options.requests} requests to ${endpoint.url} (Elastic IP ${endpoint.elasticIp}):`);
-    const summary = await sendRequests(endpoint.url, options.requests, 5000, r =>
-      log(`  #${String(r.index).padStart(3, '0')} ${r.status ?? '---'} ${r.error && r.status !== 200 ? `${r.error} ` : ''}${r.body.slice(0, 120)} (${r.elapsedMs} ms)`));
+    log(`All targets healthy. Sending ${options.requests} requests to ${target.description}:`);
+    const summary = await sendRequests(target.url, options.requests, 5000, r =>
+      log(`  #${String(r.index).padStart(3, '0')} ${r.status ?? '---'} ${r.error && r.status !== 200 ? `${r.error} ` : ''}${r.body.slice(0, 120)} (${r.elapsedMs} ms)`),
+    target.client);
     const targets = topology.balancers.flatMap(b => b.listeners).flatMap(l => l.targetGroup.targets).length;
     const wanted = Math.min(2, targets);
     log(`Summary: ${summary.results.length - summary.errors}/${summary.results.length} succeeded, ${summary.errors} errors, ` +
@@ -55,7 +58,7 @@ export async function deployCommand({ operands: [assemblyDir, stackName], option
         }
       }, ExitCode.USAGE);
       await commands.listen();
-      log(`Holding the deployment up: curl ${endpoint.url}   (Ctrl-C to tear down; nlb-tiers-local update ${deployment.names.id} <cdk.out> <stack> applies a new template)`);
+      log(`Holding the deployment up: ${target.curl}   (Ctrl-C to tear down; nlb-tiers-local update ${deployment.names.id} <cdk.out> <stack> applies a new template)`);
       // Only a signal ends the hold; the entry point tears down and exits.
       await new Promise<void>(() => undefined);
     }
@@ -63,4 +66,30 @@ export async function deployCommand({ operands: [assemblyDir, stackName], option
   } finally {
     await session.tearDown(deployment);
   }
+}
+
+/** Where `deploy` sends its requests, and how a user reaches the same place with curl. */
+interface RequestTarget {
+  readonly url: string;
+  readonly description: string;
+  readonly curl: string;
+  readonly client?: InternetClient;
+}
+
+/**
+ * The first published web server (an Elastic IP, on 127.0.0.1), or else the first internet-facing
+ * load balancer's site, reached from the Internet namespace and trusting the deployment's CA.
+ */
+function requestTarget(deployment: LocalDeployment): RequestTarget | undefined {
+  const endpoint = deployment.endpoints[0];
+  if (endpoint) return { url: endpoint.url, description: `${endpoint.url} (Elastic IP ${endpoint.elasticIp})`, curl: `curl ${endpoint.url}` };
+  const site = deployment.sites[0];
+  if (!site) return undefined;
+  const cacert = site.client.caFile ? ` --cacert ${site.client.caFile}` : '';
+  return {
+    url: site.url,
+    description: `${site.url} (load balancer ${site.balancer} at ${site.publicAddress}, from the Internet namespace${site.client.caFile ? ', trusting the local CA' : ''})`,
+    curl: `ip netns exec ${site.client.namespace} curl${cacert} ${site.url}`,
+    client: site.client,
+  };
 }
