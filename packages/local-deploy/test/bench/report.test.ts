@@ -91,7 +91,19 @@ describe('renderBenchmarks', () => {
     expect(md).toContain('| 32 | 6000 | 3.3 | 10.0 | 0 | 0.9 / 0.7 / 0.2 | 0.30 | 0.60 | 2.00 | 100 %, 0.33 |');
   });
 
-  test('without a floor, no floor section', () => {
+  test('the HTTPS web fleet: its runs, its HAProxy\'s cores, and its throughput, p99 and CPU per request against B\'s', () => {
+    const https = { ...run(2000, 50, 0, 1.8), cpu: { busy: 1, deploymentCores: 1.8, byProgram: { apache2: 0.6, uwsgi: 0.6, haproxy: 0.5, node: 0.1 } } };
+    const throughput = [{ concurrency: 32, a: run(1000, 60), b: run(3000, 25, 0, 1.8), https, rounds: 3 }];
+    const md = renderBenchmarks(results({ throughput, variants: { a: 'BenchArticle', b: 'BenchDefaults', https: 'BenchHttps' } }));
+
+    expect(md).toContain('## B behind the HTTPS web fleet');
+    expect(md).toContain('turns (A, B, HTTPS, A, ...)');
+    // HTTPS 1.8 / 2000 = 0.90 ms, B 1.8 / 3000 = 0.60 ms: 1.5 times B's CPU per request, 2/3 of its rate, twice its p99.
+    expect(md).toContain('| 32 | 2000 | 16.7 | 50.0 | 0 | 0.6 / 0.6 / 0.6 | 0.5 | 0.90 | 0.60 | 0.67 | 2.00 | 1.50 |');
+  });
+
+  test('without a floor or an HTTPS web fleet, no section of theirs', () => {
+    expect(renderBenchmarks(results())).not.toContain('B behind the HTTPS web fleet');
     expect(renderBenchmarks(results())).not.toContain('against the floor');
   });
 

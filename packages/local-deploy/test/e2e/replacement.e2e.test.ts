@@ -66,7 +66,7 @@ describeAsRoot('Auto Scaling replaces an unhealthy instance, under load', () => 
     const r = await underLoad(held, elasticIpUrl(held), 'app1', () => process.kill(app1.initPid!, 'SIGKILL'));
 
     console.log(`kill of app1's init under wrk -c ${CONCURRENCY}: ${r.failed} of ${r.requests} requests failed, `
-      + `the last ${r.secondsUntilNoneFail.toFixed(2)} s after the kill; ${r.replacement.host} in service after at most ${r.secondsUntilInService.toFixed(1)} s`);
+      + `the last at most ${r.secondsUntilNoneFail.toFixed(2)} s after the kill; ${r.replacement.host} in service after at most ${r.secondsUntilInService.toFixed(1)} s`);
     expect(held.output()).toMatch(new RegExp(`${GROUP.logicalId}: terminating app1 \\(${app1.instanceId}\\) and launching a replacement: EC2 status checks: its machine is down`));
     // Auto Scaling keeps the zones balanced: the replacement goes to the zone app1 leaves.
     const zone = FIXTURE.hosts.find(h => h.name === 'app1')!.metadata.availabilityZone;
@@ -91,7 +91,7 @@ describeAsRoot('Auto Scaling replaces an unhealthy instance, under load', () => 
     });
 
     console.log(`uWSGI of app2 stopped for good under wrk -c ${CONCURRENCY}: ${r.failed} of ${r.requests} requests failed, `
-      + `the last ${r.secondsUntilNoneFail.toFixed(2)} s after the stop; ${r.replacement.host} in service after at most ${r.secondsUntilInService.toFixed(1)} s`);
+      + `the last at most ${r.secondsUntilNoneFail.toFixed(2)} s after the stop; ${r.replacement.host} in service after at most ${r.secondsUntilInService.toFixed(1)} s`);
     expect(held.output()).toMatch(new RegExp(`terminating app2 \\(${app2.instanceId}\\) and launching a replacement: ELB health checks: its target is unhealthy`));
     const after = readState(held.state.id)!;
     expect(after.hosts.map(h => h.name)).not.toContain('app2');
