@@ -464,7 +464,8 @@ export class LocalDeployment {
   private async powerOff(host: string) {
     for (const s of this.hostServers.get(host) ?? []) await s.close();
     this.hostServers.delete(host);
-    await Promise.all(this.supervisor.running.filter(p => p.name.startsWith(`${host}/`)).map(p => this.supervisor.stop(p.name)));
+    // Those waiting for their restart too: a restart after the host's folders are gone would fail.
+    await this.supervisor.stopEvery(`${host}/`);
     killNamespaceProcesses(this.names.namespace(host));
   }
 

@@ -112,6 +112,14 @@ export class Supervisor {
     await this.terminate(s);
   }
 
+  /**
+   * Stops every process whose name starts with `prefix` (e.g. `app1/`, a host's), whether it runs
+   * or waits for its restart: none of them starts again.
+   */
+  public async stopEvery(prefix: string): Promise<void> {
+    await Promise.all([...this.processes.keys()].filter(name => name.startsWith(prefix)).map(name => this.stop(name)));
+  }
+
   /** Stops every process with its kill signal, then SIGKILL after a grace period. Never restarts. */
   public async stopAll(): Promise<void> {
     this.stoppingAll = true;
@@ -147,7 +155,14 @@ export class Supervisor {
       if (policy === 'always' || (policy === 'on-failure' && failed)) {
         s.timer = setTimeout(() => {
           s.restarts++;
-          this.launch(s);
+          try {
+            this.launch(s);
+          } catch (e) {
+            // As systemd logs a failed start: the process stays down, the deployment goes on.
+            s.timer = undefined;
+            this.log(`${s.spec.name} could not be restarted: ${(e as Error).message}`);
+            return;
+          }
           this.log(`${s.spec.name} restarted (pid ${s.child?.pid}) after ${s.spec.restart.restartSeconds}s`);
           this.onChange();
         }, s.spec.restart.restartSeconds * 1000);
