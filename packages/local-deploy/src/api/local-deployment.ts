@@ -1,11 +1,12 @@
+import { getFromInternet } from '../checks/http-requests';
 import { parseArgs } from '../cli/args';
 import { deployStack, waitUntilHealthy } from '../cli/deploy-stack';
 import { Session } from '../cli/session';
-import { LocalDeployment as Deployment, PublishedEndpoint, TargetHealth } from '../deploy/deployment';
+import { LocalDeployment as Deployment, InternetSite, PublishedEndpoint, TargetHealth } from '../deploy/deployment';
 import { ExitCode, LocalDeployError } from '../errors';
-import { get as httpGet } from '../runtime/http-client';
+import { get as httpGet, GetResult, InternetClient } from '../runtime/http-client';
 
-export { PublishedEndpoint, TargetHealth };
+export { InternetClient, InternetSite, PublishedEndpoint, TargetHealth };
 
 /** Options of {@link LocalDeployment.up}; each has the range of the `deploy` command's option of the same name. */
 export interface LocalDeploymentOptions {
@@ -126,11 +127,25 @@ export class LocalDeployment {
     return this.deployment.endpoints;
   }
 
-  /** The URL of the first published web server, e.g. `http://127.0.0.1:41234/`. */
+  /**
+   * The URL of the first published web server, e.g. `http://127.0.0.1:41234/`; in a stack without
+   * an Elastic IP, the first internet-facing load balancer's site, e.g. `https://www.example.com/`
+   * (reached from the deployment's Internet namespace: see {@link sites}).
+   */
   public get url(): string {
-    const endpoint = this.deployment.endpoints[0];
-    if (!endpoint) throw new LocalDeployError(`${this.stackName} has no web server with an Elastic IP: nothing is published`, ExitCode.USAGE);
-    return endpoint.url;
+    const url = this.deployment.endpoints[0]?.url ?? this.deployment.sites[0]?.url;
+    if (!url) {
+      throw new LocalDeployError(`${this.stackName} has no web server with an Elastic IP and no internet-facing load balancer`, ExitCode.USAGE);
+    }
+    return url;
+  }
+
+  /**
+   * The sites of the internet-facing load balancers: their URLs, the namespace their clients run
+   * in, and the certificate of the deployment's CA, which issued their certificates.
+   */
+  public get sites(): readonly InternetSite[] {
+    return this.deployment.sites;
   }
 
   /** The targets of every target group, by target group ARN, as the balancers see them now. */
@@ -140,8 +155,10 @@ export class LocalDeployment {
 
   /**
    * Sends one GET of `path` to the first published web server (a new connection, through the
-   * Elastic IP, the web server and the load balancer). Rejects when no answer comes within the
-   * timeout or the connection fails; any HTTP status resolves.
+   * Elastic IP, the web server and the load balancer) or, without one, to the first internet-facing
+   * load balancer's site, from the Internet namespace, verifying its certificate against the
+   * deployment's CA. Rejects when no answer comes within the timeout or the connection (or the
+   * certificate) fails; any HTTP status resolves.
    */
   public async get(path: string = '/', options: GetOptions = {}): Promise<HttpResponse> {
     if (!path.startsWith('/')) throw new LocalDeployError(`get() takes a path that starts with "/", got "${path}"`, ExitCode.USAGE);
@@ -150,7 +167,9 @@ export class LocalDeployment {
       throw new LocalDeployError(`get() takes a timeoutMs from 1 to 600000, got ${timeoutMs}`, ExitCode.USAGE);
     }
     const url = new URL(path, this.url).toString();
-    const r = await httpGet(url, timeoutMs);
+    let r: GetResult = { body: '', error: 'no answer' };
+    if (this.deployment.endpoints[0]) r = await httpGet(url, timeoutMs);
+    else await getFromInternet(this.deployment.sites[0].client, url, 1, timeoutMs, answer => (r = answer));
     if (r.status === undefined) throw new Error(`GET ${url} failed: ${r.error}`);
     return { status: r.status, body: r.body };
   }

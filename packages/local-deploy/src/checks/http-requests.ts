@@ -42,7 +42,7 @@ export async function sendRequests(url: string, count: number, timeoutMs: number
     onResult(result);
   };
   if (client) {
-    await fromInternet(client, url, count, timeoutMs, record);
+    await getFromInternet(client, url, count, timeoutMs, record);
   } else {
     for (let index = 1; index <= count; index++) {
       const start = Date.now();
@@ -61,7 +61,7 @@ export async function sendRequests(url: string, count: number, timeoutMs: number
  * one JSON line per request; killed when it outlives every request's bound. Requests it did not
  * answer count as failed.
  */
-function fromInternet(client: InternetClient, url: string, count: number, timeoutMs: number,
+export function getFromInternet(client: InternetClient, url: string, count: number, timeoutMs: number,
   record: (r: GetResult & { elapsedMs: number }) => void): Promise<void> {
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...caEnvironment(client) };
   return new Promise(resolve => {
