@@ -130,8 +130,9 @@ export function createProvisionedGroup(scope: Construct, props: ProvisionedServe
   const targets = tagForProvisioning(scope, autoScalingGroup);
   Validations.of(autoScalingGroup).acknowledge({
     id: 'AwsSolutions-AS3',
-    reason: 'The group has no scaling policy; its instances\' health is watched through the load balancer\'s target health, '
-      + 'and scaling notifications can be added to autoScalingGroup where an operator subscribes to them.',
+    reason: 'Launch and termination notifications are left to the user: the tier\'s alarms (healthy hosts, in-service '
+      + 'instances, with alarmActions) report what an operator acts on, and notifications can be added to autoScalingGroup '
+      + 'where someone subscribes to them.',
   });
   return {
     autoScalingGroup,
