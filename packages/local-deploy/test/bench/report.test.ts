@@ -92,7 +92,8 @@ describe('renderBenchmarks', () => {
   });
 
   test('the HTTPS web fleet: its runs, its HAProxy\'s cores, and its throughput, p99 and CPU per request against B\'s', () => {
-    const https = { ...run(2000, 50, 0, 1.8), cpu: { busy: 1, deploymentCores: 1.8, byProgram: { apache2: 0.6, uwsgi: 0.6, haproxy: 0.5, node: 0.1 } } };
+    const byProgram = { apache2: 0.6, uwsgi: 0.6, haproxy: 0.5, node: 0.1 };
+    const https = { ...run(2000, 50, 0, 1.8), cpu: { busy: 1, deploymentCores: 1.8, byProgram } };
     const throughput = [{ concurrency: 32, a: run(1000, 60), b: run(3000, 25, 0, 1.8), https, rounds: 3 }];
     const md = renderBenchmarks(results({ throughput, variants: { a: 'BenchArticle', b: 'BenchDefaults', https: 'BenchHttps' } }));
 
