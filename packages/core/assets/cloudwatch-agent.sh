@@ -1,8 +1,10 @@
 # Ships this server's log files to CloudWatch Logs with the CloudWatch agent: installs its
 # package, writes its configuration and (re)starts it when the configuration changed or it is not
 # running. Idempotent: a re-run with the same configuration changes and restarts nothing.
-# The package is in Amazon Linux's repositories ("sudo yum install amazon-cloudwatch-agent") and
-# fetch-config with -s loads a configuration file and (re)starts the agent:
+# "The CloudWatch agent is available as a package in Amazon Linux 2023 and Amazon Linux 2", installed
+# with "sudo yum install amazon-cloudwatch-agent" (CloudWatch user guide, "Manual installation on
+# Amazon EC2", https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/manual-installation.html),
+# and fetch-config with -s loads a configuration file and (re)starts the agent:
 # https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/install-CloudWatch-Agent-commandline-fleet.html
 # It runs as root by default on Linux, so it reads root-only log folders such as /var/log/httpd:
 # https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Agent-common-scenarios.html

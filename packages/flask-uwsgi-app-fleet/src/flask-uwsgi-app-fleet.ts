@@ -22,7 +22,7 @@ import { AppSecret } from './app-secret';
 import { FlaskApplication } from './flask-application';
 import { resolveAppEnvironment } from './private/app-environment';
 import { createFleetAlarms, targetGroupMetrics } from './private/fleet-monitoring';
-import { FleetCpuScalingProps, validateCpuScaling } from './private/fleet-scaling';
+import { FleetCpuScalingProps, FleetFlowScalingProps, flowsPerInstanceQueries, validateCpuScaling, validateFlowScaling } from './private/fleet-scaling';
 import { playbookDocumentContent } from './private/playbook-document';
 import { APP_SERVER_LAYOUT, stagePlaybook } from './private/uwsgi-config';
 
@@ -427,8 +427,8 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
    * Requests are not offered as a target: a Network Load Balancer publishes no request count per
    * target (it sees TCP flows, not requests), the metric an Application Load Balancer's
    * `scaleOnRequestCount` tracks (aws-cdk#6887). The app is served by uWSGI workers that use the
-   * CPU for each request, so CPU utilization follows the request rate; for a flow-based policy,
-   * pass the load balancer's `NewFlowCount` to `autoScalingGroup.scaleToTrackMetric`.
+   * CPU for each request, so CPU utilization follows the request rate; `scaleOnNewFlowCount`
+   * tracks the flows, which the tiers' web servers open one per request.
    *
    * @see https://github.com/aws/aws-cdk/issues/6887
    * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
@@ -439,6 +439,45 @@ export class FlaskUwsgiAppFleet extends Construct implements ec2.IConnectable, i
       targetUtilizationPercent: props.targetUtilizationPercent,
       disableScaleIn: props.disableScaleIn,
       estimatedInstanceWarmup: props.estimatedInstanceWarmup ?? Duration.minutes(10),
+    });
+  }
+
+  /**
+   * Scales the group to keep the load balancer's new flows per instance in service at a target
+   * (target tracking on metric math), between `minCapacity` and `maxCapacity`.
+   *
+   * Behind `ApacheUwsgiWebServer` or `ApacheUwsgiWebFleet` each request is one flow: httpd's
+   * mod_proxy_uwsgi closes its connection to the upstream after every request (`backend->close = 1`
+   * in `modules/proxy/mod_proxy_uwsgi.c`), so this tracks requests per instance. A Network Load
+   * Balancer publishes `NewFlowCount` per load balancer, not per target group, and aws-cdk-lib's
+   * `scaleToTrackMetric` takes no metric math (aws-cdk#20659): the policy is an L1
+   * `CfnScalingPolicy` whose customized metric divides the load balancer's flows by the group's
+   * instances in service. Every flow of the load balancer counts: give the fleet a load balancer
+   * of its own (as `InternalNlbTier` is) for the ratio to be its own. Fails for a target group
+   * imported without its load balancer.
+   *
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-target-tracking-metric-math.html
+   * @see https://github.com/apache/httpd/blob/trunk/modules/proxy/mod_proxy_uwsgi.c
+   * @see https://github.com/aws/aws-cdk/issues/20659
+   */
+  public scaleOnNewFlowCount(id: string, props: FleetFlowScalingProps): autoscaling.CfnScalingPolicy {
+    validateFlowScaling(this, this.capacity.min, this.capacity.max, props);
+    const loadBalancer = this.targetMetrics?.healthyHostCount().dimensions?.LoadBalancer;
+    if (!this.targetMetrics || typeof loadBalancer !== 'string') {
+      throw new Error(`FlaskUwsgiAppFleet.scaleOnNewFlowCount at '${this.node.path}': the fleet's target group has no known load balancer: `
+        + 'import the target group with its load balancer\'s ARN');
+    }
+    return new autoscaling.CfnScalingPolicy(this, id, {
+      autoScalingGroupName: this.autoScalingGroup.autoScalingGroupName,
+      policyType: 'TargetTrackingScaling',
+      estimatedInstanceWarmup: (props.estimatedInstanceWarmup ?? Duration.minutes(10)).toSeconds(),
+      targetTrackingConfiguration: {
+        targetValue: props.targetFlowsPerInstancePerMinute,
+        disableScaleIn: props.disableScaleIn ?? false,
+        customizedMetricSpecification: {
+          metrics: flowsPerInstanceQueries(loadBalancer, this.autoScalingGroup.autoScalingGroupName),
+        },
+      },
     });
   }
 }

@@ -175,3 +175,80 @@ describe('FlaskUwsgiAppFleet.scaleOnCpuUtilization', () => {
     Template.fromStack(stack).resourceCountIs('AWS::AutoScaling::ScalingPolicy', 0);
   });
 });
+
+describe('FlaskUwsgiAppFleet.scaleOnNewFlowCount', () => {
+  test('tracks the load balancer\'s new flows per instance in service, with metric math, leaving a new instance out for 10 minutes', () => {
+    const { fleet, stack } = synth({ minCapacity: 2, desiredCapacity: 2, maxCapacity: 6 });
+
+    fleet.scaleOnNewFlowCount('FlowScaling', { targetFlowsPerInstancePerMinute: 3000 });
+
+    const template = Template.fromStack(stack);
+    const group = { Ref: Match.stringLikeRegexp('^FleetASG') };
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      AutoScalingGroupName: group,
+      PolicyType: 'TargetTrackingScaling',
+      EstimatedInstanceWarmup: 600,
+      TargetTrackingConfiguration: {
+        TargetValue: 3000,
+        DisableScaleIn: false,
+        CustomizedMetricSpecification: {
+          Metrics: [
+            {
+              Id: 'flows',
+              MetricStat: {
+                Metric: {
+                  Namespace: 'AWS/NetworkELB',
+                  MetricName: 'NewFlowCount',
+                  Dimensions: [{ Name: 'LoadBalancer', Value: Match.anyValue() }],
+                },
+                Stat: 'Sum',
+              },
+              ReturnData: false,
+            },
+            {
+              Id: 'instances',
+              MetricStat: {
+                Metric: { Namespace: 'AWS/AutoScaling', MetricName: 'GroupInServiceInstances', Dimensions: [{ Name: 'AutoScalingGroupName', Value: group }] },
+                Stat: 'Average',
+              },
+              ReturnData: false,
+            },
+            { Id: 'flowsPerInstance', Expression: 'flows / instances', ReturnData: true },
+          ],
+        },
+      },
+    });
+    // The load balancer is the one whose healthy hosts the fleet's alarm watches.
+    const policy = Object.values(template.findResources('AWS::AutoScaling::ScalingPolicy'))[0];
+    const flowsDimension = policy.Properties.TargetTrackingConfiguration.CustomizedMetricSpecification.Metrics[0].MetricStat.Metric.Dimensions[0];
+    const healthyHosts = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find(a => a.Properties.MetricName === 'HealthyHostCount')!;
+    expect(healthyHosts.Properties.Dimensions).toContainEqual(flowsDimension);
+    // The instances in service, which the expression divides by, are collected by the group.
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MetricsCollection: [{ Granularity: '1Minute', Metrics: Match.arrayWith(['GroupInServiceInstances']) }],
+    });
+  });
+
+  test.each<[string, Partial<FlaskUwsgiAppFleetProps>, { targetFlowsPerInstancePerMinute: number; estimatedInstanceWarmup?: Duration }, string]>([
+    ['a target of 0 flows', { maxCapacity: 4 }, { targetFlowsPerInstancePerMinute: 0 },
+      'invalid targetFlowsPerInstancePerMinute: got 0, expected a whole number of flows per instance and minute, 1 or more'],
+    ['a fractional target', { maxCapacity: 4 }, { targetFlowsPerInstancePerMinute: 2.5 },
+      'invalid targetFlowsPerInstancePerMinute: got 2.5, expected a whole number of flows per instance and minute, 1 or more'],
+    ['a warmup over an hour', { maxCapacity: 4 }, { targetFlowsPerInstancePerMinute: 100, estimatedInstanceWarmup: Duration.hours(2) },
+      "invalid estimatedInstanceWarmup: got '7200 seconds', expected a whole number of seconds from 0 to 3600"],
+    ['a fleet that cannot scale (minCapacity = maxCapacity)', {}, { targetFlowsPerInstancePerMinute: 100 },
+      "invalid minCapacity/maxCapacity: got '2/2', expected a fleet whose maxCapacity is above its minCapacity"],
+  ])('fails on %s, and adds no policy', (_, fleetProps, scaling, message) => {
+    const { fleet, stack } = synth(fleetProps);
+
+    expect(() => fleet.scaleOnNewFlowCount('FlowScaling', scaling)).toThrow(`FlaskUwsgiAppFleet.scaleOnNewFlowCount at 'Stack/Fleet': ${message}`);
+    Template.fromStack(stack).resourceCountIs('AWS::AutoScaling::ScalingPolicy', 0);
+  });
+
+  test('fails for a target group with no known load balancer, whose flows no metric counts', () => {
+    const { fleet } = synth({ maxCapacity: 4 }, false);
+
+    expect(() => fleet.scaleOnNewFlowCount('FlowScaling', { targetFlowsPerInstancePerMinute: 100 }))
+      .toThrow("FlaskUwsgiAppFleet.scaleOnNewFlowCount at 'Stack/Fleet': the fleet's target group has no known load balancer");
+  });
+});

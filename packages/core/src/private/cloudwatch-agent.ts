@@ -26,7 +26,13 @@ export interface CollectedLogFile {
  * translator/translate/logs/logs_collected/files/collect_list/ruleFromBeginning.go), so lines
  * written before the agent started are shipped too.
  *
+ * The keys follow the agent's JSON schema (aws/amazon-cloudwatch-agent, translator/config/schema.json,
+ * installed as doc/amazon-cloudwatch-agent-schema.json): `logs.logs_collected.files.collect_list[]`
+ * with `file_path` (the one required key), `log_group_name` and `log_stream_name` (1-512
+ * characters each); no other key is allowed there.
+ *
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Agent-Configuration-File-Details.html
+ * @see https://github.com/aws/amazon-cloudwatch-agent/blob/main/translator/config/schema.json
  */
 export function cloudWatchAgentConfig(files: CollectedLogFile[]): Record<string, unknown> {
   if (files.length === 0) {

@@ -8,8 +8,8 @@ import { Host } from '../model/topology';
  * `file_<name>`), and where the image layer's amazon-cloudwatch-agent-ctl records whether it was
  * started: see `provisioning/shims/usr/lib/nlb-tiers-local/nlbt_cwagent.py`.
  */
-const AGENT_CONFIG_DIR = '/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.d';
-const AGENT_STATUS_FILE = '/opt/aws/amazon-cloudwatch-agent/var/nlb-tiers-local-status.json';
+export const AGENT_CONFIG_DIR = '/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.d';
+export const AGENT_STATUS_FILE = '/opt/aws/amazon-cloudwatch-agent/var/nlb-tiers-local-status.json';
 
 /** One file a host's agent configuration names, with its group and stream resolved for the host. */
 export interface ConfiguredLogFile {
@@ -69,6 +69,12 @@ function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
+/** A host's filesystem, seen from this machine: where a path of the host is. */
+export interface HostFiles {
+  readonly host: Host;
+  path(inHost: string): string;
+}
+
 /**
  * Collects, from every running host, the files its CloudWatch agent configurations name into
  * `<run folder>/logs/<log group>/<log stream>.log`, as the agent would ship them to CloudWatch
@@ -76,23 +82,29 @@ function safeName(name: string): string {
  * (after the deploy's requests), is a problem; so is a configuration whose agent was never started.
  */
 export function collectLogs(deployment: LocalDeployment): LogCollection {
-  const folder = path.join(deployment.names.runDir, 'logs');
+  const hosts = deployment.topology.hosts.flatMap(host => {
+    const machine = deployment.machine(host.name);
+    return machine ? [{ host, path: (inHost: string) => machine.path(inHost) }] : [];
+  });
+  return collectHostLogs(hosts, path.join(deployment.names.runDir, 'logs'));
+}
+
+/** {@link collectLogs} over the given hosts' files, into `folder`. */
+export function collectHostLogs(hosts: HostFiles[], folder: string): LogCollection {
   const files: CollectedLogFile[] = [];
   const problems: string[] = [];
-  for (const host of deployment.topology.hosts) {
-    const machine = deployment.machine(host.name);
-    if (!machine) continue;
-    const configDir = machine.path(AGENT_CONFIG_DIR);
+  for (const { host, path: hostPath } of hosts) {
+    const configDir = hostPath(AGENT_CONFIG_DIR);
     const configs = fs.existsSync(configDir) ? fs.readdirSync(configDir).filter(f => f.startsWith('file_')).sort() : [];
     if (configs.length === 0) continue;
-    const status = readJson(machine.path(AGENT_STATUS_FILE)) as { status?: string } | undefined;
+    const status = readJson(hostPath(AGENT_STATUS_FILE)) as { status?: string } | undefined;
     if (status?.status !== 'running') {
       problems.push(`${host.name}: the CloudWatch agent is configured (${configs.join(', ')}) but was never started (fetch-config without -s)`);
     }
-    const hostname = fs.readFileSync(machine.path('/etc/hostname'), 'utf-8').trim();
+    const hostname = fs.readFileSync(hostPath('/etc/hostname'), 'utf-8').trim();
     for (const config of configs) {
       for (const file of configuredLogFiles(readJson(path.join(configDir, config)), host, hostname)) {
-        const source = machine.path(file.filePath);
+        const source = hostPath(file.filePath);
         if (!fs.existsSync(source)) {
           problems.push(`${host.name}: ${file.filePath} (log group ${file.logGroupName}) does not exist`);
           continue;
