@@ -200,7 +200,7 @@ export function addLocalDeploy(root: typescript.TypeScriptProject, options: Loca
   });
   bench.spawn(prepareLocal);
   bench.exec('npx cdk synth -q --app "npx ts-node -P tsconfig.json --prefer-ts-exts src/bench/bench-app.ts" -o cdk.bench.out', { cwd: exampleDir });
-  bench.exec(`${cli} bench ${exampleDir}/cdk.bench.out BenchArticle BenchDefaults --floor-stack BenchFloor --https-stack BenchHttps `
+  bench.exec(`${cli} bench ${exampleDir}/cdk.bench.out BenchArticle BenchDefaults --floor-stack BenchFloor --https-stack BenchHttps --http-fleet-stack BenchHttpFleet `
     + `--scale-stacks BenchScale8,BenchScale32 --scale-in-stack BenchScaleIn --synth-app ${exampleDir} --output docs/benchmarks.md`, { receiveArgs: true });
 
   // The same bench app, with the fleet's playbook of PROVISIONING_BASELINE in a copy of its assembly:

@@ -16,6 +16,13 @@ export interface HttpsWebFleetStackProps extends StackProps {
   readonly domainName: string;
   readonly fleet?: Omit<FlaskUwsgiAppFleetProps, 'vpc' | 'loadBalancer' | 'logBucket'>;
   readonly webFleet?: Omit<ApacheUwsgiWebFleetProps, 'vpc' | 'upstream' | 'logBucket' | 'certificate' | 'domainName' | 'domainZone'>;
+  /**
+   * The same fleet with an HTTP listener only: no certificate and no alias record (`zone` and
+   * `domainName` unused). The bench measures what TLS costs against it.
+   *
+   * @default false
+   */
+  readonly httpOnly?: boolean;
 }
 
 /**
@@ -35,14 +42,19 @@ export class HttpsWebFleetStack extends Stack {
     const logBucket = new ProvisioningLogBucket(this, 'ProvisioningLogs').bucket;
     this.tier = new InternalNlbTier(this, 'AppTier', { vpc: this.vpc });
     this.fleet = new FlaskUwsgiAppFleet(this, 'AppFleet', { ...props.fleet, vpc: this.vpc, loadBalancer: this.tier, logBucket });
+    this.web = new ApacheUwsgiWebFleet(this, 'WebFleet', {
+      ...props.webFleet, vpc: this.vpc, upstream: this.tier, logBucket, ...props.httpOnly ? {} : this.site(props),
+    });
+    new CfnOutput(this, 'WebUrl', { value: this.web.url, description: 'The site\'s URL' });
+  }
+
+  /** The certificate, validated by DNS in the zone, and the alias record's name and zone. */
+  private site(props: HttpsWebFleetStackProps) {
     const domainZone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.zone);
     const certificate = new acm.Certificate(this, 'Certificate', {
       domainName: props.domainName,
       validation: acm.CertificateValidation.fromDns(domainZone),
     });
-    this.web = new ApacheUwsgiWebFleet(this, 'WebFleet', {
-      ...props.webFleet, vpc: this.vpc, upstream: this.tier, logBucket, certificate, domainName: props.domainName, domainZone,
-    });
-    new CfnOutput(this, 'WebUrl', { value: this.web.url, description: 'The site\'s HTTPS URL' });
+    return { certificate, domainName: props.domainName, domainZone };
   }
 }

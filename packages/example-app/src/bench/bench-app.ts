@@ -16,11 +16,14 @@ new FloorConfigurationStack(app, 'BenchFloor');
  * B's app tier behind the HTTPS web fleet. `example.com` is reserved for examples (RFC 2606): the
  * local deploy's CA issues its certificate.
  */
-new HttpsWebFleetStack(app, 'BenchHttps', {
+const site = {
   env: { region: 'us-east-1' },
   zone: { hostedZoneId: 'Z0000000000000EXAMPLE', zoneName: 'example.com' },
   domainName: 'bench.example.com',
-});
+};
+new HttpsWebFleetStack(app, 'BenchHttps', site);
+/** The same fleet with an HTTP listener only: what TLS costs is the HTTPS fleet's CPU beyond it. */
+new HttpsWebFleetStack(app, 'BenchHttpFleet', { ...site, httpOnly: true });
 /**
  * B with more app servers: how long a local deploy takes, and its CPU time, as the group grows.
  * All of them provision at once on the machine's cores, so their CreationPolicy gets 2 hours

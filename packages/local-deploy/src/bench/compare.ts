@@ -19,6 +19,8 @@ export interface BenchPlan {
   readonly floorStack?: string;
   /** B's app tier behind the HTTPS web fleet (an Application Load Balancer that terminates TLS). */
   readonly httpsStack?: string;
+  /** The same web fleet with an HTTP listener only: what TLS costs is the HTTPS fleet's CPU beyond it. */
+  readonly httpFleetStack?: string;
   /** Stacks deployed up and down only, for their timing (e.g. the example app with 8 and 32 app hosts). */
   readonly scaleStacks: string[];
   /** A stack whose app group runs one instance more than its minimum: scaled in by one under load. */
@@ -48,7 +50,10 @@ export interface BenchHooks {
 }
 
 /** The configurations loaded in turns. */
-type Variant = 'a' | 'b' | 'floor' | 'https';
+type Variant = 'a' | 'b' | 'floor' | 'https' | 'httpFleet';
+
+/** The configurations besides A and B, each from its stack in the plan, in the order they are loaded. */
+const OPTIONAL_VARIANTS = [['floor', 'floorStack'], ['https', 'httpsStack'], ['httpFleet', 'httpFleetStack']] as const;
 
 /** Seconds into a failover run at which the uWSGI is killed, and how long the run lasts after it. */
 const FAILOVER = { killAfterSeconds: 2, windowAfterKillSeconds: 8 };
@@ -78,16 +83,19 @@ export async function runBench(plan: BenchPlan, hooks: BenchHooks): Promise<Benc
     const synthSeconds = plan.synthAppDir ? timeSynth(plan.synthAppDir, hooks.log) : undefined;
     const a = await up(plan.stackA);
     const b = await up(plan.stackB);
-    const floor = plan.floorStack ? await up(plan.floorStack) : undefined;
-    const https = plan.httpsStack ? await up(plan.httpsStack) : undefined;
-    const variants = { a: a.deployment, b: b.deployment, ...floor ? { floor: floor.deployment } : {}, ...https ? { https: https.deployment } : {} };
+    const optional: Array<[Variant, Deployed]> = [];
+    for (const [variant, key] of OPTIONAL_VARIANTS) {
+      const stack = plan[key];
+      if (stack) optional.push([variant, await up(stack)]);
+    }
+    const variants = { a: a.deployment, b: b.deployment, ...Object.fromEntries(optional.map(([v, d]) => [v, d.deployment])) };
     const throughput = await measureThroughput(variants, plan, hooks.log);
     const failover = plan.failoverConcurrency > 0 ? {
       a: await measureFailover(a.deployment, plan, hooks.log),
       b: await measureFailover(b.deployment, plan, hooks.log),
     } : undefined;
     const deploys: DeployTiming[] = [];
-    for (const d of [a, b, ...floor ? [floor] : [], ...https ? [https] : []]) deploys.push(await down(d));
+    for (const d of [a, b, ...optional.map(([, x]) => x)]) deploys.push(await down(d));
     for (const name of plan.scaleStacks) deploys.push(await down(await up(name)));
     let scaleInResult: ScaleInResult | undefined;
     if (plan.scaleInStack) {
@@ -104,8 +112,7 @@ export async function runBench(plan: BenchPlan, hooks: BenchHooks): Promise<Benc
       variants: {
         a: plan.stackA,
         b: plan.stackB,
-        ...plan.floorStack ? { floor: plan.floorStack } : {},
-        ...plan.httpsStack ? { https: plan.httpsStack } : {},
+        ...Object.fromEntries(OPTIONAL_VARIANTS.filter(([, key]) => plan[key]).map(([variant, key]) => [variant, plan[key]])),
       },
       throughput,
       failover,
@@ -165,7 +172,7 @@ function appHosts(topology: Topology): number {
 /** Every concurrency: a short warm-up of each configuration, then rounds of them in turns (A, B, floor, A, ...). */
 async function measureThroughput(deployments: Partial<Record<Variant, LocalDeployment>>, plan: BenchPlan,
   log: (line: string) => void): Promise<ThroughputRow[]> {
-  const order = (['a', 'b', 'floor', 'https'] as const).filter(v => deployments[v]);
+  const order = (['a', 'b', ...OPTIONAL_VARIANTS.map(([v]) => v)] as const).filter(v => deployments[v]);
   const rows: ThroughputRow[] = [];
   for (const concurrency of plan.concurrencies) {
     const load = (d: LocalDeployment, durationSeconds: number) =>
@@ -189,10 +196,9 @@ async function measureThroughput(deployments: Partial<Record<Variant, LocalDeplo
         });
       }
     }
-    const floor = runs.floor ? { floor: medianRun(runs.floor) } : {};
-    const https = runs.https ? { https: medianRun(runs.https) } : {};
-    const row: ThroughputRow = { concurrency, a: medianRun(runs.a!), b: medianRun(runs.b!), ...floor, ...https, rounds: plan.rounds };
-    log(`concurrency ${concurrency}: ${order.map(v => `${v === 'floor' || v === 'https' ? v : v.toUpperCase()} ${row[v]!.requestsPerSecond.toFixed(0)} req/s `
+    const optional = Object.fromEntries(OPTIONAL_VARIANTS.filter(([v]) => runs[v]).map(([v]) => [v, medianRun(runs[v]!)]));
+    const row: ThroughputRow = { concurrency, a: medianRun(runs.a!), b: medianRun(runs.b!), ...optional, rounds: plan.rounds };
+    log(`concurrency ${concurrency}: ${order.map(v => `${v === 'a' || v === 'b' ? v.toUpperCase() : v} ${row[v]!.requestsPerSecond.toFixed(0)} req/s `
       + `p99 ${row[v]!.p99Ms.toFixed(1)} ms ${cpuMsPerRequest(row[v]!).toFixed(2)} CPU ms/request`).join(', ')}`);
     rows.push(row);
   }

@@ -85,7 +85,7 @@ export function renderBenchmarks(r: BenchResults): string {
     '',
     'All run on the same local topology (`nlb-tiers-local`: a namespace per instance, an nftables balancer',
     'with health checks for the NLB, real Apache, uWSGI and Flask), all deployed at once, and loaded in',
-    `turns (A, B${r.variants.floor ? ', floor' : ''}${r.variants.https ? ', HTTPS' : ''}, A, ...) so that whatever else runs on the machine weighs on each alike. The load comes`,
+    `turns (A, B${r.variants.floor ? ', floor' : ''}${r.variants.https ? ', HTTPS' : ''}${r.variants.httpFleet ? ', HTTP fleet' : ''}, A, ...) so that whatever else runs on the machine weighs on each alike. The load comes`,
     'from `wrk` in the Internet namespace to the Elastic IP: every tier and the load generator share the',
     `machine's ${r.machine.cores} cores. Health-check intervals run ${r.healthCheckTimeScale}x as long as synthesized.`,
     '',
@@ -145,6 +145,24 @@ export function renderBenchmarks(r: BenchResults): string {
       ...httpsRows.map(t => `| ${t.concurrency} | ${loadCells(t.https!).join(' | ')} | ${cpuCell(t.https!)} | ${f1(t.https!.cpu.byProgram.haproxy ?? 0)} | ${f2(cpuMsPerRequest(t.https!))} | `
         + `${f2(cpuMsPerRequest(t.b))} | ${f2(t.https!.requestsPerSecond / t.b.requestsPerSecond)} | ${f2(t.https!.p99Ms / t.b.p99Ms)} | `
         + `${f2(cpuMsPerRequest(t.https!) / cpuMsPerRequest(t.b))} |`),
+      '',
+    );
+  }
+
+  const tlsRows = r.throughput.filter(t => t.https && t.httpFleet);
+  if (tlsRows.length > 0) {
+    lines.push(
+      '### What TLS costs',
+      '',
+      `The same web fleet with an HTTP listener only (\`${r.variants.httpFleet}\`: no certificate), in the same turns: the HTTPS`,
+      'fleet\'s CPU per request beyond it is what TLS costs, measured on the same path. TLS: HTTPS minus HTTP, in',
+      'deployment CPU ms per request.',
+      '',
+      '| Concurrency | HTTP req/s | HTTP p50 ms | HTTP p99 ms | HTTP errors | HTTP: haproxy cores | HTTP: deployment CPU ms/request | HTTPS: deployment CPU ms/request | TLS: CPU ms/request | HTTPS/HTTP req/s | HTTPS/HTTP p99 |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...tlsRows.map(t => `| ${t.concurrency} | ${loadCells(t.httpFleet!).join(' | ')} | ${f1(t.httpFleet!.cpu.byProgram.haproxy ?? 0)} | `
+        + `${f2(cpuMsPerRequest(t.httpFleet!))} | ${f2(cpuMsPerRequest(t.https!))} | ${f2(cpuMsPerRequest(t.https!) - cpuMsPerRequest(t.httpFleet!))} | `
+        + `${f2(t.https!.requestsPerSecond / t.httpFleet!.requestsPerSecond)} | ${f2(t.https!.p99Ms / t.httpFleet!.p99Ms)} |`),
       '',
     );
   }

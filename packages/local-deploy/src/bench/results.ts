@@ -24,6 +24,8 @@ export interface ThroughputRow {
   readonly floor?: LoadRun;
   /** B's app tier behind the HTTPS web fleet, when one was measured. */
   readonly https?: LoadRun;
+  /** The same web fleet with an HTTP listener only, when one was measured. */
+  readonly httpFleet?: LoadRun;
   readonly rounds: number;
 }
 
@@ -79,7 +81,7 @@ export interface BenchResults {
   readonly machine: MachineInfo;
   readonly healthCheckTimeScale: number;
   readonly durationSeconds: number;
-  readonly variants: { readonly a: string; readonly b: string; readonly floor?: string; readonly https?: string };
+  readonly variants: { readonly a: string; readonly b: string; readonly floor?: string; readonly https?: string; readonly httpFleet?: string };
   readonly throughput: ThroughputRow[];
   readonly failover?: { readonly a: FailoverResult; readonly b: FailoverResult };
   readonly deploys: DeployTiming[];

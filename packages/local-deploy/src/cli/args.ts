@@ -21,6 +21,8 @@ export interface Options {
   readonly floorStack?: string;
   /** bench: B's app tier behind the HTTPS web fleet, loaded through its Application Load Balancer. */
   readonly httpsStack?: string;
+  /** bench: the same web fleet with an HTTP listener only, the baseline of what TLS costs. */
+  readonly httpFleetStack?: string;
   /** bench: stacks deployed up and down only, for their timing and CPU time. */
   readonly scaleStacks: string[];
   /** bench: a stack whose app group is scaled in by one under load. */
@@ -77,6 +79,7 @@ Options:
                                   (read at every call: edit it, then reprovision, to rotate; default: none exist)
   --floor-stack <stack>           bench: the same app behind Apache and uWSGI on one host, no load balancer
   --https-stack <stack>           bench: B's app tier behind the HTTPS web fleet (TLS at an Application Load Balancer)
+  --http-fleet-stack <stack>      bench: the same web fleet with an HTTP listener only (what TLS costs, measured)
   --scale-stacks <s1,s2,...>      bench: stacks only deployed up and down, for their time and CPU time
   --scale-in-stack <stack>        bench: a stack whose app group is scaled in by one under load
   --concurrency <c1,c2,...>       bench: concurrencies of the load (default 1,8,32,64; each 1 to 256)
@@ -99,7 +102,7 @@ interface NumberSpec {
   readonly integer: boolean;
 }
 interface NumberListSpec { readonly kind: 'numbers'; readonly key: 'concurrencies'; readonly min: number; readonly max: number }
-interface TextSpec { readonly kind: 'text'; readonly key: 'floorStack' | 'httpsStack' | 'scaleInStack' | 'synthApp' | 'output' | 'secretValues' }
+interface TextSpec { readonly kind: 'text'; readonly key: 'floorStack' | 'httpsStack' | 'httpFleetStack' | 'scaleInStack' | 'synthApp' | 'output' | 'secretValues' }
 interface TextListSpec { readonly kind: 'texts'; readonly key: 'scaleStacks' }
 interface FlagSpec { readonly kind: 'flag'; readonly key: 'hold' | 'installPackages' }
 type OptionSpec = (NumberSpec | NumberListSpec | TextSpec | TextListSpec | FlagSpec) & { readonly commands: readonly Command[] };
@@ -116,6 +119,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   '--secret-values': { kind: 'text', key: 'secretValues', commands: ['deploy', 'integ'] },
   '--floor-stack': { kind: 'text', key: 'floorStack', commands: ['bench'] },
   '--https-stack': { kind: 'text', key: 'httpsStack', commands: ['bench'] },
+  '--http-fleet-stack': { kind: 'text', key: 'httpFleetStack', commands: ['bench'] },
   '--scale-stacks': { kind: 'texts', key: 'scaleStacks', commands: ['bench'] },
   '--scale-in-stack': { kind: 'text', key: 'scaleInStack', commands: ['bench'] },
   '--concurrency': { kind: 'numbers', key: 'concurrencies', min: 1, max: 256, commands: ['bench'] },

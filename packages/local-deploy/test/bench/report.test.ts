@@ -103,7 +103,30 @@ describe('renderBenchmarks', () => {
     expect(md).toContain('| 32 | 2000 | 16.7 | 50.0 | 0 | 0.6 / 0.6 / 0.6 | 0.5 | 0.90 | 0.60 | 0.67 | 2.00 | 1.50 |');
   });
 
+  test('what TLS costs: the HTTPS fleet against the same fleet over HTTP, in the same turns', () => {
+    const fleet = (rps: number, p99: number, cores: number, haproxy: number) =>
+      ({ ...run(rps, p99, 0, cores), cpu: { busy: 1, deploymentCores: cores, byProgram: { apache2: 0.5, uwsgi: 0.5, haproxy } } });
+    const throughput = [
+      {
+        concurrency: 32,
+        a: run(1000, 60),
+        b: run(3000, 25, 0, 1.8),
+        https: fleet(2000, 50, 1.8, 0.5),
+        httpFleet: fleet(2400, 40, 1.8, 0.3),
+        rounds: 3,
+      },
+    ];
+    const variants = { a: 'BenchArticle', b: 'BenchDefaults', https: 'BenchHttps', httpFleet: 'BenchHttpFleet' };
+    const md = renderBenchmarks(results({ throughput, variants }));
+
+    expect(md).toContain('### What TLS costs');
+    expect(md).toContain('turns (A, B, HTTPS, HTTP fleet, A, ...)');
+    // HTTP 1.8 / 2400 = 0.75 ms, HTTPS 1.8 / 2000 = 0.90 ms: TLS costs 0.15 ms of CPU per request.
+    expect(md).toContain('| 32 | 2400 | 13.3 | 40.0 | 0 | 0.3 | 0.75 | 0.90 | 0.15 | 0.83 | 1.25 |');
+  });
+
   test('without a floor or an HTTPS web fleet, no section of theirs', () => {
+    expect(renderBenchmarks(results())).not.toContain('What TLS costs');
     expect(renderBenchmarks(results())).not.toContain('B behind the HTTPS web fleet');
     expect(renderBenchmarks(results())).not.toContain('against the floor');
   });

@@ -44,13 +44,14 @@ describe('parseArgs', () => {
   });
 
   test('bench: every option of its own', () => {
-    const args = parseArgs(['bench', 'cdk.out', 'A', 'B', '--floor-stack', 'F', '--https-stack', 'H', '--scale-stacks', 'S8,S32', '--scale-in-stack', 'S3',
+    const args = parseArgs(['bench', 'cdk.out', 'A', 'B', '--floor-stack', 'F', '--https-stack', 'H', '--http-fleet-stack', 'HF', '--scale-stacks', 'S8,S32', '--scale-in-stack', 'S3',
       '--concurrency', '4,16', '--rounds', '2', '--duration', '3', '--failover-concurrency', '0', '--health-check-time-scale', '0.2',
       '--synth-app', 'app', '--output', 'out.md']);
     expect(args.options).toEqual({
       ...DEFAULT_OPTIONS,
       floorStack: 'F',
       httpsStack: 'H',
+      httpFleetStack: 'HF',
       scaleStacks: ['S8', 'S32'],
       scaleInStack: 'S3',
       concurrencies: [4, 16],

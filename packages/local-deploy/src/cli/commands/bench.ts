@@ -16,7 +16,8 @@ import { Session } from '../session';
  */
 export async function benchCommand({ operands: [assemblyDir, stackA, stackB], options, argv }: ParsedArgs, session: Session): Promise<ExitCode> {
   const assembly = CloudAssembly.read(assemblyDir);
-  const optional = [options.floorStack, options.httpsStack, ...options.scaleStacks, options.scaleInStack].filter((s): s is string => !!s);
+  const optional = [options.floorStack, options.httpsStack, options.httpFleetStack, ...options.scaleStacks, options.scaleInStack]
+    .filter((s): s is string => !!s);
   const names = [...new Set([stackA, stackB, ...optional])];
   const topologies = new Map<string, Topology>(names.map(name => [name, mapStack(assembly.stack(name))]));
   session.preflight([...topologies.values()], [WRK_PACKAGE]);
@@ -25,6 +26,7 @@ export async function benchCommand({ operands: [assemblyDir, stackA, stackB], op
     stackB,
     floorStack: options.floorStack,
     httpsStack: options.httpsStack,
+    httpFleetStack: options.httpFleetStack,
     scaleStacks: options.scaleStacks,
     scaleInStack: options.scaleInStack,
     topologies,
