@@ -45,7 +45,7 @@ export class HttpsWebFleetStack extends Stack {
     this.web = new ApacheUwsgiWebFleet(this, 'WebFleet', {
       ...props.webFleet, vpc: this.vpc, upstream: this.tier, logBucket, ...props.httpOnly ? {} : this.site(props),
     });
-    new CfnOutput(this, 'WebUrl', { value: this.web.url, description: 'The site\'s URL' });
+    new CfnOutput(this, 'WebUrl', { value: this.web.url, description: props.httpOnly ? 'The site\'s HTTP URL' : 'The site\'s HTTPS URL' });
   }
 
   /** The certificate, validated by DNS in the zone, and the alias record's name and zone. */
