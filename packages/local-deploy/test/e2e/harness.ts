@@ -15,9 +15,17 @@ export interface HeldDeployment {
   output(): string;
 }
 
+/**
+ * The requests `deploy` sends before it holds. The balancer places each new connection by a hash of
+ * its addresses and ports, as an NLB does: with two app instances, all of n requests land on one
+ * with probability 2^(1-n), and `deploy` wants answers from both. 20 make that one in half a million.
+ */
+export const HELD_REQUESTS = 20;
+
 /** Starts `deploy --hold` and waits until it holds (bounded); the state file tells what runs where. */
 export async function startHeld(dir: string, stack: string, extraArgs: string[] = []): Promise<HeldDeployment> {
-  const child = spawn(process.execPath, [CLI, 'deploy', dir, stack, '--hold', '--publish-port', '0', '--requests', '4', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [CLI, 'deploy', dir, stack, '--hold', '--publish-port', '0', '--requests', String(HELD_REQUESTS), ...extraArgs];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', d => (output += d));
   child.stderr!.on('data', d => (output += d));
