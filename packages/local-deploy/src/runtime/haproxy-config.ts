@@ -51,6 +51,12 @@ export function haproxyConfig(config: ProxyConfig): string {
     'defaults',
     '  mode http',
     '  log global',
+    // The health checker reloads HAProxy on every change of the targets in service; an ALB changes
+    // nothing for its clients then. By default the old process closes idle keep-alive connections
+    // at once, and a client that has just sent its next request on one sees a reset. With this
+    // option it answers that request and closes the connection after it (HAProxy 2.6+).
+    // https://docs.haproxy.org/2.6/configuration.html#4-option%20idle-close-on-response
+    '  option idle-close-on-response',
     '  timeout connect 5s',
     '  timeout client 60s',
     '  timeout server 60s',

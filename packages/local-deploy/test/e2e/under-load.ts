@@ -102,6 +102,12 @@ export async function underLoad(held: HeldDeployment, url: string, host: string,
   expect(runs[0].non2xx + runs[0].socketErrors).toBe(0);
   // Once the broken instance is out of its target group, nothing fails: the other instances carry
   // every request. The last run began once the replacement was in service, so there is one at least.
+  if (result.failedAfterTermination > 0) {
+    // eslint-disable-next-line no-console
+    console.log(`failures in runs that started after ${host} was terminated:\n${runs.filter(r => r.startedAt > terminatedAt)
+      .map(r => `  run at +${((r.startedAt - failedAt) / 1000).toFixed(1)} s: statuses ${JSON.stringify(r.failedStatuses)}, socket errors ${JSON.stringify(r.socketErrorKinds)}`)
+      .join('\n')}`);
+  }
   expect(result.runsAfterTermination).toBeGreaterThan(0);
   expect(result.failedAfterTermination).toBe(0);
   return result;

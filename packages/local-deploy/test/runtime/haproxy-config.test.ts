@@ -5,6 +5,7 @@ import * as https from 'https';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import * as tls from 'tls';
 import { haproxyConfig, ProxyConfig, redirectLocation } from '../../src/runtime/haproxy-config';
 import { createLocalCa, issueCertificate } from '../../src/runtime/local-ca';
 import { describeWhen } from '../machine-requirements';
@@ -127,6 +128,36 @@ describeWhen(HAS_HAPROXY, 'HAProxy (apt-get install haproxy)')('HAProxy runs the
   test('HTTPS with the CA reaches the target, which sees X-Forwarded-Proto https', async () => {
     const r = await request({ port: ports.https, path: '/hello', servername: 'site.example.com', ca: caText }, true);
     expect(r).toMatchObject({ status: 200, body: '/hello https' });
+  });
+
+  test('a reload (new targets in service) leaves an idle keep-alive connection open: its next request is answered, then it closes', async () => {
+    const socket = tls.connect({ host: '127.0.0.1', port: ports.https, servername: 'site.example.com', ca: caText });
+    let received = '';
+    let closed = false;
+    socket.on('data', d => { received += d; });
+    socket.on('close', () => { closed = true; });
+    socket.on('error', () => undefined);
+    const until = async (condition: () => boolean) => {
+      const deadline = Date.now() + 5000;
+      while (!condition() && Date.now() < deadline) await new Promise(r => setTimeout(r, 20));
+    };
+    const get = 'GET /keep HTTP/1.1\r\nHost: site.example.com\r\n\r\n';
+    await new Promise(resolve => socket.once('secureConnect', resolve));
+    socket.write(get);
+    await until(() => received.includes('/keep https'));
+    expect(received).toMatch(/^HTTP\/1\.1 200/);
+
+    // The health checker's reload: SIGUSR2 to the master; the old worker soft-stops.
+    process.kill(proxy!.pid!, 'SIGUSR2');
+    await new Promise(r => setTimeout(r, 1000));
+    expect(closed).toBe(false);
+
+    received = '';
+    socket.write(get);
+    await until(() => closed);
+    expect(received).toMatch(/^HTTP\/1\.1 200/);
+    expect(received).toMatch(/\r\nconnection: close\r\n/i);
+    expect(closed).toBe(true);
   });
 
   test('TLS 1.1 is refused (the policy\'s minimum is 1.2)', async () => {
