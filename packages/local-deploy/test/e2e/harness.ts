@@ -48,6 +48,14 @@ export function readState(id: string): DeploymentState | undefined {
   }
 }
 
+/** Ends a held deployment (SIGTERM) and checks that it left nothing, including what it launched since. */
+export async function stopHeld(held: HeldDeployment | undefined): Promise<void> {
+  if (!held) return;
+  const state = readState(held.state.id) ?? held.state;
+  await stop(held.child);
+  expect(await leftoversAfter(state)).toEqual([]);
+}
+
 /** Sends a signal to the tool and waits for its exit code (bounded). */
 export function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);

@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import { HeldDeployment, leftoversAfter, readState, startHeld, stop } from './harness';
+import { HeldDeployment, readState, startHeld, stopHeld } from './harness';
 import { CASE_BOUND_MS, CONCURRENCY, underLoad } from './under-load';
 import { mapStack } from '../../src/model/map-stack';
 import { get } from '../../src/runtime/http-client';
@@ -52,12 +52,7 @@ describeAsRoot('Auto Scaling replaces an unhealthy instance, under load', () => 
     held = await startHeld(REFERENCE.dir, REFERENCE.stack, ['--health-check-time-scale', String(TIME_SCALE)]);
   }, 900_000);
 
-  afterAll(async () => {
-    if (!held) return;
-    const state = readState(held.state.id) ?? held.state;
-    await stop(held.child);
-    expect(await leftoversAfter(state)).toEqual([]);
-  }, 120_000);
+  afterAll(() => stopHeld(held), 120_000);
 
   test('an app host whose machine dies (its init killed) is replaced in its zone; the replacement serves and failures stop', async () => {
     const state = readState(held.state.id)!;

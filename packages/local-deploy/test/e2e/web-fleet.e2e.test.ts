@@ -8,7 +8,7 @@
  * tool created; every loop is bounded in count and time.
  */
 import { spawnSync } from 'child_process';
-import { HELD_REQUESTS, HeldDeployment, leftoversAfter, readState, startHeld, stop } from './harness';
+import { HELD_REQUESTS, HeldDeployment, readState, startHeld, stopHeld } from './harness';
 import { CASE_BOUND_MS, CONCURRENCY, underLoad } from './under-load';
 import { InternetSite } from '../../src/deploy/deployment';
 import { mapStack } from '../../src/model/map-stack';
@@ -60,12 +60,7 @@ describeAsRoot('The HTTPS web fleet behind an Application Load Balancer', () => 
     site = held.state.sites[0];
   }, 900_000);
 
-  afterAll(async () => {
-    if (!held) return;
-    const state = readState(held.state.id) ?? held.state;
-    await stop(held.child);
-    expect(await leftoversAfter(state)).toEqual([]);
-  }, 120_000);
+  afterAll(() => stopHeld(held), 120_000);
 
   test('deploy sends its requests to the HTTPS site from the Internet side, trusting the local CA, and all succeed', () => {
     expect(site.url).toBe('https://nlb-tiers-integ.example.com/');
